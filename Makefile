@@ -1,0 +1,156 @@
+# bootperf - plain Makefile.  `make demo` and `make check` are all a user
+# needs on a fresh Debian 12 machine: both install missing packages first.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DESTDIR    ?=
+CC         ?= gcc
+PKGS       := libgit2 libcjson libguestfs gsl
+
+# SANITIZE=address,undefined builds into its own directory, so switching
+# variants never mixes objects.
+SANITIZE   ?=
+BUILDDIR   := build$(if $(SANITIZE),-san)
+BIN        := $(if $(SANITIZE),$(BUILDDIR)/bootperf,bootperf)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wvla -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+	-Wwrite-strings -Wpointer-arith -Wcast-qual -Wundef \
+	-Wimplicit-fallthrough -fno-common
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) \
+	    -DBOOTPERF_VERSION='"$(VERSION)"' \
+	    -Icommon -Irunner -Ireports -Ibisect -Icmd -I$(BUILDDIR)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+MODULE_SRCS := $(wildcard common/*.c runner/*.c reports/*.c bisect/*.c \
+		 cmd/*.c)
+LIB_OBJS  := $(patsubst %.c,$(BUILDDIR)/%.o,$(MODULE_SRCS)) \
+	     $(BUILDDIR)/help.o
+HEADERS   := $(wildcard */*.h)
+UNIT_SRCS := $(wildcard t/unit/*.c)
+UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS))
+SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
+SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh examples/*.sh scripts/*.sh) \
+	     .ci/run scripts/install-deps
+
+.PHONY: all deps check check-fast check-sanitize check-valgrind demo bench \
+	install uninstall analyze format format-check man clean
+
+all: $(BIN) $(BUILDDIR)/bootperf.1 $(UNIT_BINS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILDDIR)/%.o: %.c $(HEADERS) | $(BUILDDIR)/.dirs
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/.dirs:
+	mkdir -p $(BUILDDIR)/common $(BUILDDIR)/runner $(BUILDDIR)/reports \
+		$(BUILDDIR)/bisect $(BUILDDIR)/cmd $(BUILDDIR)/t
+	touch $@
+
+# --help comes from the man page source.
+$(BUILDDIR)/help.c: docs/bootperf.pod scripts/pod2help.pl | $(BUILDDIR)/.dirs
+	perl scripts/pod2help.pl $< > $@.tmp && mv $@.tmp $@
+
+$(BUILDDIR)/help.o: $(BUILDDIR)/help.c cmd/cmd.h
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/libbootperf.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILDDIR)/main.o $(BUILDDIR)/libbootperf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILDDIR)/t/%.t: t/unit/%.c t/unit/tap.h $(BUILDDIR)/libbootperf.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit $(LDFLAGS) -o $@ $< \
+		$(BUILDDIR)/libbootperf.a $(PKG_LIBS) -lm
+
+$(BUILDDIR)/bootperf.1: docs/bootperf.pod | $(BUILDDIR)/.dirs
+	pod2man --utf8 --errors=die -c "bootperf manual" \
+		-r "bootperf $(VERSION)" -s 1 -n BOOTPERF $< > $@.tmp
+	mv $@.tmp $@
+
+man: $(BUILDDIR)/bootperf.1
+
+# The test run: unit tests and shell tests through prove.  FAST=1 skips
+# the tests that boot real appliances (sanitizer and valgrind variants).
+# An empty test list is an error, never a silent pass.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-tests
+
+check-fast: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-tests FAST=1
+
+check-sanitize: deps
+	@$(MAKE) --no-print-directory all SANITIZE=address,undefined
+	@$(MAKE) --no-print-directory run-tests FAST=1 \
+		SANITIZE=address,undefined
+
+check-valgrind: deps
+	@scripts/install-deps valgrind
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-tests FAST=1 \
+		BOOTPERF_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --child-silent-after-fork=yes"
+
+.PHONY: run-tests
+run-tests:
+	@test -n "$(UNIT_BINS)$(SH_TESTS)" || \
+		{ echo "no tests found" >&2; exit 1; }
+	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
+	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
+	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
+	prove $(PROVE_FLAGS) $(addprefix ./,$(UNIT_BINS)) \
+		$(addprefix ./,$(SH_TESTS))
+
+# The main job on the bundled example.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	examples/demo.sh "$(CURDIR)/$(BIN)"
+
+# The tool's own overhead, not a test: see scripts/bench.sh.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	scripts/bench.sh "$(CURDIR)/$(BIN)"
+
+install: $(BIN) $(BUILDDIR)/bootperf.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/bootperf
+	install -m 0644 $(BUILDDIR)/bootperf.1 $(DESTDIR)$(MANDIR)/man1/bootperf.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bootperf $(DESTDIR)$(MANDIR)/man1/bootperf.1
+
+C_SRCS := main.c $(MODULE_SRCS) $(UNIT_SRCS)
+
+analyze: deps $(BUILDDIR)/help.c
+	@scripts/install-deps analyze
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -D_GNU_SOURCE -Icommon -Irunner \
+		-Ireports -Ibisect -Icmd $(C_SRCS)
+	clang-tidy --quiet --warnings-as-errors='*' $(C_SRCS) -- \
+		$(CFLAGS) $(PKG_CFLAGS) -It/unit
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit -fanalyzer -Werror -fsyntax-only \
+		$(filter-out $(UNIT_SRCS),$(C_SRCS))
+	shellcheck -x $(SCRIPTS)
+
+format:
+	clang-format -i $(C_SRCS) $(HEADERS)
+
+format-check:
+	@scripts/install-deps format
+	clang-format --dry-run --Werror $(C_SRCS) $(HEADERS)
+
+clean:
+	rm -rf build build-san bootperf

@@ -1,0 +1,136 @@
+/* bootperf - bisect/: the git side, through libgit2 only.
+ *
+ * Open a repository, turn a revision range into an ordered list of
+ * commits, hash configuration strings, and keep bootperf's own linked
+ * worktree.  Functions return 0 or -1; on -1 one message has been printed
+ * through bp_error and walk_last_error() says what kind of failure it
+ * was, so cmd/ can choose an exit status.  No libgit2 type leaks into the
+ * public part of this header.
+ */
+#ifndef BOOTPERF_BISECT_H
+#define BOOTPERF_BISECT_H
+
+#include "common.h"
+
+/* repo.c: repositories, revisions, errors, hashing */
+
+struct walk_repo; /* opaque */
+
+struct walk_commit {
+	char id[41];	   /* full hex id */
+	char short_id[13]; /* unique abbreviation, at least 7 hex */
+	char *subject;	   /* owned: first line (paragraph) of the
+			    * message, "" when there is none */
+	size_t n_parents;
+};
+
+enum walk_error {
+	WALK_ERR_NONE = 0,
+	WALK_ERR_REPO,	   /* not a repository, cannot open it */
+	WALK_ERR_REVISION, /* unknown, ambiguous or malformed revision */
+	WALK_ERR_EMPTY,	   /* a range with no commits */
+	WALK_ERR_OTHER	   /* I/O, corrupt objects, worktree trouble */
+};
+
+/* After a failed call: what kind of failure it was. */
+enum walk_error walk_last_error(void);
+
+/* path: anywhere inside a work tree, a bare repository or a linked
+ * worktree.  *out is owned by the caller (walk_repo_free).
+ */
+int walk_repo_open(struct walk_repo **out, const char *path);
+void walk_repo_free(struct walk_repo *repo);
+/* The common git directory, without a trailing slash (for a linked
+ * worktree: the main repository's .git); owned by repo.  The default
+ * results store is <commondir>/bootperf.
+ */
+const char *walk_repo_commondir(struct walk_repo *repo);
+
+/* Resolve one revision (sha, short sha, tag, branch, HEAD~3, ...) to the
+ * commit it names.  On success out->subject is owned by the caller
+ * (walk_commit_clear); on failure *out holds no allocation.
+ */
+int walk_resolve(struct walk_commit *out, struct walk_repo *repo,
+		 const char *rev);
+/* Free out->subject and set it to NULL; safe to call twice. */
+void walk_commit_clear(struct walk_commit *c);
+
+/* Hash s as git_odb_hash does a blob (= git hash-object --stdin): the
+ * config id.  out receives 40 hex digits and a NUL.
+ */
+int walk_hash_string(char out[41], const char *s);
+
+/* walk.c: ranges */
+
+struct walk_list {
+	struct walk_commit *v; /* owned (walk_list_free) */
+	size_t n;
+};
+
+struct walk_options {
+	bool first_parent;  /* follow only first parents */
+	size_t max_commits; /* 0 = all */
+	size_t every;	    /* 0 or 1 = all */
+};
+
+#define WALK_OPTIONS_INIT                                                      \
+	{                                                                      \
+		false, 0, 1                                                    \
+	}
+
+/*
+ * range: "A..B" (reachable from B, not from A; an empty side means HEAD),
+ * "A^..B" (any revision git_revparse understands on either side), or a
+ * single "REV" for that one commit.  "A...B" is rejected: a symmetric
+ * difference has no order on a timeline.
+ *
+ * out receives the commits oldest first (git rev-list --reverse
+ * --topo-order).  Then every = K keeps every K-th commit counting from the
+ * oldest plus the newest; then max_commits = N keeps at most N, evenly
+ * spread, always the oldest and the newest (N = 1: the newest).  An empty
+ * result is an error (WALK_ERR_EMPTY), with a hint when the reversed range
+ * has commits.  opts may be NULL for WALK_OPTIONS_INIT.
+ */
+int walk_range(struct walk_list *out, struct walk_repo *repo, const char *range,
+	       const struct walk_options *opts);
+/* Free every subject and the array; list itself is the caller's. */
+void walk_list_free(struct walk_list *list);
+
+/* worktree.c: bootperf's own build worktree */
+
+/*
+ * Check out commit_id (any revision) at path, a linked worktree of repo
+ * that bootperf owns: created when missing (its parent must exist),
+ * reused when it already is a worktree of repo, pruned and recreated when
+ * it is registered but gone from disk.  HEAD there is detached at the
+ * commit; index and tracked files are forced to match it; untracked and
+ * ignored files (build products) stay, so builds remain incremental.  The
+ * user's own HEAD, index and files are never touched.  A path that exists
+ * and is not a worktree of repo is an error (an empty directory is taken
+ * over).
+ */
+int walk_worktree_checkout(struct walk_repo *repo, const char *path,
+			   const char *commit_id);
+
+/* Internal to bisect/: shared by repo.c, walk.c and worktree.c; cmd/ has
+ * no use for them.  libgit2 types are only forward-declared here.
+ */
+struct git_repository;
+struct git_commit;
+
+/* Print "bootperf: error: <message>", remember kind, return -1. */
+int walk_fail(enum walk_error kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The same, with ": <libgit2's last error message>" appended. */
+int walk_git_fail(enum walk_error kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct git_repository *walk_repo_git(struct walk_repo *repo);
+/* Fill *out from c (out->subject allocated). */
+int walk_commit_fill(struct walk_commit *out, struct git_commit *c);
+/* Look rev up and peel it to a commit.  range, when not NULL, is quoted
+ * in the error message.  *out is owned by the caller (git_commit_free).
+ */
+int walk_lookup(struct git_commit **out, struct git_repository *git,
+		const char *rev, const char *range);
+
+#endif /* BOOTPERF_BISECT_H */

@@ -1,0 +1,236 @@
+/* bootperf - opening a repository, resolving revisions, libgit2 errors.
+ *
+ * Every libgit2 failure in bisect/ goes through walk_fail or
+ * walk_git_fail, so the user sees one "bootperf: error:" line and cmd/
+ * can ask walk_last_error() which exit status fits.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "bisect.h"
+
+struct walk_repo {
+	git_repository *git;
+	char *commondir; /* no trailing slash */
+};
+
+static enum walk_error last_error;
+
+enum walk_error walk_last_error(void)
+{
+	return last_error;
+}
+
+static void walk_vfail(enum walk_error kind, const char *detail,
+		       const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void walk_vfail(enum walk_error kind, const char *detail,
+		       const char *fmt, va_list ap)
+{
+	char msg[768];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	last_error = kind;
+	if (detail)
+		bp_error("%s: %s", msg, detail);
+	else
+		bp_error("%s", msg);
+}
+
+int walk_fail(enum walk_error kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	walk_vfail(kind, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int walk_git_fail(enum walk_error kind, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	va_list ap;
+
+	va_start(ap, fmt);
+	walk_vfail(kind, e && e->message ? e->message : "unknown libgit2 error",
+		   fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *walk_strip_slash(const char *dir)
+{
+	char *s = bp_strdup(dir);
+	size_t len = strlen(s);
+
+	while (len > 1 && s[len - 1] == '/')
+		s[--len] = '\0';
+	return s;
+}
+
+static int walk_open_git(git_repository **out, const char *path)
+{
+	int rc = git_repository_open_ext(out, path, 0, NULL);
+
+	if (rc == GIT_ENOTFOUND)
+		return walk_fail(WALK_ERR_REPO, "'%s' is not a git repository",
+				 path);
+	if (rc < 0)
+		return walk_git_fail(WALK_ERR_REPO,
+				     "cannot open repository '%s'", path);
+	return 0;
+}
+
+int walk_repo_open(struct walk_repo **out, const char *path)
+{
+	struct walk_repo *repo = NULL;
+	int err = -1;
+
+	*out = NULL;
+	if (git_libgit2_init() < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot initialise libgit2");
+	repo = bp_malloc(sizeof *repo);
+	if (walk_open_git(&repo->git, path) < 0)
+		goto out;
+	repo->commondir = walk_strip_slash(git_repository_commondir(repo->git));
+	*out = repo;
+	repo = NULL;
+	err = 0;
+out:
+	if (repo) {
+		free(repo);
+		git_libgit2_shutdown();
+	}
+	return err;
+}
+
+void walk_repo_free(struct walk_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->git);
+	free(repo->commondir);
+	free(repo);
+	git_libgit2_shutdown();
+}
+
+const char *walk_repo_commondir(struct walk_repo *repo)
+{
+	return repo->commondir;
+}
+
+git_repository *walk_repo_git(struct walk_repo *repo)
+{
+	return repo->git;
+}
+
+void walk_commit_clear(struct walk_commit *c)
+{
+	free(c->subject);
+	c->subject = NULL;
+}
+
+int walk_commit_fill(struct walk_commit *out, git_commit *c)
+{
+	git_buf buf = GIT_BUF_INIT;
+	const char *subject = git_commit_summary(c);
+
+	memset(out, 0, sizeof *out);
+	git_oid_tostr(out->id, sizeof out->id, git_commit_id(c));
+	if (git_object_short_id(&buf, (const git_object *)c) < 0)
+		return walk_git_fail(WALK_ERR_OTHER, "cannot abbreviate %s",
+				     out->id);
+	/* More than 12 digits only in a giant repository: 12 still
+	 * identify the commit for a human reader.
+	 */
+	snprintf(out->short_id, sizeof out->short_id, "%s", buf.ptr);
+	git_buf_dispose(&buf);
+	out->subject = bp_strdup(subject ? subject : "");
+	out->n_parents = git_commit_parentcount(c);
+	return 0;
+}
+
+/* Why rev did not resolve, in words a user can act on. */
+static int walk_rev_fail(git_repository *git, int rc, const char *rev,
+			 const char *range)
+{
+	const char *what = rc == GIT_EAMBIGUOUS ? "ambiguous" : "unknown";
+	const char *hint = "";
+
+	if (rc != GIT_ENOTFOUND && rc != GIT_EINVALIDSPEC &&
+	    rc != GIT_EAMBIGUOUS)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot resolve revision '%s'", rev);
+	if (rc == GIT_ENOTFOUND && git_repository_is_shallow(git) == 1)
+		hint = " (shallow repository: it may lie past the boundary)";
+	if (range)
+		return walk_fail(WALK_ERR_REVISION,
+				 "%s revision '%s' in range '%s'%s", what, rev,
+				 range, hint);
+	return walk_fail(WALK_ERR_REVISION, "%s revision '%s'%s", what, rev,
+			 hint);
+}
+
+int walk_lookup(git_commit **out, git_repository *git, const char *rev,
+		const char *range)
+{
+	git_object *obj = NULL;
+	git_object *peeled = NULL;
+	int err = -1, rc;
+
+	*out = NULL;
+	rc = git_revparse_single(&obj, git, rev);
+	if (rc < 0) {
+		walk_rev_fail(git, rc, rev, range);
+		goto out;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		walk_fail(WALK_ERR_REVISION, "revision '%s' is not a commit",
+			  rev);
+		goto out;
+	}
+	*out = (git_commit *)peeled;
+	err = 0;
+out:
+	git_object_free(obj);
+	return err;
+}
+
+int walk_resolve(struct walk_commit *out, struct walk_repo *repo,
+		 const char *rev)
+{
+	git_commit *c = NULL;
+	int err = -1;
+
+	memset(out, 0, sizeof *out);
+	if (walk_lookup(&c, repo->git, rev, NULL) < 0)
+		goto out;
+	err = walk_commit_fill(out, c);
+out:
+	git_commit_free(c);
+	return err;
+}
+
+int walk_hash_string(char out[41], const char *s)
+{
+	git_oid oid;
+	int err = -1;
+
+	if (git_libgit2_init() < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot initialise libgit2");
+	if (git_odb_hash(&oid, s, strlen(s), GIT_OBJECT_BLOB) < 0) {
+		walk_git_fail(WALK_ERR_OTHER, "cannot hash configuration");
+		goto out;
+	}
+	git_oid_tostr(out, 41, &oid);
+	err = 0;
+out:
+	git_libgit2_shutdown();
+	return err;
+}

@@ -1,0 +1,320 @@
+/* bootperf - a revision range as an ordered, sampled list of commits.
+ *
+ * The range is split by hand rather than with git_revparse() so that an
+ * unknown side can be named in the error message, and so that "A...B"
+ * can be refused: a symmetric difference has no meaning on a timeline.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "bisect.h"
+
+/* The two sides of "FROM..TO"; from is NULL for a single revision. */
+struct walk_spec {
+	char *from;
+	char *to;
+};
+
+static void walk_spec_free(struct walk_spec *spec)
+{
+	free(spec->from);
+	free(spec->to);
+	spec->from = spec->to = NULL;
+}
+
+/* An empty side means HEAD, as in git. */
+static char *walk_side(const char *s, size_t len)
+{
+	return len ? strndup(s, len) : bp_strdup("HEAD");
+}
+
+static int walk_parse(struct walk_spec *out, const char *range)
+{
+	const char *dots = strstr(range, "..");
+
+	out->from = out->to = NULL;
+	if (!*range)
+		return walk_fail(WALK_ERR_REVISION, "empty range");
+	if (strstr(range, "..."))
+		return walk_fail(WALK_ERR_REVISION,
+				 "symmetric range '%s' is not supported: "
+				 "use 'A..B' for the commits after A up to B",
+				 range);
+	if (!dots) {
+		out->to = bp_strdup(range);
+		return 0;
+	}
+	out->from = walk_side(range, (size_t)(dots - range));
+	out->to = walk_side(dots + 2, strlen(dots + 2));
+	if (!out->from || !out->to) {
+		bp_error("out of memory");
+		abort();
+	}
+	return 0;
+}
+
+static void walk_list_append(struct walk_list *list, size_t *cap,
+			     const struct walk_commit *c)
+{
+	if (list->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *v = reallocarray(list->v, ncap, sizeof *list->v);
+
+		if (!v) {
+			bp_error("out of memory");
+			abort();
+		}
+		list->v = v;
+		*cap = ncap;
+	}
+	list->v[list->n++] = *c;
+}
+
+static int walk_add_oid(struct walk_list *list, size_t *cap,
+			git_repository *git, const git_oid *oid)
+{
+	git_commit *c = NULL;
+	struct walk_commit wc;
+	int err = -1;
+
+	if (git_commit_lookup(&c, git, oid) < 0) {
+		walk_git_fail(WALK_ERR_OTHER, "cannot read commit %s",
+			      git_oid_tostr_s(oid));
+		goto out;
+	}
+	if (walk_commit_fill(&wc, c) < 0)
+		goto out;
+	walk_list_append(list, cap, &wc);
+	err = 0;
+out:
+	git_commit_free(c);
+	return err;
+}
+
+static int walk_next_fail(git_repository *git, const char *range)
+{
+	if (git_repository_is_shallow(git) == 1)
+		return walk_git_fail(
+		    WALK_ERR_REVISION,
+		    "range '%s' reaches past the boundary of "
+		    "this shallow repository (libgit2 needs a "
+		    "few commits below the range; deepen it "
+		    "with git fetch --deepen=N or --unshallow)",
+		    range);
+	return walk_git_fail(WALK_ERR_OTHER, "cannot walk range '%s'", range);
+}
+
+/* A revwalk over from..to in rev-list --reverse --topo-order order. */
+static int walk_start(git_revwalk **out, git_repository *git,
+		      const git_oid *from, const git_oid *to, bool first_parent)
+{
+	git_revwalk *rw = NULL;
+	int err = -1;
+
+	*out = NULL;
+	if (git_revwalk_new(&rw, git) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
+					GIT_SORT_REVERSE) < 0 ||
+	    (first_parent && git_revwalk_simplify_first_parent(rw) < 0) ||
+	    git_revwalk_push(rw, to) < 0 || git_revwalk_hide(rw, from) < 0) {
+		walk_git_fail(WALK_ERR_OTHER, "cannot start a revision walk");
+		goto out;
+	}
+	*out = rw;
+	rw = NULL;
+	err = 0;
+out:
+	git_revwalk_free(rw);
+	return err;
+}
+
+/* Append from..to to out (empty when only ranging over nothing). */
+static int walk_collect(struct walk_list *out, git_repository *git,
+			const git_oid *from, const git_oid *to,
+			bool first_parent, const char *range)
+{
+	git_revwalk *rw = NULL;
+	git_oid oid;
+	size_t cap = 0;
+	int err = -1, rc;
+
+	if (walk_start(&rw, git, from, to, first_parent) < 0)
+		goto out;
+	while ((rc = git_revwalk_next(&oid, rw)) == 0)
+		if (walk_add_oid(out, &cap, git, &oid) < 0)
+			goto out;
+	if (rc != GIT_ITEROVER) {
+		walk_next_fail(git, range);
+		goto out;
+	}
+	err = 0;
+out:
+	git_revwalk_free(rw);
+	return err;
+}
+
+/* Does to..from have commits?  -1 when that cannot be told. */
+static int walk_reversed_nonempty(git_repository *git, const git_oid *from,
+				  const git_oid *to, bool first_parent)
+{
+	git_revwalk *rw = NULL;
+	git_oid oid;
+	int found = -1;
+
+	if (walk_start(&rw, git, to, from, first_parent) < 0)
+		goto out;
+	found = git_revwalk_next(&oid, rw) == 0;
+out:
+	git_revwalk_free(rw);
+	return found;
+}
+
+static int walk_empty_fail(git_repository *git, const struct walk_spec *spec,
+			   const git_oid *ids, bool first_parent,
+			   const char *range)
+{
+	if (walk_reversed_nonempty(git, &ids[0], &ids[1], first_parent) == 1)
+		return walk_fail(WALK_ERR_EMPTY,
+				 "range '%s' has no commits (reversed? try "
+				 "'%s..%s')",
+				 range, spec->to, spec->from);
+	return walk_fail(WALK_ERR_EMPTY, "range '%s' has no commits", range);
+}
+
+/* Keep every every-th commit from the oldest, and the newest. */
+static void walk_sample_every(struct walk_list *list, size_t every)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->n; i++) {
+		if (i % every == 0 || i == list->n - 1)
+			list->v[n++] = list->v[i];
+		else
+			walk_commit_clear(&list->v[i]);
+	}
+	list->n = n;
+}
+
+/* Pick j of max, spread evenly over 0..n-1 with both ends included.  As
+ * n > max the step exceeds 1, so successive picks are distinct.
+ */
+static size_t walk_spread_index(size_t j, size_t n, size_t max)
+{
+	if (max == 1)
+		return n - 1;
+	return (j * (n - 1) + (max - 1) / 2) / (max - 1);
+}
+
+static void walk_sample_max(struct walk_list *list, size_t max)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < list->n; i++) {
+		if (j < max && i == walk_spread_index(j, list->n, max))
+			list->v[j++] = list->v[i];
+		else
+			walk_commit_clear(&list->v[i]);
+	}
+	list->n = j;
+}
+
+static void walk_sample(struct walk_list *list, const struct walk_options *o)
+{
+	if (o->every > 1)
+		walk_sample_every(list, o->every);
+	if (o->max_commits && list->n > o->max_commits)
+		walk_sample_max(list, o->max_commits);
+}
+
+/* Resolve both sides of spec to ids[0] (from) and ids[1] (to). */
+static int walk_resolve_spec(git_oid ids[2], git_repository *git,
+			     const struct walk_spec *spec, const char *range)
+{
+	git_commit *from = NULL;
+	git_commit *to = NULL;
+	int err = -1;
+
+	if (walk_lookup(&from, git, spec->from, range) < 0 ||
+	    walk_lookup(&to, git, spec->to, range) < 0)
+		goto out;
+	git_oid_cpy(&ids[0], git_commit_id(from));
+	git_oid_cpy(&ids[1], git_commit_id(to));
+	err = 0;
+out:
+	git_commit_free(from);
+	git_commit_free(to);
+	return err;
+}
+
+static int walk_single(struct walk_list *out, git_repository *git,
+		       const char *rev)
+{
+	git_commit *c = NULL;
+	int err = -1;
+
+	if (walk_lookup(&c, git, rev, NULL) < 0)
+		goto out;
+	out->v = bp_malloc(sizeof *out->v);
+	if (walk_commit_fill(&out->v[0], c) < 0)
+		goto out;
+	out->n = 1;
+	err = 0;
+out:
+	git_commit_free(c);
+	return err;
+}
+
+static int walk_between(struct walk_list *out, git_repository *git,
+			const struct walk_spec *spec, const char *range,
+			const struct walk_options *opts)
+{
+	git_oid ids[2];
+
+	if (walk_resolve_spec(ids, git, spec, range) < 0 ||
+	    walk_collect(out, git, &ids[0], &ids[1], opts->first_parent,
+			 range) < 0)
+		return -1;
+	if (out->n == 0)
+		return walk_empty_fail(git, spec, ids, opts->first_parent,
+				       range);
+	walk_sample(out, opts);
+	return 0;
+}
+
+int walk_range(struct walk_list *out, struct walk_repo *repo, const char *range,
+	       const struct walk_options *opts)
+{
+	static const struct walk_options defaults = WALK_OPTIONS_INIT;
+	struct walk_spec spec = {NULL, NULL};
+	git_repository *git = walk_repo_git(repo);
+	int err = -1;
+
+	out->v = NULL;
+	out->n = 0;
+	if (walk_parse(&spec, range) < 0)
+		goto out;
+	if (spec.from)
+		err = walk_between(out, git, &spec, range,
+				   opts ? opts : &defaults);
+	else
+		err = walk_single(out, git, spec.to);
+out:
+	if (err)
+		walk_list_free(out);
+	walk_spec_free(&spec);
+	return err;
+}
+
+void walk_list_free(struct walk_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		walk_commit_clear(&list->v[i]);
+	free(list->v);
+	list->v = NULL;
+	list->n = 0;
+}

@@ -1,0 +1,64 @@
+/* bootperf bench - the boot-benchmark core as a command. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "reports.h"
+
+static const struct option bench_options[] = {
+	RUN_LONG_OPTIONS,
+	COMMON_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns -1 to go on, or the exit status to stop with now. */
+static int parse(int argc, char **argv, struct run_cli *cli)
+{
+	int c, r;
+
+	run_cli_init(cli);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", bench_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cmd_bad_option("bench", c, argv);
+		r = cmd_common_option("bench", c, bench_options);
+		if (r >= 0)
+			return r;
+		r = run_cli_parse(cli, c, optarg);
+		if (r == -1)
+			return BP_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		bp_error("bench takes no arguments, but got '%s'",
+			 argv[optind]);
+		return cmd_usage_error("bench");
+	}
+	return run_cli_finish(cli, false) == -1 ? BP_EXIT_USAGE : -1;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	struct run_cli cli;
+	struct bench_result res = { 0 };
+	enum sample_status failed;
+	int r = parse(argc, argv, &cli);
+
+	if (r != -1)
+		return r;
+	runner_signals_init();
+	r = runner_bench(cli.runner, &cli.run, &res, &failed);
+	if (cli.json) {
+		if (res.env.runner && report_bench_json(stdout, &res) == -1) {
+			bp_error("out of memory writing JSON");
+			r = BP_EXIT_FAILURE;
+		}
+	} else if (res.n_samples > 0 || r == BP_EXIT_OK)
+		report_bench_text(stdout, &res);
+	bench_result_free(&res);
+	if (fflush(stdout) == EOF) {
+		bp_error("cannot write the report: standard output failed");
+		r = BP_EXIT_FAILURE;
+	}
+	return r;
+}

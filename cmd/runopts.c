@@ -1,0 +1,176 @@
+/* bootperf - the RUN OPTIONS shared by every subcommand that measures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+void run_cli_init(struct run_cli *cli)
+{
+	const struct run_options defaults = RUN_OPTIONS_INIT;
+
+	memset(cli, 0, sizeof *cli);
+	cli->run = defaults;
+	cli->runner = &runner_guestfs;
+	cli->run.progress = isatty(STDERR_FILENO);
+}
+
+static int parse_int(const char *opt, const char *arg, long min, long max,
+		     int *out)
+{
+	long v;
+
+	if (parse_count(opt, arg, min, max, &v) == -1)
+		return -1;
+	*out = (int)v;
+	return 1;
+}
+
+static int parse_accel(const char *arg, enum accel *out)
+{
+	static const enum accel all[] = { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (!strcmp(arg, accel_name(all[i]))) {
+			*out = all[i];
+			return 1;
+		}
+	bp_error("--accel: '%s' is not one of auto, kvm, tcg", arg);
+	return -1;
+}
+
+static int parse_runner(struct run_cli *cli, const char *arg)
+{
+	cli->runner = runner_find(arg);
+	if (!cli->runner) {
+		bp_error("--runner: '%s' is not one of guestfs, command", arg);
+		return -1;
+	}
+	return 1;
+}
+
+static int parse_counts(struct run_cli *cli, int c, const char *arg)
+{
+	struct run_options *o = &cli->run;
+
+	switch (c) {
+	case OPT_RUNS:
+		return parse_count("--runs", arg, 1, 100000, &o->runs) ? -1 : 1;
+	case OPT_WARMUP:
+		return parse_count("--warmup", arg, 0, 100000, &o->warmup)
+			       ? -1
+			       : 1;
+	case OPT_SMP:
+		return parse_int("--smp", arg, 1, 1024, &o->smp);
+	case OPT_MEMSIZE:
+		return parse_int("--memsize", arg, 128, 1024 * 1024,
+				 &o->memsize);
+	case OPT_TIMEOUT:
+		return parse_seconds("--timeout", arg, &o->timeout_s) ? -1 : 1;
+	case OPT_KVM_PROBE_TIMEOUT:
+		return parse_seconds("--kvm-probe-timeout", arg,
+				     &o->kvm_probe_timeout_s)
+			       ? -1
+			       : 1;
+	}
+	return 0;
+}
+
+int run_cli_parse(struct run_cli *cli, int c, const char *arg)
+{
+	struct run_options *o = &cli->run;
+
+	switch (c) {
+	case OPT_APPEND:
+		o->append = arg;
+		return 1;
+	case OPT_ACCEL:
+		return parse_accel(arg, &o->accel);
+	case OPT_HV:
+		o->hv = arg;
+		return 1;
+	case OPT_KERNEL:
+		o->kernel = arg;
+		return 1;
+	case OPT_MODULES:
+		o->modules = arg;
+		return 1;
+	case OPT_RUNNER:
+		return parse_runner(cli, arg);
+	case OPT_COMMAND:
+		o->command = arg;
+		return 1;
+	case OPT_CACHE_DIR:
+		o->cache_root = arg;
+		return 1;
+	case OPT_VERBOSE:
+		o->verbose = true;
+		return 1;
+	case OPT_JSON:
+		cli->json = 1;
+		return 1;
+	}
+	return parse_counts(cli, c, arg);
+}
+
+/* Checks that need every option seen. */
+int run_cli_finish(struct run_cli *cli, bool compares)
+{
+	const struct run_options *o = &cli->run;
+	size_t need = stats_mw_min_runs(0.01);
+
+	if (o->command && cli->runner != &runner_command) {
+		bp_error("--command needs --runner command");
+		return -1;
+	}
+	if (o->modules && !o->kernel) {
+		bp_error("--modules needs --kernel");
+		return -1;
+	}
+	if (compares && (size_t)o->runs < need)
+		bp_warning("--runs %ld: comparisons need at least %zu runs a "
+			   "side to reach p < 0.01 with a rank test",
+			   o->runs, need);
+	return 0;
+}
+
+/* --help, --version and --long-options, common to every subcommand.
+ * Returns an exit code, or -1 when c is none of them.
+ */
+int cmd_common_option(const char *cmd, int c, const struct option *opts)
+{
+	switch (c) {
+	case OPT_HELP:
+		help_print(stdout, cmd);
+		return BP_EXIT_OK;
+	case OPT_VERSION:
+		printf("bootperf %s\n", BOOTPERF_VERSION);
+		return BP_EXIT_OK;
+	case OPT_LONG_OPTIONS:
+		for (; opts->name; opts++)
+			if (opts->val != OPT_LONG_OPTIONS)
+				printf("--%s\n", opts->name);
+		return BP_EXIT_OK;
+	}
+	return -1;
+}
+
+/* After getopt_long returned '?' or ':' (optstring starts with ':'). */
+int cmd_bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		bp_error("%s: option '%s' needs a value", cmd, arg);
+	else
+		bp_error("%s: unknown option '%s'", cmd, arg);
+	return cmd_usage_error(cmd);
+}
+
+int cmd_usage_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'bootperf %s --help' for more information.\n",
+		cmd);
+	return BP_EXIT_USAGE;
+}

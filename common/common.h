@@ -1,0 +1,203 @@
+/* bootperf - common/: plain data types, error reporting and pure math.
+ *
+ * Everything here is shared by bisect/, runner/, reports/ and cmd/, and
+ * includes none of them.  No libgit2, libguestfs or cJSON in this folder.
+ */
+#ifndef BOOTPERF_COMMON_H
+#define BOOTPERF_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef BOOTPERF_VERSION
+#define BOOTPERF_VERSION "0.1.0"
+#endif
+
+/* stats.c: descriptive statistics and two-sample tests for boot times.
+ * Pure math, no I/O.  Inputs are never modified; functions that need
+ * sorted data work on private copies.  Inputs must not contain NaN.
+ */
+struct stats_summary {
+	size_t n;
+	double mean;
+	double sd;		/* sample sd (n-1 denominator); NAN if n < 2 */
+	double median;
+	double min, max;
+	double ci_low, ci_high;	/* 95% CI of the mean, Student t, n-1 df;
+				 * NAN if n < 2 */
+	double trimmed_mean;	/* drops floor(n/10) lowest and highest;
+				 * equals mean for n < 10 */
+	double mad;		/* median absolute deviation from the median,
+				 * unscaled (no 1.4826 factor) */
+};
+
+/* Returns 0, or -1 when n == 0 or allocation fails (*out untouched). */
+int stats_summarize(struct stats_summary *out, const double *x, size_t n);
+double stats_mean(const double *x, size_t n);	/* NAN if n == 0 */
+double stats_sd(const double *x, size_t n);	/* sample sd; NAN if n < 2 */
+/* Median (mean of the middle two for even n); -1 if n == 0 or ENOMEM. */
+int stats_median(double *out, const double *x, size_t n);
+
+enum stats_method {
+	STATS_WELCH,
+	STATS_MANN_WHITNEY,
+};
+
+struct stats_test {
+	enum stats_method method;
+	double statistic;	/* Welch: t, > 0 when mean(b) > mean(a);
+				 * M-W: U of sample b, i.e. the number of
+				 * (a, b) pairs with b > a, ties count 1/2 */
+	double df;		/* Welch-Satterthwaite df; NAN for M-W and
+				 * for Welch when both variances are 0 */
+	double p;		/* two-sided p-value */
+};
+
+/*
+ * a = baseline samples, b = new samples.  Return 0, or -1 if the test is
+ * impossible (Welch: fewer than 2 samples on a side; M-W: an empty side)
+ * or allocation fails; *out is untouched on error.
+ *
+ * Welch with both variances zero has no t distribution to refer to: the
+ * difference is then treated as deterministic, p = 1 if the means are
+ * equal (t = 0) and p = 0 otherwise (t = +-INFINITY).
+ *
+ * Mann-Whitney uses the exact permutation distribution of U when there are
+ * no ties and both sides have at most STATS_MW_EXACT_MAX samples, else the
+ * normal approximation with tie and continuity correction.
+ */
+#define STATS_MW_EXACT_MAX 50
+int stats_welch(struct stats_test *out, const double *a, size_t na,
+		const double *b, size_t nb);
+int stats_mann_whitney(struct stats_test *out, const double *a, size_t na,
+		       const double *b, size_t nb);
+int stats_compare(struct stats_test *out, enum stats_method m,
+		  const double *a, size_t na, const double *b, size_t nb);
+
+/*
+ * Smallest n (n runs on each side) for which an exact two-sided
+ * Mann-Whitney test can give p < alpha at all, i.e. 2 / C(2n, n) < alpha.
+ * 0.01 -> 5, 0.05 -> 4.  Returns 0 if alpha <= 0 (never reachable).
+ */
+size_t stats_mw_min_runs(double alpha);
+
+/* 100 * (b - a) / a; +-inf or NaN if a == 0. */
+double stats_percent_change(double a, double b);
+
+/* Exit statuses of the bootperf command (documented in the man page,
+ * section EXIT STATUS).  Keep them distinct: scripts dispatch on them.
+ */
+enum bp_exit {
+	BP_EXIT_OK = 0,
+	BP_EXIT_FAILURE = 1,      /* internal or I/O error */
+	BP_EXIT_USAGE = 2,        /* bad option or option value */
+	BP_EXIT_NOFILE = 3,       /* a named input file is missing or unusable */
+	BP_EXIT_BOOT_FAILED = 4,  /* the appliance or command failed */
+	BP_EXIT_TIMEOUT = 5,      /* a boot exceeded --timeout */
+	BP_EXIT_NO_ACCEL = 6,     /* --accel kvm, but KVM cannot boot here */
+	BP_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM */
+};
+
+/* What one sample (one boot or one command run) came to. */
+enum sample_status {
+	SAMPLE_OK = 0,
+	SAMPLE_FAILED,      /* launch or command failed */
+	SAMPLE_TIMEOUT,     /* killed at --timeout */
+	SAMPLE_CRASHED,     /* the measuring child died of a signal */
+	SAMPLE_INTERRUPTED, /* bootperf was asked to stop */
+	SAMPLE_ERROR        /* bootperf could not run the sample at all */
+};
+
+enum accel { ACCEL_AUTO = 0, ACCEL_KVM, ACCEL_TCG };
+
+/* Where a result was measured: every field that can change the number.
+ * Strings are owned by the struct (bench_env_free).
+ */
+struct bench_env {
+	char *bootperf_version;
+	char *runner;          /* "guestfs" or "command" */
+	char *host_name;
+	char *host_version;    /* uname -srvm */
+	char *host_cpu;
+	char *libguestfs_version;
+	char *backend;
+	char *accel;           /* accelerator actually used: kvm or tcg */
+	char *hv;              /* qemu binary */
+	char *hv_version;
+	char *kernel;          /* kernel image booted */
+	char *kernel_version;  /* from the image's header, or NULL */
+	char *modules;         /* kernel modules directory, or NULL */
+	char *append;          /* extra kernel command line, or NULL */
+	char *command;         /* command runner's command, or NULL */
+	char *cachedir;        /* libguestfs cache directory used */
+	int smp;
+	int memsize;
+	double timeout_s;
+};
+
+/* All samples of one benchmark: warm-ups are kept but never counted. */
+struct bench_result {
+	struct bench_env env;
+	double *warmup_ms;
+	size_t n_warmup;
+	double *sample_ms;
+	size_t n_samples;
+	struct stats_summary summary;
+	enum sample_status status;  /* SAMPLE_OK, or what stopped the run */
+	char *message;              /* why it stopped, or NULL */
+	double started;        /* wall-clock seconds since the epoch */
+	double elapsed_s;      /* the whole benchmark, monotonic */
+	long maxrss_kb;        /* bootperf's own peak memory */
+};
+
+/* What happened to one commit of a range (stored per commit and
+ * configuration).  Strings and bench are owned (commit_result_free).
+ */
+enum commit_status {
+	COMMIT_OK = 0,
+	COMMIT_BUILD_FAILED,
+	COMMIT_BOOT_FAILED,
+	COMMIT_TIMEOUT,
+};
+
+struct commit_result {
+	char *commit_id;   /* full hex id */
+	char *subject;     /* first line of the message */
+	char *config_id;   /* hash of everything that changes the number */
+	enum commit_status status;
+	double build_s;    /* build wall time; NAN when no build ran */
+	char *log_path;    /* build log, or NULL */
+	char *message;     /* why it failed, or NULL */
+	double measured_at; /* seconds since the epoch */
+	struct bench_result bench;
+};
+
+/* util.c */
+void bp_set_program_name(const char *name);
+void bp_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bp_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *bp_malloc(size_t n);
+char *bp_strdup(const char *s);
+char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_count(const char *opt, const char *s, long min, long max,
+		long *out);
+int parse_seconds(const char *opt, const char *s, double *out);
+double now_monotonic(void);
+double now_realtime(void);
+const char *accel_name(enum accel a);
+const char *sample_status_name(enum sample_status s);
+enum bp_exit sample_status_exit(enum sample_status s);
+
+/* result.c */
+void bench_env_free(struct bench_env *env);
+void commit_result_free(struct commit_result *r);
+const char *commit_status_name(enum commit_status s);
+/* 0, or -1 when s names no status. */
+int commit_status_parse(const char *s, enum commit_status *out);
+void bench_result_free(struct bench_result *res);
+int bench_result_push(double **arr, size_t *n, double ms);
+
+#endif

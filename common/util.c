@@ -1,0 +1,197 @@
+/* bootperf - error reporting, option values and clocks shared by all. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+
+static const char *program_name = "bootperf";
+
+void bp_set_program_name(const char *name)
+{
+	program_name = name;
+}
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+	/* One write per message, so lines from parallel processes do not
+	 * interleave mid-line.
+	 */
+	char buf[1024];
+	int off = snprintf(buf, sizeof buf, "%s: %s", program_name, kind);
+
+	if (off < 0 || (size_t)off >= sizeof buf)
+		off = 0;
+	vsnprintf(buf + off, sizeof buf - (size_t)off - 1, fmt, ap);
+	strcat(buf, "\n");
+	fputs(buf, stderr);
+	fflush(stderr);
+}
+
+void bp_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void bp_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void bp_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+}
+
+void *bp_malloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (!p) {
+		bp_error("out of memory");
+		abort();
+	}
+	return p;
+}
+
+char *bp_strdup(const char *s)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = strdup(s);
+	if (!p) {
+		bp_error("out of memory");
+		abort();
+	}
+	return p;
+}
+
+char *bp_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		bp_error("out of memory");
+		abort();
+	}
+	return p;
+}
+
+int parse_count(const char *opt, const char *s, long min, long max,
+		long *out)
+{
+	char *end = NULL;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end != '\0' || v < min || v > max) {
+		bp_error("%s: '%s' is not a whole number from %ld to %ld", opt,
+			 s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_seconds(const char *opt, const char *s, double *out)
+{
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || !isfinite(v) || v <= 0 ||
+	    v > 86400.0 * 7) {
+		bp_error("%s: '%s' is not a number of seconds above 0", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static double clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double now_monotonic(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+double now_realtime(void)
+{
+	return clock_seconds(CLOCK_REALTIME);
+}
+
+const char *accel_name(enum accel a)
+{
+	switch (a) {
+	case ACCEL_KVM:
+		return "kvm";
+	case ACCEL_TCG:
+		return "tcg";
+	case ACCEL_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+const char *sample_status_name(enum sample_status s)
+{
+	static const char *const names[] = {
+		[SAMPLE_OK] = "ok",
+		[SAMPLE_FAILED] = "boot-failed",
+		[SAMPLE_TIMEOUT] = "timeout",
+		[SAMPLE_CRASHED] = "crashed",
+		[SAMPLE_INTERRUPTED] = "interrupted",
+		[SAMPLE_ERROR] = "error",
+	};
+
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+enum bp_exit sample_status_exit(enum sample_status s)
+{
+	switch (s) {
+	case SAMPLE_OK:
+		return BP_EXIT_OK;
+	case SAMPLE_FAILED:
+	case SAMPLE_CRASHED:
+		return BP_EXIT_BOOT_FAILED;
+	case SAMPLE_TIMEOUT:
+		return BP_EXIT_TIMEOUT;
+	case SAMPLE_INTERRUPTED:
+		return BP_EXIT_INTERRUPTED;
+	case SAMPLE_ERROR:
+		break;
+	}
+	return BP_EXIT_FAILURE;
+}

@@ -1,0 +1,67 @@
+/* bootperf - subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "bench", cmd_bench },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int top_level(const char *arg)
+{
+	if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		help_print(stdout, NULL);
+		return BP_EXIT_OK;
+	}
+	if (!strcmp(arg, "--version") || !strcmp(arg, "-V")) {
+		printf("bootperf %s\n", BOOTPERF_VERSION);
+		return BP_EXIT_OK;
+	}
+	if (!strcmp(arg, "--list-commands")) {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0];
+		     i++)
+			printf("%s\n", commands[i].name);
+		return BP_EXIT_OK;
+	}
+	bp_error("unknown option '%s'", arg);
+	fputs("Try 'bootperf --help' for more information.\n", stderr);
+	return BP_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		bp_error("no command given");
+		fputs("Try 'bootperf --help' for more information.\n", stderr);
+		return BP_EXIT_USAGE;
+	}
+	if (argv[1][0] == '-')
+		return top_level(argv[1]);
+	if (!strcmp(argv[1], "help") && argc == 3 && find_command(argv[2])) {
+		help_print(stdout, argv[2]);
+		return BP_EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		bp_error("unknown command '%s'", argv[1]);
+		fputs("Try 'bootperf --help' for more information.\n", stderr);
+		return BP_EXIT_USAGE;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,118 @@
+/* bootperf - reports/: the only place that includes cJSON.  Turns
+ * results into text, JSON, Markdown and HTML.
+ */
+#ifndef BOOTPERF_REPORTS_H
+#define BOOTPERF_REPORTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common.h"
+
+/* text.c */
+/* The paper's boot-benchmark report: header, then Result: mean ±sd. */
+void report_bench_text(FILE *fp, const struct bench_result *res);
+void report_result_line(FILE *fp, const struct stats_summary *s);
+
+/* json.c */
+/* One JSON document with every sample, warm-ups apart, the statistics
+ * and the environment.  Returns 0, or -1 on allocation failure.
+ */
+int report_bench_json(FILE *fp, const struct bench_result *res);
+
+struct cJSON;
+
+/* The tree report_bench_json prints, or NULL on allocation failure.  The
+ * caller owns it (cJSON_Delete).
+ */
+struct cJSON *json_from_bench(const struct bench_result *res);
+
+/* The inverse, for any tree at all: 0 with *out filled (the caller frees
+ * it with bench_result_free), or -1 with *out untouched and the reason in
+ * why ("\"samples_ms\"[3] is not a number ...").  Types are checked, at
+ * most JSON_MAX_SAMPLES samples of 0 to 1e12 ms are accepted, and the
+ * statistics are recomputed from the samples, never read.  "started" is
+ * stored in whole seconds, so the fraction is lost.
+ */
+#define JSON_MAX_SAMPLES 100000
+int json_to_bench(struct bench_result *out, const struct cJSON *obj, char *why,
+		  size_t whylen);
+
+/* One commit's result as stored: "type": "bootperf-commit-result",
+ * "format": JSON_COMMIT_FORMAT, the commit_result fields and the bench
+ * tree under "bench".  NULL on allocation failure.
+ */
+#define JSON_COMMIT_FORMAT 1
+struct cJSON *json_from_commit(const struct commit_result *r);
+
+/* 0 with *out filled (commit_result_free), -1 when obj is not a valid
+ * commit result, or -2 when it has a newer format than this bootperf
+ * reads; why says which.  *out is untouched on error.
+ */
+int json_to_commit(struct commit_result *out, const struct cJSON *obj,
+		   char *why, size_t whylen);
+
+/* store.c */
+/*
+ * The results store (DESIGN.md, "Results store"):
+ *
+ *	<dir>/results/<config-id>/<commit-id>.json   json_from_commit
+ *	<dir>/logs/<commit-id>.build.log
+ *	<dir>/worktree/
+ *	<dir>/lock                                   flock(2), holder's pid
+ *
+ * Ids are 4 to 64 lowercase hex digits; anything else is refused before
+ * it reaches a path.  Below <dir> every file is opened through directory
+ * descriptors with O_NOFOLLOW: a symlink for results/, logs/, a config
+ * directory or a result file is refused, so a planted link cannot make
+ * bootperf write outside the store.  Directories are created 0700, files
+ * 0600.  Every function prints one message (bp_error) before returning -1.
+ */
+struct store;
+
+/* Opens the store at dir, creating dir (not its parents), results/ and
+ * logs/ when missing.  Refuses a dir that is not writable.
+ */
+int store_open(struct store **out, const char *dir);
+/* Releases the lock too.  NULL is a no-op. */
+void store_close(struct store *st);
+/* dir as given to store_open, without trailing slashes. */
+const char *store_dir(const struct store *st);
+
+/* Paths for other modules, owned by the caller (free).  store_log_path
+ * returns NULL (after a message) for an invalid id.
+ */
+char *store_log_path(const struct store *st, const char *commit_id);
+char *store_worktree_path(const struct store *st);
+
+/* Exclusive lock on <dir>/lock, held until store_close.  0 once held
+ * (also when this handle already holds it), 1 when another open of the
+ * lock holds it and wait is false (after "store '...' is in use by another
+ * bootperf (pid N)"), -1 on error.  wait = true blocks, after a note;
+ * a signal while waiting is an error.
+ */
+int store_lock(struct store *st, bool wait);
+
+/* Stores r under its config_id and commit_id, replacing any earlier
+ * result: temp file (O_EXCL, 0600), write, fsync, rename, fsync of the
+ * directory, so a reader sees the old file or the new one, never a part.
+ * r is checked first by reading the tree back with json_to_commit: what
+ * cannot be read back is not written.  Callers should hold the lock.
+ */
+int store_put(struct store *st, const struct commit_result *r);
+
+/* 0 with *out filled (commit_result_free), 1 when nothing is stored for
+ * the pair, -1 when the file cannot be read or is not a result of this
+ * bootperf for that commit and config (one message naming the file).
+ * *out is zeroed first, so commit_result_free is always safe on it.
+ */
+int store_get(struct store *st, const char *config_id, const char *commit_id,
+	      struct commit_result *out);
+
+/* The commit ids stored under config_id, sorted; none (0, *n = 0, *ids =
+ * NULL) when the config has no directory.  The caller frees each id and
+ * the array.
+ */
+int store_list(struct store *st, const char *config_id, char ***ids, size_t *n);
+
+#endif

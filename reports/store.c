@@ -1,0 +1,713 @@
+/* bootperf - the results store: one JSON file per commit and
+ * configuration, written atomically, read back without trusting a byte.
+ *
+ * Below the store directory everything goes through directory
+ * descriptors and O_NOFOLLOW, so a symlink planted in the store (a config
+ * directory pointing at /etc, say) is refused instead of followed.
+ */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reports.h"
+
+#define STORE_ID_MIN 4
+#define STORE_ID_MAX 64
+#define STORE_DIR_MODE 0700
+#define STORE_FILE_MODE 0600
+/* Far above JSON_MAX_SAMPLES twice over; bounds what a corrupt file can
+ * make cJSON allocate.
+ */
+#define STORE_MAX_FILE (16 << 20)
+#define STORE_TEMP_TRIES 100
+
+struct store {
+	char *dir;
+	int dirfd;  /* the store directory */
+	int resfd;  /* results/ */
+	int lockfd; /* lock, -1 until store_lock succeeds */
+};
+
+static bool store_valid_id(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return false;
+	for (n = 0; s[n]; n++)
+		if (n >= STORE_ID_MAX || !((s[n] >= '0' && s[n] <= '9') ||
+					   (s[n] >= 'a' && s[n] <= 'f')))
+			return false;
+	return n >= STORE_ID_MIN;
+}
+
+static int store_check_id(const char *what, const char *id)
+{
+	if (store_valid_id(id))
+		return 0;
+	bp_error("invalid %s '%.80s': expected %d to %d lowercase hex digits",
+		 what, id ? id : "(null)", STORE_ID_MIN, STORE_ID_MAX);
+	return -1;
+}
+
+static int store_check_ids(const char *config_id, const char *commit_id)
+{
+	if (store_check_id("config id", config_id) == -1 ||
+	    store_check_id("commit id", commit_id) == -1)
+		return -1;
+	return 0;
+}
+
+static char *store_result_path(const struct store *st, const char *config_id,
+			       const char *commit_id)
+{
+	return bp_asprintf("%s/results/%s/%s.json", st->dir, config_id,
+			   commit_id);
+}
+
+/*
+ * Opens parent/name as a directory, never through a symlink, creating it
+ * first when create is set.  0 with *fd, 1 when it is missing and create
+ * is not set, -1 after a message naming shown.
+ */
+static int store_subdir(int parent, const char *name, bool create,
+			const char *shown, int *fd)
+{
+	if (create) {
+		if (mkdirat(parent, name, STORE_DIR_MODE) == 0)
+			fsync(parent); /* make the new entry durable */
+		else if (errno != EEXIST)
+			goto fail;
+	}
+	*fd = openat(parent, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	if (errno == ENOENT && !create)
+		return 1;
+	if (errno == ELOOP || errno == ENOTDIR) {
+		bp_error("'%s' is a symlink or not a directory", shown);
+		return -1;
+	}
+fail:
+	bp_error("cannot %s '%s': %s", create ? "create" : "open", shown,
+		 strerror(errno));
+	return -1;
+}
+
+/* A store's own subdirectory, created when missing. */
+static int store_child(struct store *st, const char *name, int *fd)
+{
+	char *shown = bp_asprintf("%s/%s", st->dir, name);
+	int ret = store_subdir(st->dirfd, name, true, shown, fd);
+
+	free(shown);
+	return ret;
+}
+
+static int store_open_root(struct store *st)
+{
+	if (mkdir(st->dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
+		bp_error("cannot create store '%s': %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dirfd == -1) {
+		bp_error("cannot open store '%s': %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
+		bp_error("store '%s' is not writable: %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *dir)
+{
+	struct store *st = NULL;
+	size_t len = dir ? strlen(dir) : 0;
+	int logsfd = -1;
+	int ret = -1;
+
+	*out = NULL;
+	if (len == 0) {
+		bp_error("store directory name is empty");
+		return -1;
+	}
+	st = bp_malloc(sizeof *st);
+	st->dirfd = st->resfd = st->lockfd = -1;
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	st->dir = bp_asprintf("%.*s", (int)len, dir);
+	if (store_open_root(st) == -1 ||
+	    store_child(st, "results", &st->resfd) == -1 ||
+	    store_child(st, "logs", &logsfd) == -1)
+		goto out;
+	*out = st;
+	st = NULL;
+	ret = 0;
+out:
+	if (logsfd >= 0)
+		close(logsfd);
+	store_close(st);
+	return ret;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->lockfd >= 0) {
+		/* Still ours: the pid must not outlive the lock. */
+		if (ftruncate(st->lockfd, 0) == -1) {
+			/* harmless: the next holder rewrites it */
+		}
+		close(st->lockfd);
+	}
+	if (st->resfd >= 0)
+		close(st->resfd);
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	free(st->dir);
+	free(st);
+}
+
+const char *store_dir(const struct store *st)
+{
+	return st->dir;
+}
+
+char *store_log_path(const struct store *st, const char *commit_id)
+{
+	if (store_check_id("commit id", commit_id) == -1)
+		return NULL;
+	return bp_asprintf("%s/logs/%s.build.log", st->dir, commit_id);
+}
+
+char *store_worktree_path(const struct store *st)
+{
+	return bp_asprintf("%s/worktree", st->dir);
+}
+
+/* --- lock --- */
+
+/* The pid the holder wrote, or 0 if there is none yet. */
+static long store_lock_owner(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+/* Only informative (for the "in use" message), so failures are ignored. */
+static void store_lock_write_pid(int fd)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)len, 0) != len) {
+		/* nothing to do: the lock itself is held */
+	}
+}
+
+static void store_busy(const struct store *st, int fd, bool wait)
+{
+	long pid = store_lock_owner(fd);
+	char who[32] = "";
+
+	if (pid > 0)
+		snprintf(who, sizeof who, " (pid %ld)", pid);
+	if (wait)
+		bp_note("waiting for store '%s' (in use by another bootperf%s)",
+			st->dir, who);
+	else
+		bp_error("store '%s' is in use by another bootperf%s", st->dir,
+			 who);
+}
+
+static int store_flock(const struct store *st, int fd, bool wait)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK) {
+		store_busy(st, fd, wait);
+		if (!wait)
+			return 1;
+		if (flock(fd, LOCK_EX) == 0)
+			return 0;
+	}
+	bp_error("cannot lock store '%s': %s", st->dir,
+		 errno == EINTR ? "interrupted while waiting"
+				: strerror(errno));
+	return -1;
+}
+
+int store_lock(struct store *st, bool wait)
+{
+	int fd;
+	int ret;
+
+	if (st->lockfd >= 0)
+		return 0;
+	fd = openat(st->dirfd, "lock",
+		    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, STORE_FILE_MODE);
+	if (fd == -1) {
+		bp_error("cannot open lock file '%s/lock': %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	ret = store_flock(st, fd, wait);
+	if (ret != 0) {
+		close(fd);
+		return ret;
+	}
+	store_lock_write_pid(fd);
+	st->lockfd = fd;
+	return 0;
+}
+
+/* --- writing --- */
+
+static int store_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A fresh temp file next to name; its name goes to tmp.  Dot names are
+ * never listed, so a crash leaves litter but never a result.
+ */
+static int store_create_temp(int dirfd, const char *name, char *tmp, size_t len)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+
+	for (int i = 0; i < STORE_TEMP_TRIES; i++) {
+		int fd;
+
+		snprintf(tmp, len, ".%s.%ld.%d.tmp", name, (long)getpid(), i);
+		fd = openat(dirfd, tmp, flags, STORE_FILE_MODE);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+static int store_write_temp(int fd, const char *text)
+{
+	if (store_write_all(fd, text, strlen(text)) == -1 ||
+	    store_write_all(fd, "\n", 1) == -1 || fsync(fd) == -1) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return close(fd);
+}
+
+static int store_write_atomic(int dirfd, const char *name, const char *text,
+			      const char *path)
+{
+	char tmp[128];
+	int fd = store_create_temp(dirfd, name, tmp, sizeof tmp);
+	int err;
+
+	if (fd == -1) {
+		bp_error("cannot write result '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (store_write_temp(fd, text) == -1 ||
+	    renameat(dirfd, tmp, dirfd, name) == -1) {
+		err = errno;
+		unlinkat(dirfd, tmp, 0);
+		bp_error("cannot write result '%s': %s", path, strerror(err));
+		return -1;
+	}
+	if (fsync(dirfd) == -1) {
+		bp_error("cannot write result '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Encodes r and reads the tree back, so nothing unreadable is written. */
+static char *store_encode(const struct commit_result *r)
+{
+	struct commit_result check;
+	cJSON *root = json_from_commit(r);
+	char why[256] = "out of memory";
+	char *text = NULL;
+
+	if (root && json_to_commit(&check, root, why, sizeof why) == 0) {
+		commit_result_free(&check);
+		text = cJSON_Print(root);
+	}
+	if (!text)
+		bp_error("refusing to store the result for commit %s: %s",
+			 r->commit_id, why);
+	else if (strlen(text) >= STORE_MAX_FILE) {
+		bp_error("result for commit %s is over %d bytes; not stored",
+			 r->commit_id, STORE_MAX_FILE);
+		cJSON_free(text);
+		text = NULL;
+	}
+	cJSON_Delete(root);
+	return text;
+}
+
+int store_put(struct store *st, const struct commit_result *r)
+{
+	char *text = NULL, *path = NULL, *name = NULL, *shown = NULL;
+	int cfgfd = -1;
+	int ret = -1;
+
+	if (store_check_ids(r->config_id, r->commit_id) == -1)
+		return -1;
+	text = store_encode(r);
+	if (!text)
+		goto out;
+	path = store_result_path(st, r->config_id, r->commit_id);
+	shown = bp_asprintf("%s/results/%s", st->dir, r->config_id);
+	name = bp_asprintf("%s.json", r->commit_id);
+	if (store_subdir(st->resfd, r->config_id, true, shown, &cfgfd) == -1)
+		goto out;
+	ret = store_write_atomic(cfgfd, name, text, path);
+out:
+	if (cfgfd >= 0)
+		close(cfgfd);
+	cJSON_free(text);
+	free(path);
+	free(name);
+	free(shown);
+	return ret;
+}
+
+/* --- reading --- */
+
+static void store_corrupt(const char *path, const char *why)
+{
+	bp_error("corrupt result '%s': %s; delete it to re-measure", path, why);
+}
+
+static int store_read_all(int fd, char *buf, size_t size, size_t *got)
+{
+	*got = 0;
+	while (*got < size) {
+		ssize_t n = read(fd, buf + *got, size - *got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Checks what fd is before reading it: only a regular file of sane size
+ * (a FIFO would block, /dev/zero would never end).
+ */
+static int store_slurp(int fd, const char *path, char **text, size_t *len)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == -1) {
+		bp_error("cannot read result '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size >= STORE_MAX_FILE) {
+		store_corrupt(path, S_ISREG(sb.st_mode)
+					? "too large to be a result"
+					: "not a regular file");
+		return -1;
+	}
+	*text = bp_malloc((size_t)sb.st_size + 1);
+	if (store_read_all(fd, *text, (size_t)sb.st_size, len) == -1) {
+		bp_error("cannot read result '%s': %s", path, strerror(errno));
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	(*text)[*len] = '\0';
+	return 0;
+}
+
+/* 0 with the file's bytes (NUL-terminated), 1 when missing, -1. */
+static int store_read(int dirfd, const char *name, const char *path,
+		      char **text, size_t *len)
+{
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = openat(dirfd, name, flags);
+	int ret;
+
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP)
+			store_corrupt(path, "it is a symlink");
+		else
+			bp_error("cannot read result '%s': %s", path,
+				 strerror(errno));
+		return -1;
+	}
+	ret = store_slurp(fd, path, text, len);
+	close(fd);
+	return ret;
+}
+
+/* Whether text stops inside a string or an open array or object: the
+ * signature of a file cut short, worth telling apart from garbage.
+ */
+static bool store_unfinished(const char *text, size_t len)
+{
+	bool in_string = false, escaped = false;
+	size_t depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (escaped) {
+			escaped = false;
+		} else if (in_string) {
+			escaped = c == '\\';
+			in_string = c != '"';
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return in_string || depth > 0;
+}
+
+static cJSON *store_parse(const char *text, size_t len, char *why,
+			  size_t whylen)
+{
+	const char *end = NULL;
+	cJSON *root;
+	size_t at;
+
+	if (len == 0 || strspn(text, " \t\r\n") == len) {
+		snprintf(why, whylen, "the file is empty");
+		return NULL;
+	}
+	if (memchr(text, '\0', len)) {
+		snprintf(why, whylen, "it contains a NUL byte");
+		return NULL;
+	}
+	/* len + 1 takes in the NUL, which require_null_terminated wants. */
+	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
+	if (root)
+		return root;
+	at = end && end >= text && end <= text + len ? (size_t)(end - text)
+						     : len;
+	if (at >= len || store_unfinished(text, len))
+		snprintf(why, whylen, "truncated JSON (%zu bytes)", len);
+	else
+		snprintf(why, whylen, "not valid JSON (at byte %zu of %zu)",
+			 at + 1, len);
+	return NULL;
+}
+
+/* The file's own ids must be the ones its path claims. */
+static int store_check_owner(const struct commit_result *r,
+			     const char *config_id, const char *commit_id,
+			     char *why, size_t whylen)
+{
+	if (strcmp(r->commit_id, commit_id)) {
+		snprintf(why, whylen, "it holds commit '%.80s'", r->commit_id);
+		return -1;
+	}
+	if (strcmp(r->config_id, config_id)) {
+		snprintf(why, whylen, "it holds config '%.80s'", r->config_id);
+		return -1;
+	}
+	return 0;
+}
+
+static int store_decode(const char *text, size_t len, const char *path,
+			const char *config_id, const char *commit_id,
+			struct commit_result *out)
+{
+	char why[320];
+	cJSON *root = store_parse(text, len, why, sizeof why);
+	int ret = -1;
+
+	if (root)
+		ret = json_to_commit(out, root, why, sizeof why);
+	if (ret == 0 &&
+	    store_check_owner(out, config_id, commit_id, why, sizeof why)) {
+		commit_result_free(out);
+		ret = -1;
+	}
+	if (ret == -2)
+		bp_error("result '%s' was written by a newer bootperf (%s)",
+			 path, why);
+	else if (ret == -1)
+		store_corrupt(path, why);
+	cJSON_Delete(root);
+	return ret < 0 ? -1 : 0;
+}
+
+int store_get(struct store *st, const char *config_id, const char *commit_id,
+	      struct commit_result *out)
+{
+	char *path = NULL, *name = NULL, *shown = NULL, *text = NULL;
+	size_t len = 0;
+	int cfgfd = -1;
+	int ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (store_check_ids(config_id, commit_id) == -1)
+		return -1;
+	path = store_result_path(st, config_id, commit_id);
+	shown = bp_asprintf("%s/results/%s", st->dir, config_id);
+	name = bp_asprintf("%s.json", commit_id);
+	ret = store_subdir(st->resfd, config_id, false, shown, &cfgfd);
+	if (ret != 0)
+		goto out;
+	ret = store_read(cfgfd, name, path, &text, &len);
+	if (ret != 0)
+		goto out;
+	ret = store_decode(text, len, path, config_id, commit_id, out);
+out:
+	if (cfgfd >= 0)
+		close(cfgfd);
+	free(path);
+	free(name);
+	free(shown);
+	free(text);
+	return ret;
+}
+
+/* --- listing --- */
+
+/* "<id>.json" -> a copy of the id, else NULL (temp files, litter). */
+static char *store_entry_id(const char *name)
+{
+	size_t len = strlen(name);
+	char *id;
+
+	if (len <= 5 || strcmp(name + len - 5, ".json"))
+		return NULL;
+	id = bp_asprintf("%.*s", (int)(len - 5), name);
+	if (store_valid_id(id))
+		return id;
+	free(id);
+	return NULL;
+}
+
+static void store_push_id(char ***ids, size_t *n, size_t *cap, char *id)
+{
+	if (*n == *cap) {
+		char **grown;
+
+		*cap = *cap ? *cap * 2 : 16;
+		grown = bp_malloc(*cap * sizeof *grown);
+		if (*n)
+			memcpy(grown, *ids, *n * sizeof *grown);
+		free(*ids);
+		*ids = grown;
+	}
+	(*ids)[(*n)++] = id;
+}
+
+static int store_cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int store_read_ids(DIR *d, const char *shown, char ***ids, size_t *n)
+{
+	size_t cap = 0;
+	struct dirent *e;
+
+	errno = 0;
+	while ((e = readdir(d))) {
+		char *id = store_entry_id(e->d_name);
+
+		if (id)
+			store_push_id(ids, n, &cap, id);
+		errno = 0;
+	}
+	if (errno) {
+		bp_error("cannot read '%s': %s", shown, strerror(errno));
+		return -1;
+	}
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, store_cmp_ids);
+	return 0;
+}
+
+static void store_free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int store_list(struct store *st, const char *config_id, char ***ids, size_t *n)
+{
+	char *shown = NULL;
+	DIR *d = NULL;
+	int fd = -1;
+	int ret = -1;
+
+	*ids = NULL;
+	*n = 0;
+	if (store_check_id("config id", config_id) == -1)
+		return -1;
+	shown = bp_asprintf("%s/results/%s", st->dir, config_id);
+	ret = store_subdir(st->resfd, config_id, false, shown, &fd);
+	if (ret != 0) {
+		ret = ret == 1 ? 0 : -1;
+		goto out;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		bp_error("cannot read '%s': %s", shown, strerror(errno));
+		close(fd);
+		ret = -1;
+		goto out;
+	}
+	ret = store_read_ids(d, shown, ids, n);
+	if (ret == -1) {
+		store_free_ids(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+	}
+out:
+	if (d)
+		closedir(d);
+	free(shown);
+	return ret;
+}

@@ -1,0 +1,93 @@
+/* bootperf - plain text reports. */
+#include <math.h>
+#include <string.h>
+
+#include "reports.h"
+
+/* Labels right-aligned like the original boot-benchmark header, each
+ * value followed by the option that changes it.
+ */
+static void field(FILE *fp, const char *label, const char *value,
+		  const char *how)
+{
+	if (!value || !*value)
+		value = "(none)";
+	if (how)
+		fprintf(fp, "%16s: %-28s [%s]\n", label, value, how);
+	else
+		fprintf(fp, "%16s: %s\n", label, value);
+}
+
+static void field_int(FILE *fp, const char *label, int value,
+		      const char *how)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%d", value);
+	field(fp, label, buf, how);
+}
+
+static void guestfs_fields(FILE *fp, const struct bench_env *e)
+{
+	field(fp, "libguestfs", e->libguestfs_version, NULL);
+	field(fp, "backend", e->backend, "always direct");
+	field(fp, "accelerator", e->accel, "to change use --accel");
+	field(fp, "qemu", e->hv, "to change use --hv");
+	field(fp, "qemu version", e->hv_version, NULL);
+	field(fp, "kernel", e->kernel, "to change use --kernel");
+	if (e->kernel_version)
+		field(fp, "kernel version", e->kernel_version, NULL);
+	if (e->modules)
+		field(fp, "modules", e->modules, "to change use --modules");
+	field_int(fp, "smp", e->smp, "to change use --smp");
+	field_int(fp, "memsize", e->memsize, "to change use --memsize");
+	field(fp, "append", e->append, "to change use --append");
+}
+
+static void command_fields(FILE *fp, const struct bench_env *e)
+{
+	field(fp, "command", e->command, "to change use --command");
+	if (e->hv) {
+		field(fp, "qemu", e->hv, "to change use --hv");
+		field(fp, "qemu version", e->hv_version, NULL);
+	}
+}
+
+void report_result_line(FILE *fp, const struct stats_summary *s)
+{
+	if (s->n == 0) {
+		fprintf(fp, "Result: no samples\n");
+		return;
+	}
+	if (isnan(s->sd))
+		fprintf(fp, "Result: %.1fms ±n/a (one pass)\n", s->mean);
+	else
+		fprintf(fp, "Result: %.1fms ±%.1fms\n", s->mean, s->sd);
+	fprintf(fp, "        median %.1fms, min %.1fms, max %.1fms", s->median,
+		s->min, s->max);
+	if (!isnan(s->ci_low))
+		fprintf(fp, ", 95%% CI %.1f–%.1fms", s->ci_low, s->ci_high);
+	fprintf(fp, " (n=%zu)\n", s->n);
+}
+
+void report_bench_text(FILE *fp, const struct bench_result *res)
+{
+	const struct bench_env *e = &res->env;
+	char passes[64], timeout[32];
+
+	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)",
+		 res->n_samples, res->n_warmup);
+	snprintf(timeout, sizeof timeout, "%.0f s per pass", e->timeout_s);
+	fputc('\n', fp);
+	field(fp, "bootperf version", e->bootperf_version, NULL);
+	field(fp, "test passes", passes, "to change use --runs, --warmup");
+	field(fp, "host version", e->host_version, NULL);
+	field(fp, "host CPU", e->host_cpu, NULL);
+	if (e->runner && !strcmp(e->runner, "command"))
+		command_fields(fp, e);
+	else
+		guestfs_fields(fp, e);
+	field(fp, "timeout", timeout, "to change use --timeout");
+	fputc('\n', fp);
+	report_result_line(fp, &res->summary);
+}

@@ -1,0 +1,305 @@
+/* bootperf - measuring children: fork, time out, kill the whole group.
+ *
+ * A sample runs in a child that leads its own process group; everything
+ * it starts (supermin, qemu, libguestfs's recovery process, a build
+ * script) inherits the group, so one kill(-pgid) removes all of it.
+ * SIGINT and SIGTERM are blocked outside ppoll(), so a stop request is
+ * never lost between the check and the wait.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static volatile sig_atomic_t stop_signal;
+static long child_maxrss_kb;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+void runner_signals_init(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+bool runner_interrupted(void)
+{
+	sigset_t pending;
+
+	/* Signals are blocked outside ppoll: look at the pending set too. */
+	if (!stop_signal && sigpending(&pending) == 0) {
+		if (sigismember(&pending, SIGINT))
+			stop_signal = SIGINT;
+		else if (sigismember(&pending, SIGTERM))
+			stop_signal = SIGTERM;
+		else if (sigismember(&pending, SIGHUP))
+			stop_signal = SIGHUP;
+	}
+	return stop_signal != 0;
+}
+
+int runner_interrupt_signal(void)
+{
+	return stop_signal;
+}
+
+/* bootperf's own peak memory: this process or a measuring child, which
+ * holds the libguestfs handle; qemu and supermin are not counted.
+ */
+long runner_maxrss_kb(void)
+{
+	struct rusage ru;
+	long self = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+
+	return self > child_maxrss_kb ? self : child_maxrss_kb;
+}
+
+/* The child: own group, dies with bootperf, default signals. */
+static void child_setup(pid_t parent)
+{
+	sigset_t set;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+struct outcome {
+	int ok;
+	double ms;
+	long maxrss_kb; /* the measuring child's own, not qemu's */
+	char msg[512];
+};
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t r = write(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		p += r;
+		len -= (size_t)r;
+	}
+}
+
+static void child_main(int wfd, child_fn fn, void *arg)
+{
+	struct outcome o;
+	struct rusage ru;
+
+	memset(&o, 0, sizeof o);
+	o.ok = fn(arg, &o.ms, o.msg, sizeof o.msg) == 0;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		o.maxrss_kb = ru.ru_maxrss;
+	write_all(wfd, &o, sizeof o);
+	close(wfd);
+	_exit(0);
+}
+
+/* Wait for the child's report until the deadline or a stop signal.
+ * Returns the bytes read, 0 at EOF, -1 on timeout, -2 on a stop signal.
+ */
+static ssize_t wait_report(int rfd, double deadline, struct outcome *o)
+{
+	size_t got = 0;
+	sigset_t unblocked;
+	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+
+	sigemptyset(&unblocked);
+	while (got < sizeof *o) {
+		double left = deadline - now_monotonic();
+		struct timespec ts;
+		ssize_t r;
+
+		if (runner_interrupted())
+			return -2;
+		if (left <= 0)
+			return -1;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		r = ppoll(&pfd, 1, &ts, &unblocked);
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (r <= 0)
+			continue;
+		r = read(rfd, (char *)o + got, sizeof *o - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (ssize_t)got;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+static void kill_group(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+static enum sample_status classify(ssize_t got, int wstatus,
+				   const struct outcome *o, char *msg,
+				   size_t msglen)
+{
+	if (got == -2) {
+		snprintf(msg, msglen, "interrupted by signal %d",
+			 runner_interrupt_signal());
+		return SAMPLE_INTERRUPTED;
+	}
+	if (got == -1)
+		return SAMPLE_TIMEOUT;
+	if (got == (ssize_t)sizeof *o) {
+		snprintf(msg, msglen, "%s", o->msg);
+		return o->ok ? SAMPLE_OK : SAMPLE_FAILED;
+	}
+	if (WIFSIGNALED(wstatus))
+		snprintf(msg, msglen, "measuring process killed by signal %d",
+			 WTERMSIG(wstatus));
+	else
+		snprintf(msg, msglen, "measuring process exited with status %d",
+			 WEXITSTATUS(wstatus));
+	return SAMPLE_CRASHED;
+}
+
+enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
+				 double *ms, char *msg, size_t msglen)
+{
+	int fds[2];
+	pid_t parent = getpid(), pid;
+	struct outcome o;
+	ssize_t got;
+	int wstatus = 0;
+	enum sample_status st;
+
+	msg[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		snprintf(msg, msglen, "pipe: %s", strerror(errno));
+		return SAMPLE_ERROR;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		snprintf(msg, msglen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return SAMPLE_ERROR;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_setup(parent);
+		child_main(fds[1], fn, arg);
+	}
+	setpgid(pid, pid); /* also here: no window where a kill misses */
+	close(fds[1]);
+	memset(&o, 0, sizeof o);
+	got = wait_report(fds[0], now_monotonic() + timeout_s, &o);
+	close(fds[0]);
+	/* Kill before reaping, while the group id is still reserved by the
+	 * child: whatever it left behind (a recovery process, a qemu that
+	 * outlived a crash) goes with the group.  A child that has already
+	 * reported has nothing left to do but exit.
+	 */
+	kill_group(pid);
+	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
+		;
+	st = classify(got, wstatus, &o, msg, msglen);
+	if (got == (ssize_t)sizeof o && o.maxrss_kb > child_maxrss_kb)
+		child_maxrss_kb = o.maxrss_kb;
+	if (st == SAMPLE_TIMEOUT)
+		snprintf(msg, msglen, "no result within %.0f s; killed",
+			 timeout_s);
+	*ms = st == SAMPLE_OK ? o.ms : NAN;
+	return st;
+}
+
+/* Run argv (no shell) and capture the first line of its output. */
+static void capture_child(char *const argv[], int wfd)
+{
+	dup2(wfd, STDOUT_FILENO);
+	dup2(wfd, STDERR_FILENO);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int run_argv_capture(char *const argv[], double timeout_s, char *out,
+		     size_t outlen)
+{
+	int fds[2];
+	pid_t pid;
+	size_t got = 0;
+	int wstatus = 0;
+	double deadline = now_monotonic() + timeout_s;
+
+	out[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	pid = fork();
+	if (pid == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		child_setup(getppid());
+		capture_child(argv, fds[1]);
+	}
+	setpgid(pid, pid);
+	close(fds[1]);
+	for (;;) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		int left = (int)((deadline - now_monotonic()) * 1000);
+		ssize_t r;
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		r = read(fds[0], out + got, outlen - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (got >= outlen - 1)
+			break;
+	}
+	out[got] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	close(fds[0]);
+	kill_group(pid);
+	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
+		;
+	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
+}

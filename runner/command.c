@@ -1,0 +1,134 @@
+/* bootperf - the command runner: time any command the way boots are
+ * timed (warm-up, passes, the same statistics).  {hv} and {worktree}
+ * become quoted references to environment variables, so a path with
+ * shell metacharacters stays one word and is never parsed as code.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static void append_str(char **buf, size_t *len, size_t *cap, const char *s,
+		       size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+		if (!*buf) {
+			bp_error("out of memory");
+			abort();
+		}
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/* Replace {hv} and {worktree}; other text is the user's own shell code. */
+char *command_expand(const char *cmd)
+{
+	static const struct {
+		const char *key, *var;
+	} subst[] = {
+		{ "{hv}", "\"$BOOTPERF_HV\"" },
+		{ "{worktree}", "\"$BOOTPERF_WORKTREE\"" },
+	};
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	append_str(&buf, &len, &cap, "", 0);
+	while (*cmd) {
+		size_t i, n = sizeof subst / sizeof subst[0];
+
+		for (i = 0; i < n; i++)
+			if (!strncmp(cmd, subst[i].key, strlen(subst[i].key)))
+				break;
+		if (i < n) {
+			append_str(&buf, &len, &cap, subst[i].var,
+				   strlen(subst[i].var));
+			cmd += strlen(subst[i].key);
+		} else
+			append_str(&buf, &len, &cap, cmd++, 1);
+	}
+	return buf;
+}
+
+static int command_sample(struct runner_ctx *ctx, double *ms, char *msg,
+			  size_t msglen)
+{
+	const struct run_options *o = ctx->opts;
+	char *script = command_expand(o->command);
+	double t0 = now_monotonic();
+	int wstatus = 0;
+	pid_t pid;
+
+	if (ctx->env->hv)
+		setenv("BOOTPERF_HV", ctx->env->hv, 1);
+	setenv("BOOTPERF_WORKTREE", o->worktree ? o->worktree : ".", 1);
+	pid = fork();
+	if (pid == 0) {
+		if (!o->verbose && !freopen("/dev/null", "w", stdout))
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	free(script);
+	if (pid == -1 || waitpid(pid, &wstatus, 0) == -1) {
+		snprintf(msg, msglen, "cannot run command: %s",
+			 strerror(errno));
+		return -1;
+	}
+	*ms = (now_monotonic() - t0) * 1000.0;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return 0;
+	if (WIFSIGNALED(wstatus))
+		snprintf(msg, msglen, "command killed by signal %d",
+			 WTERMSIG(wstatus));
+	else
+		snprintf(msg, msglen, "command exited with status %d",
+			 WEXITSTATUS(wstatus));
+	return -1;
+}
+
+static int command_prepare(struct runner_ctx *ctx)
+{
+	const struct run_options *o = ctx->opts;
+	struct bench_env *env = ctx->env;
+
+	if (!o->command) {
+		bp_error("--runner command needs --command CMD");
+		return BP_EXIT_USAGE;
+	}
+	if (o->hv && env_check_executable("--hv", o->hv) == -1)
+		return BP_EXIT_NOFILE;
+	env->runner = bp_strdup("command");
+	env->command = bp_strdup(o->command);
+	env->hv = o->hv ? realpath(o->hv, NULL) : NULL;
+	if (env->hv)
+		env->hv_version = env_hv_version(env->hv, 30);
+	env->accel = bp_strdup("none");
+	ctx->accel = ACCEL_TCG;
+	return BP_EXIT_OK;
+}
+
+const struct runner runner_command = {
+	.name = "command",
+	.prepare = command_prepare,
+	.sample = command_sample,
+};
+
+const struct runner *runner_find(const char *name)
+{
+	static const struct runner *const all[] = {
+		&runner_guestfs,
+		&runner_command,
+	};
+
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return NULL;
+}

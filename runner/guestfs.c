@@ -1,0 +1,432 @@
+/* bootperf - the libguestfs runner: one sample is launch + shutdown +
+ * close of a handle with one read-only /dev/null drive, as
+ * `guestfish -a /dev/null run` does.  Handle creation is not timed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <guestfs.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static void forward_console(guestfs_h *g, void *opaque, uint64_t event,
+			    int eh, int flags, const char *buf, size_t len,
+			    const uint64_t *array, size_t array_len)
+{
+	(void)g, (void)opaque, (void)event, (void)eh, (void)flags;
+	(void)array, (void)array_len;
+	if (len > 0 && fwrite(buf, 1, len, stderr) == len)
+		fflush(stderr);
+}
+
+static void discard_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
+			  int flags, const char *buf, size_t len,
+			  const uint64_t *array, size_t array_len)
+{
+	(void)g, (void)opaque, (void)event, (void)eh, (void)flags;
+	(void)buf, (void)len, (void)array, (void)array_len;
+}
+
+/* Settings shared by the handle that describes the configuration and
+ * the handles that boot, so the header always says what was booted.
+ */
+static int configure_handle(guestfs_h *g, const struct runner_ctx *ctx)
+{
+	const struct run_options *o = ctx->opts;
+	char force_tcg[] = "force_tcg", force_kvm[] = "force_kvm";
+	char *tcg[] = { force_tcg, NULL }, *kvm[] = { force_kvm, NULL };
+
+	guestfs_set_error_handler(g, NULL, NULL);
+	if (guestfs_set_backend(g, "direct") == -1 ||
+	    guestfs_set_backend_settings(g, ctx->accel == ACCEL_KVM ? kvm
+								      : tcg) ==
+		    -1 ||
+	    guestfs_set_cachedir(g, ctx->cachedir) == -1)
+		return -1;
+	if (o->hv && guestfs_set_hv(g, o->hv) == -1)
+		return -1;
+	if (o->smp > 0 && guestfs_set_smp(g, o->smp) == -1)
+		return -1;
+	if (o->memsize > 0 && guestfs_set_memsize(g, o->memsize) == -1)
+		return -1;
+	if (o->append && guestfs_set_append(g, o->append) == -1)
+		return -1;
+	return 0;
+}
+
+static void set_kernel_environment(const struct run_options *o)
+{
+	/* supermin reads these; the cache directory is per kernel, since
+	 * supermin does not rebuild when only the kernel changes.
+	 */
+	if (o->kernel)
+		setenv("SUPERMIN_KERNEL", o->kernel, 1);
+	if (o->modules)
+		setenv("SUPERMIN_MODULES", o->modules, 1);
+}
+
+/* libguestfs's launch errors run to ten lines of advice; keep the one
+ * line that says what failed and point at --verbose instead.
+ */
+static void first_line(char *msg, size_t msglen, const char *err,
+		       bool verbose)
+{
+	int n = (int)strcspn(err ? err : "", "\n");
+
+	snprintf(msg, msglen, "%.*s%s", n, err ? err : "unknown error",
+		 verbose ? "" : " (--verbose shows the appliance console)");
+}
+
+static int launch_timed(guestfs_h *g, bool verbose, double *ms, char *msg,
+			size_t msglen)
+{
+	double t0, t1;
+
+	if (verbose) {
+		guestfs_set_verbose(g, 1);
+		guestfs_set_event_callback(g, forward_console,
+					   GUESTFS_EVENT_APPLIANCE, 0, NULL);
+		guestfs_set_event_callback(g, discard_event,
+					   GUESTFS_EVENT_LIBRARY |
+						   GUESTFS_EVENT_TRACE,
+					   0, NULL);
+	}
+	if (guestfs_add_drive_opts(g, "/dev/null", GUESTFS_ADD_DRIVE_OPTS_FORMAT,
+				   "raw", GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
+				   -1) == -1)
+		goto fail;
+	t0 = now_monotonic();
+	if (guestfs_launch(g) == -1 || guestfs_shutdown(g) == -1)
+		goto fail;
+	guestfs_close(g);
+	t1 = now_monotonic();
+	*ms = (t1 - t0) * 1000.0;
+	return 0;
+fail:
+	first_line(msg, msglen, guestfs_last_error(g), verbose);
+	guestfs_close(g);
+	return -1;
+}
+
+static int guestfs_sample(struct runner_ctx *ctx, double *ms, char *msg,
+			  size_t msglen)
+{
+	guestfs_h *g;
+
+	set_kernel_environment(ctx->opts);
+	g = guestfs_create_flags(GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
+	if (!g) {
+		snprintf(msg, msglen, "cannot create libguestfs handle: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (configure_handle(g, ctx) == -1) {
+		snprintf(msg, msglen, "%s", guestfs_last_error(g));
+		guestfs_close(g);
+		return -1;
+	}
+	return launch_timed(g, ctx->opts->verbose, ms, msg, msglen);
+}
+
+/* FNV-1a: only names a cache directory, never compared across hosts. */
+static uint64_t hash_add(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+	struct stat st;
+
+	if (!path)
+		return hash_add(h, "-", 1);
+	h = hash_add(h, path, strlen(path) + 1);
+	if (stat(path, &st) == 0) {
+		h = hash_add(h, &st.st_size, sizeof st.st_size);
+		h = hash_add(h, &st.st_mtim, sizeof st.st_mtim);
+		h = hash_add(h, &st.st_ino, sizeof st.st_ino);
+	}
+	return h;
+}
+
+/* One libguestfs cache per qemu binary and kernel: libguestfs keys its
+ * qemu probes on the binary's size and mtime, and supermin does not
+ * notice a new kernel.
+ */
+static int make_cachedir(struct runner_ctx *ctx)
+{
+	const struct run_options *o = ctx->opts;
+	uint64_t h = 14695981039346656037ULL;
+	char *root = env_cache_root(o->cache_root);
+
+	if (!root)
+		return -1;
+	h = hash_file(h, o->hv);
+	h = hash_file(h, o->kernel);
+	h = hash_file(h, o->modules);
+	ctx->cachedir = bp_asprintf("%s/appliance-%016llx", root,
+				    (unsigned long long)h);
+	free(root);
+	if (mkdir(ctx->cachedir, 0700) == -1 && errno != EEXIST) {
+		bp_error("cannot create cache directory '%s': %s",
+			 ctx->cachedir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* supermin silently picks a host kernel when it cannot read the release
+ * of SUPERMIN_KERNEL, so a wrong file would be measured as the host's.
+ */
+static int check_kernel(const char *path)
+{
+	char *version;
+
+	if (env_check_file("--kernel", path) == -1)
+		return -1;
+	version = env_kernel_version(path);
+	if (!version && !getenv("SUPERMIN_KERNEL_VERSION")) {
+		bp_error("--kernel '%s' is not an x86 Linux kernel image (no "
+			 "release in its header); for another format set "
+			 "SUPERMIN_KERNEL_VERSION",
+			 path);
+		return -1;
+	}
+	free(version);
+	return 0;
+}
+
+static int check_inputs(const struct run_options *o)
+{
+	struct stat st;
+
+	if (o->hv && env_check_executable("--hv", o->hv) == -1)
+		return BP_EXIT_NOFILE;
+	if (o->modules &&
+	    (stat(o->modules, &st) == -1 || !S_ISDIR(st.st_mode))) {
+		bp_error("--modules '%s' is not a directory", o->modules);
+		return BP_EXIT_NOFILE;
+	}
+	if (o->kernel && check_kernel(o->kernel) == -1)
+		return BP_EXIT_NOFILE;
+	return BP_EXIT_OK;
+}
+
+static int kvm_usable(char *why, size_t len)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd == -1) {
+		snprintf(why, len, "/dev/kvm: %s", strerror(errno));
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+/* The host's boot id: a KVM verdict holds until the host reboots. */
+static void host_boot_id(char *buf, size_t len)
+{
+	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	buf[0] = '\0';
+	if (fp) {
+		if (!fgets(buf, (int)len, fp))
+			buf[0] = '\0';
+		fclose(fp);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* A failed probe is remembered in the configuration's cache directory,
+ * so --accel auto on a nested host pays the probe once per host boot,
+ * not once per run.  Returns 1 and the reason when one is on record.
+ */
+static int kvm_verdict_recalled(const struct runner_ctx *ctx, char *why,
+				size_t len)
+{
+	char *path = bp_asprintf("%s/kvm-unusable", ctx->cachedir);
+	char boot_id[64], line[700] = "";
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	free(path);
+	if (!fp)
+		return 0;
+	if (!fgets(line, sizeof line, fp))
+		line[0] = '\0';
+	fclose(fp);
+	host_boot_id(boot_id, sizeof boot_id);
+	n = strlen(boot_id);
+	if (!n || strncmp(line, boot_id, n) != 0 || line[n] != ' ')
+		return 0;
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(why, len, "%s; probed earlier since this host booted",
+		 line + n + 1);
+	return 1;
+}
+
+static void kvm_verdict_record(const struct runner_ctx *ctx, const char *why)
+{
+	char *path = bp_asprintf("%s/kvm-unusable", ctx->cachedir);
+	char boot_id[64];
+	FILE *fp;
+
+	host_boot_id(boot_id, sizeof boot_id);
+	fp = boot_id[0] ? fopen(path, "w") : NULL;
+	if (fp) {
+		fprintf(fp, "%s %s\n", boot_id, why);
+		fclose(fp);
+	}
+	free(path);
+}
+
+/* Boot once under KVM with a short timeout, since on nested hosts
+ * /dev/kvm opens but the guest hangs after the kernel starts.  Returns
+ * a bp_exit code; ctx->accel says KVM when the probe booted.
+ */
+static int probe_kvm(struct runner_ctx *ctx, char *why, size_t len)
+{
+	const struct run_options *o = ctx->opts;
+	double probe = o->kvm_probe_timeout_s < o->timeout_s
+			       ? o->kvm_probe_timeout_s
+			       : o->timeout_s;
+	enum sample_status st;
+	double ms;
+
+	ctx->accel = ACCEL_KVM;
+	if (runner_one(ctx, probe, &ms, &st, why, len) == 0)
+		return BP_EXIT_OK;
+	ctx->accel = ACCEL_TCG;
+	if (st == SAMPLE_INTERRUPTED)
+		return BP_EXIT_INTERRUPTED;
+	if (st == SAMPLE_TIMEOUT)
+		snprintf(why, len, "a KVM boot did not finish within %.0f s",
+			 probe);
+	kvm_verdict_record(ctx, why);
+	return BP_EXIT_OK;
+}
+
+/* --accel auto falls back to TCG with one warning; kvm stops. */
+static int settle_accel(struct runner_ctx *ctx)
+{
+	const struct run_options *o = ctx->opts;
+	bool want_kvm = o->accel == ACCEL_KVM;
+	char why[700];
+	int r;
+
+	ctx->accel = ACCEL_TCG;
+	if (o->accel == ACCEL_TCG)
+		return BP_EXIT_OK;
+	if (kvm_usable(why, sizeof why) &&
+	    (want_kvm || !kvm_verdict_recalled(ctx, why, sizeof why))) {
+		r = probe_kvm(ctx, why, sizeof why);
+		if (r != BP_EXIT_OK || ctx->accel == ACCEL_KVM)
+			return r;
+	}
+	if (want_kvm) {
+		bp_error("--accel kvm: KVM cannot boot the appliance here "
+			 "(%s); use --accel tcg or --accel auto",
+			 why);
+		return BP_EXIT_NO_ACCEL;
+	}
+	bp_warning("KVM unusable (%s); falling back to TCG", why);
+	return BP_EXIT_OK;
+}
+
+static int describe(struct runner_ctx *ctx)
+{
+	struct bench_env *env = ctx->env;
+	guestfs_h *g = guestfs_create_flags(GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
+	struct guestfs_version *v;
+	const char *append;
+
+	if (!g || configure_handle(g, ctx) == -1) {
+		bp_error("cannot set up libguestfs: %s",
+			 g ? guestfs_last_error(g) : strerror(errno));
+		if (g)
+			guestfs_close(g);
+		return -1;
+	}
+	v = guestfs_version(g);
+	if (v)
+		env->libguestfs_version =
+			bp_asprintf("%lld.%lld.%lld%s", (long long)v->major,
+				    (long long)v->minor,
+				    (long long)v->release, v->extra);
+	guestfs_free_version(v);
+	env->backend = guestfs_get_backend(g);
+	env->hv = guestfs_get_hv(g);
+	env->smp = guestfs_get_smp(g);
+	env->memsize = guestfs_get_memsize(g);
+	append = guestfs_get_append(g);
+	env->append = bp_strdup(append ? append : "");
+	guestfs_close(g);
+	return 0;
+}
+
+static int guestfs_prepare(struct runner_ctx *ctx)
+{
+	const struct run_options *o = ctx->opts;
+	struct bench_env *env = ctx->env;
+	int r = check_inputs(o);
+
+	if (r != BP_EXIT_OK)
+		return r;
+	if (make_cachedir(ctx) == -1)
+		return BP_EXIT_FAILURE;
+	env->runner = bp_strdup("guestfs");
+	env->cachedir = bp_strdup(ctx->cachedir);
+	env->kernel = o->kernel ? realpath(o->kernel, NULL) : NULL;
+	if (env->kernel)
+		env->kernel_version = env_kernel_version(env->kernel);
+	env->modules = bp_strdup(o->modules);
+	ctx->accel = ACCEL_TCG;
+	if (describe(ctx) == -1)
+		return BP_EXIT_FAILURE;
+	env->hv_version = env_hv_version(env->hv, 30);
+	r = settle_accel(ctx);
+	env->accel = bp_strdup(accel_name(ctx->accel));
+	return r;
+}
+
+/* supermin copies the kernel it picked into the appliance; its header
+ * names the release, and /boot/vmlinuz-RELEASE the file it came from.
+ */
+static void guestfs_observe(struct runner_ctx *ctx)
+{
+	struct bench_env *env = ctx->env;
+	char *copy, *boot = NULL;
+
+	if (env->kernel)
+		return;
+	copy = bp_asprintf("%s/.guestfs-%d/appliance.d/kernel", ctx->cachedir,
+			   (int)geteuid());
+	env->kernel_version = env_kernel_version(copy);
+	if (env->kernel_version)
+		boot = bp_asprintf("/boot/vmlinuz-%s", env->kernel_version);
+	if (boot && access(boot, F_OK) == 0) {
+		env->kernel = boot;
+		boot = NULL;
+	} else
+		env->kernel = realpath(copy, NULL);
+	free(boot);
+	free(copy);
+}
+
+const struct runner runner_guestfs = {
+	.name = "guestfs",
+	.prepare = guestfs_prepare,
+	.sample = guestfs_sample,
+	.observe = guestfs_observe,
+};

@@ -1,0 +1,105 @@
+/* bootperf - runner/: measure one configuration, warm-up then N passes.
+ *
+ * Knows libguestfs and POSIX processes only.  Every sample runs in a
+ * forked child in a process group of its own, so a boot that hangs is
+ * killed whole (qemu, supermin, the recovery process) at its timeout.
+ */
+#ifndef BOOTPERF_RUNNER_H
+#define BOOTPERF_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+
+/* What the user asked for.  Strings are borrowed from the caller. */
+struct run_options {
+	long runs;
+	long warmup;
+	int smp;                  /* 0: libguestfs default */
+	int memsize;              /* MB, 0: libguestfs default */
+	const char *append;
+	enum accel accel;
+	double timeout_s;         /* per sample */
+	double kvm_probe_timeout_s;
+	const char *hv;           /* NULL: libguestfs default */
+	const char *kernel;       /* NULL: what supermin picks */
+	const char *modules;
+	const char *command;      /* command runner only */
+	const char *worktree;     /* {worktree} in --command */
+	const char *cache_root;   /* NULL: $XDG_CACHE_HOME/bootperf */
+	bool verbose;             /* appliance console on stderr */
+	bool progress;            /* one line per pass on stderr */
+};
+
+#define RUN_OPTIONS_INIT                                                    \
+	{                                                                   \
+		.runs = 10, .warmup = 3, .accel = ACCEL_AUTO,               \
+		.timeout_s = 600, .kvm_probe_timeout_s = 60,                \
+	}
+
+struct runner_ctx;
+
+/* A way of producing samples.  Tests and later subcommands may add
+ * their own table without touching runner_bench.
+ */
+struct runner {
+	const char *name;
+	/* Parent, before any sample: check inputs, settle the accelerator,
+	 * fill in what is known of ctx->env.  Returns a bp_exit code.
+	 */
+	int (*prepare)(struct runner_ctx *ctx);
+	/* In the measuring child: produce one sample.  Returns 0 with *ms
+	 * set, or -1 with a message in msg.
+	 */
+	int (*sample)(struct runner_ctx *ctx, double *ms, char *msg,
+		      size_t msglen);
+	/* Parent, after the first successful sample. */
+	void (*observe)(struct runner_ctx *ctx);
+};
+
+struct runner_ctx {
+	const struct run_options *opts;
+	struct bench_env *env;
+	enum accel accel;         /* settled by prepare: KVM or TCG */
+	char *cachedir;
+	const struct runner *runner;
+};
+
+/* guestfs.c */
+extern const struct runner runner_guestfs;
+
+/* command.c */
+extern const struct runner runner_command;
+const struct runner *runner_find(const char *name);
+char *command_expand(const char *cmd);
+
+/* bench.c */
+/* Run warm-ups and passes; res is filled even on failure (the samples
+ * measured so far).  Returns a bp_exit code; *failed names what failed.
+ */
+int runner_bench(const struct runner *r, const struct run_options *opts,
+		 struct bench_result *res, enum sample_status *failed);
+int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
+	       enum sample_status *status, char *msg, size_t msglen);
+
+/* child.c */
+void runner_signals_init(void);
+bool runner_interrupted(void);
+int runner_interrupt_signal(void);
+long runner_maxrss_kb(void);
+typedef int (*child_fn)(void *arg, double *ms, char *msg, size_t msglen);
+enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
+				 double *ms, char *msg, size_t msglen);
+int run_argv_capture(char *const argv[], double timeout_s, char *out,
+		     size_t outlen);
+
+/* env.c */
+void env_fill_host(struct bench_env *env);
+char *env_hv_version(const char *hv, double timeout_s);
+char *env_kernel_version(const char *path);
+char *env_cache_root(const char *override);
+int env_check_executable(const char *what, const char *path);
+int env_check_file(const char *what, const char *path);
+
+#endif

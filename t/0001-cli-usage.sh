@@ -1,0 +1,73 @@
+#!/bin/bash
+# Bad input gets one line naming the problem and a distinct exit status.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success '--help and --version' '
+	bootperf --help >out && grep -q "bootperf bench" out &&
+	bootperf --version >out && grep -qx "bootperf [0-9.]*" out &&
+	bootperf bench --help >out && grep -q -- "--runs N" out &&
+	bootperf help bench >out2 && cmp out out2
+'
+
+test_expect_success 'no command, unknown command: usage error' '
+	expect_exit 2 bootperf 2>err && grep -q "no command given" err &&
+	expect_exit 2 bootperf frobnicate 2>err &&
+	grep -q "unknown command .frobnicate." err
+'
+
+test_expect_success 'unknown option and missing value' '
+	expect_exit 2 bootperf bench --bogus 2>err &&
+	grep -q "^bootperf: error: bench: unknown option .--bogus." err &&
+	expect_exit 2 bootperf bench --runs 2>err &&
+	grep -q "option .--runs. needs a value" err &&
+	expect_exit 2 bootperf bench extra 2>err &&
+	grep -q "takes no arguments, but got .extra." err
+'
+
+for bad in 0 ten -1 3x ""; do
+	test_expect_success "--runs '$bad' is refused" '
+		expect_exit 2 bootperf bench --runs "'"$bad"'" 2>err &&
+		test "$(wc -l <err)" -eq 1 &&
+		grep -q "^bootperf: error: --runs: .'"$bad"'. is not a whole number" err
+	'
+done
+
+test_expect_success 'other bad values name their option' '
+	expect_exit 2 bootperf bench --warmup x 2>err && grep -q -- "--warmup" err &&
+	expect_exit 2 bootperf bench --smp 0 2>err && grep -q -- "--smp" err &&
+	expect_exit 2 bootperf bench --memsize big 2>err &&
+	grep -q -- "--memsize" err &&
+	expect_exit 2 bootperf bench --accel fast 2>err &&
+	grep -q "not one of auto, kvm, tcg" err &&
+	expect_exit 2 bootperf bench --timeout 0 2>err && grep -q -- "--timeout" err &&
+	expect_exit 2 bootperf bench --runner vm 2>err && grep -q -- "--runner" err
+'
+
+test_expect_success 'options that do not go together' '
+	expect_exit 2 bootperf bench --command true 2>err &&
+	grep -q -- "--command needs --runner command" err &&
+	expect_exit 2 bootperf bench --runner command 2>err &&
+	grep -q -- "needs --command" err &&
+	expect_exit 2 bootperf bench --modules /lib/modules 2>err &&
+	grep -q -- "--modules needs --kernel" err
+'
+
+test_expect_success 'missing or unusable files: exit 3, nothing booted' '
+	expect_exit 3 bootperf bench --hv /nonexistent/qemu 2>err &&
+	grep -q "^bootperf: error: --hv ./nonexistent/qemu.: No such file" err &&
+	echo x >notexec && expect_exit 3 bootperf bench --hv notexec 2>err &&
+	grep -q "is not executable" err &&
+	expect_exit 3 bootperf bench --hv . 2>err &&
+	grep -q "is not a regular file" err &&
+	expect_exit 3 bootperf bench --kernel /nonexistent/vmlinuz 2>err &&
+	grep -q -- "--kernel" err &&
+	head -c 100000 /dev/zero >zero-vmlinuz &&
+	expect_exit 3 bootperf bench --kernel zero-vmlinuz 2>err &&
+	grep -q "is not an x86 Linux kernel image" err &&
+	expect_exit 3 bootperf bench --kernel notexec --modules /nonexistent 2>err &&
+	grep -q -- "--modules" err &&
+	expect_exit 3 bootperf bench --runner command --command true \
+		--hv /nonexistent 2>err && grep -q -- "--hv" err
+'
+
+test_done

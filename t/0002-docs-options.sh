@@ -1,0 +1,37 @@
+#!/bin/bash
+# Every option of every command is in its --help and in the man page, and
+# every exit status is documented.
+. "$(dirname "$0")/lib.sh"
+
+pod="$srcdir/docs/bootperf.pod"
+
+test_expect_success 'the man page was built and is valid' '
+	test -s "$BOOTPERF_MAN" && grep -q "^\.TH BOOTPERF 1" "$BOOTPERF_MAN" &&
+	podchecker "$pod"
+'
+
+for cmd in $(bootperf --list-commands); do
+	test_expect_success "every '$cmd' option is documented" '
+		bootperf '"$cmd"' --long-options >opts &&
+		test "$(wc -l <opts)" -gt 3 &&
+		bootperf '"$cmd"' --help >help &&
+		while read -r opt; do
+			grep -q -- "^=item B<$opt>" "$pod" ||
+				{ echo "$opt not in man page"; exit 1; }
+			grep -q -- "^ *$opt\b" help ||
+				{ echo "$opt not in --help"; exit 1; }
+		done <opts
+	'
+done
+
+test_expect_success 'every exit status is in the man page' '
+	sed -n "s/.*BP_EXIT_[A-Z_]* = \([0-9]*\).*/\1/p" \
+		"$srcdir/common/common.h" >codes &&
+	test "$(wc -l <codes)" -ge 8 &&
+	while read -r code; do
+		grep -q "^=item B<$code>" "$pod" ||
+			{ echo "exit status $code undocumented"; exit 1; }
+	done <codes
+'
+
+test_done

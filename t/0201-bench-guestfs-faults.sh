@@ -1,0 +1,47 @@
+#!/bin/bash
+# A hypervisor that hangs: --timeout kills the whole boot, --accel auto
+# falls back to TCG with one warning, --accel kvm refuses.  A kernel that
+# does not boot is a boot failure with libguestfs's reason.
+. "$(dirname "$0")/lib.sh"
+requires_boots
+
+mkdir qemu && cp "$srcdir/t/lib/fake-qemu.sh" qemu/qemu
+
+test_expect_success 'a hung boot is killed at --timeout: exit 5, nothing left' '
+	echo hang >qemu/mode &&
+	expect_exit 5 bootperf bench --accel tcg --hv "$PWD/qemu/qemu" \
+		--timeout 40 --runs 1 --warmup 0 2>err &&
+	grep -q "^bootperf: error: pass 1 of 1: timeout: no result within 40 s; killed$" err &&
+	grep -q -- "-kernel" qemu/invocations &&
+	no_process 6464646
+'
+
+test_expect_success '--accel auto: a hanging KVM falls back to TCG, warns once' '
+	echo hang-kvm >qemu/mode &&
+	bootperf bench --hv "$PWD/qemu/qemu" --kvm-probe-timeout 40 \
+		--runs 1 --warmup 0 --json >auto.json 2>err &&
+	test "$(grep -c "warning: KVM unusable" err)" = 1 &&
+	grep -q "falling back to TCG" err &&
+	test "$(json auto.json "\$j->{environment}{accel}")" = tcg &&
+	test "$(json auto.json "\$j->{status}")" = ok &&
+	no_process 6464646
+'
+
+test_expect_success '--accel kvm: the same hang is an error, exit 6' '
+	expect_exit 6 bootperf bench --accel kvm --hv "$PWD/qemu/qemu" \
+		--kvm-probe-timeout 40 --runs 1 --warmup 0 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^bootperf: error: --accel kvm: KVM cannot boot the appliance here" err &&
+	no_process 6464646
+'
+
+# The kernel panics (no init, no root) and qemu exits: libguestfs's
+# multi-line advice becomes one line.
+test_expect_success 'a boot that fails: exit 4, one clear line' '
+	expect_exit 4 bootperf bench --accel tcg --append rdinit=/nonexistent \
+		--timeout 120 --runs 1 --warmup 0 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^bootperf: error: pass 1 of 1: boot-failed: guestfs_launch failed" err
+'
+
+test_done

@@ -1,0 +1,120 @@
+# t/lib.sh - sourced by every t/NNNN-area-detail.sh test: TAP output, a
+# throw-away directory per script, git-style test_expect_success blocks.
+# shellcheck shell=bash
+
+srcdir=${BOOTPERF_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+BOOTPERF=${BOOTPERF:-$srcdir/bootperf}
+BOOTPERF_MAN=${BOOTPERF_MAN:-$srcdir/build/bootperf.1}
+test_count=0
+test_failed=0
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bootperf-t.XXXXXX") || exit 1
+test_cleanup() {
+	cd / && rm -rf "$TEST_DIR"
+}
+trap test_cleanup EXIT
+cd "$TEST_DIR" || exit 1
+# Deterministic commits and no user configuration leaking in.
+export GIT_AUTHOR_DATE="2020-01-01T00:00:00Z"
+export GIT_COMMITTER_DATE="2020-01-01T00:00:00Z"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$TEST_DIR/home"
+export BOOTPERF_CACHE_DIR="${BOOTPERF_TEST_CACHE:-$TEST_DIR/cache}"
+mkdir -p "$HOME"
+
+# The binary under test, under valgrind when the Makefile says so.
+bootperf() {
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${BOOTPERF_WRAPPER:-} "$BOOTPERF" "$@"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	trap - EXIT
+	test_cleanup
+	exit 0
+}
+
+requires() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip_all "needs $c"
+	done
+}
+
+# Tests that boot real appliances (about 12 s each under TCG).
+requires_boots() {
+	[ -z "${BOOTPERF_FAST:-}" ] || skip_all "boots appliances (FAST=1)"
+	requires guestfish qemu-system-x86_64 supermin
+	[ -z "${BOOTPERF_WRAPPER:-}" ] || skip_all "boots under a wrapper"
+}
+
+# test_expect_success DESCRIPTION BODY: BODY runs in a subshell with
+# set -e; its output is shown only when it fails.
+test_expect_success() {
+	local desc=$1 body=$2 log rc
+	test_count=$((test_count + 1))
+	log="$TEST_DIR/.log.$test_count"
+	(
+		set -e
+		eval "$body"
+	) >"$log" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $test_count - $desc"
+	else
+		echo "not ok $test_count - $desc"
+		sed 's/^/#   /' "$log"
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# expect_exit CODE COMMAND...: run COMMAND, fail unless it exits CODE.
+expect_exit() {
+	local want=$1 rc=0
+	shift
+	"$@" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "expected exit $want, got $rc from: $*" >&2
+		return 1
+	fi
+}
+
+# json FILE EXPR: print the Perl expression EXPR over the decoded $j.
+json() {
+	perl -MJSON::PP -e '
+		local $/; open my $f, "<", $ARGV[0] or die "$ARGV[0]: $!";
+		my $j = JSON::PP->new->decode(<$f>);
+		my $v = eval $ARGV[1]; die $@ if $@;
+		print defined $v ? "$v\n" : "null\n";' "$1" "$2"
+}
+
+# sd_matches FILE: the JSON's sd_ms equals the sample standard deviation
+# of its own samples_ms, computed here independently.
+sd_matches() {
+	perl -MJSON::PP -e '
+		local $/; open my $f, "<", $ARGV[0] or die;
+		my $j = JSON::PP->new->decode(<$f>);
+		my @x = @{$j->{samples_ms}}; my $n = @x;
+		my $m = 0; $m += $_ / $n for @x;
+		my $ss = 0; $ss += ($_ - $m) ** 2 for @x;
+		my $sd = sqrt($ss / ($n - 1));
+		my $got = $j->{statistics}{sd_ms};
+		exit(abs($got - $sd) <= 1e-9 * ($sd + 1) ? 0 : 1)' "$1"
+}
+
+# no_process MARKER: nothing left running whose command line has MARKER.
+no_process() {
+	local i
+	for i in 1 2 3 4 5; do
+		pgrep -f -- "$1" >/dev/null || return 0
+		sleep 1
+	done
+	echo "still running:" >&2
+	pgrep -af -- "$1" >&2
+	return 1
+}

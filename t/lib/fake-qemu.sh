@@ -1,0 +1,26 @@
+#!/bin/bash
+# A stand-in hypervisor for tests: logs every invocation, then behaves as
+# FAKE_QEMU_MODE says (read from the file beside it, since libguestfs
+# gives qemu its own environment):
+#   pass      exec the real qemu
+#   hang      a boot (-kernel) sleeps forever; feature probes pass through
+#   hang-kvm  a boot under accel=kvm sleeps forever, others pass through
+#   delay:MS  a boot sleeps MS milliseconds first
+here=$(cd "$(dirname "$0")" && pwd)
+mode=$(cat "$here/mode" 2>/dev/null || echo pass)
+real=${FAKE_QEMU_REAL:-/usr/bin/qemu-system-x86_64}
+printf '%s\n' "$*" >>"$here/invocations"
+
+booting=false
+case " $* " in *" -kernel "*) booting=true ;; esac
+if $booting; then
+	case "$mode" in
+	hang) exec sleep 6464646 ;;
+	hang-kvm)
+		case " $* " in *accel=kvm*) exec sleep 6464646 ;; esac ;;
+	delay:*)
+		ms=${mode#delay:}
+		sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" ;;
+	esac
+fi
+exec "$real" "$@"
