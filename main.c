@@ -10,7 +10,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "bench", cmd_bench },
+    {"bench", cmd_bench},
 };
 
 static const struct command *find_command(const char *name)

@@ -6,9 +6,9 @@
 #include "reports.h"
 
 static const struct option bench_options[] = {
-	RUN_LONG_OPTIONS,
-	COMMON_LONG_OPTIONS,
-	{ NULL, 0, NULL, 0 },
+    RUN_LONG_OPTIONS,
+    COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 /* Returns -1 to go on, or the exit status to stop with now. */
@@ -40,7 +40,7 @@ static int parse(int argc, char **argv, struct run_cli *cli)
 int cmd_bench(int argc, char **argv)
 {
 	struct run_cli cli;
-	struct bench_result res = { 0 };
+	struct bench_result res = {0};
 	enum sample_status failed;
 	int r = parse(argc, argv, &cli);
 

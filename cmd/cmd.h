@@ -33,9 +33,10 @@ enum {
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
+/* clang-format off */
 #define RUN_LONG_OPTIONS                                                     \
 	{ "runs", required_argument, NULL, OPT_RUNS },                       \
-	{ "warmup", required_argument, NULL, OPT_WARMUP },               \
+	{ "warmup", required_argument, NULL, OPT_WARMUP },                   \
 	{ "smp", required_argument, NULL, OPT_SMP },                     \
 	{ "memsize", required_argument, NULL, OPT_MEMSIZE },             \
 	{ "append", required_argument, NULL, OPT_APPEND },               \
@@ -56,6 +57,7 @@ enum {
 	{ "help", no_argument, NULL, OPT_HELP },                             \
 	{ "version", no_argument, NULL, OPT_VERSION },                   \
 	{ "long-options", no_argument, NULL, OPT_LONG_OPTIONS }
+/* clang-format on */
 
 /* Parsed RUN OPTIONS plus what the runner table needs. */
 struct run_cli {

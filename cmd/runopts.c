@@ -29,7 +29,7 @@ static int parse_int(const char *opt, const char *arg, long min, long max,
 
 static int parse_accel(const char *arg, enum accel *out)
 {
-	static const enum accel all[] = { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+	static const enum accel all[] = {ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG};
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!strcmp(arg, accel_name(all[i]))) {
@@ -58,21 +58,20 @@ static int parse_counts(struct run_cli *cli, int c, const char *arg)
 	case OPT_RUNS:
 		return parse_count("--runs", arg, 1, 100000, &o->runs) ? -1 : 1;
 	case OPT_WARMUP:
-		return parse_count("--warmup", arg, 0, 100000, &o->warmup)
-			       ? -1
-			       : 1;
+		return parse_count("--warmup", arg, 0, 100000, &o->warmup) ? -1
+									   : 1;
 	case OPT_SMP:
 		return parse_int("--smp", arg, 1, 1024, &o->smp);
 	case OPT_MEMSIZE:
-		return parse_int("--memsize", arg, 128, 1024 * 1024,
+		return parse_int("--memsize", arg, 128, 1024L * 1024,
 				 &o->memsize);
 	case OPT_TIMEOUT:
 		return parse_seconds("--timeout", arg, &o->timeout_s) ? -1 : 1;
 	case OPT_KVM_PROBE_TIMEOUT:
 		return parse_seconds("--kvm-probe-timeout", arg,
 				     &o->kvm_probe_timeout_s)
-			       ? -1
-			       : 1;
+			   ? -1
+			   : 1;
 	}
 	return 0;
 }

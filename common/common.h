@@ -22,10 +22,10 @@
 struct stats_summary {
 	size_t n;
 	double mean;
-	double sd;		/* sample sd (n-1 denominator); NAN if n < 2 */
+	double sd; /* sample sd (n-1 denominator); NAN if n < 2 */
 	double median;
 	double min, max;
-	double ci_low, ci_high;	/* 95% CI of the mean, Student t, n-1 df;
+	double ci_low, ci_high; /* 95% CI of the mean, Student t, n-1 df;
 				 * NAN if n < 2 */
 	double trimmed_mean;	/* drops floor(n/10) lowest and highest;
 				 * equals mean for n < 10 */
@@ -35,8 +35,8 @@ struct stats_summary {
 
 /* Returns 0, or -1 when n == 0 or allocation fails (*out untouched). */
 int stats_summarize(struct stats_summary *out, const double *x, size_t n);
-double stats_mean(const double *x, size_t n);	/* NAN if n == 0 */
-double stats_sd(const double *x, size_t n);	/* sample sd; NAN if n < 2 */
+double stats_mean(const double *x, size_t n); /* NAN if n == 0 */
+double stats_sd(const double *x, size_t n);   /* sample sd; NAN if n < 2 */
 /* Median (mean of the middle two for even n); -1 if n == 0 or ENOMEM. */
 int stats_median(double *out, const double *x, size_t n);
 
@@ -47,12 +47,12 @@ enum stats_method {
 
 struct stats_test {
 	enum stats_method method;
-	double statistic;	/* Welch: t, > 0 when mean(b) > mean(a);
-				 * M-W: U of sample b, i.e. the number of
-				 * (a, b) pairs with b > a, ties count 1/2 */
-	double df;		/* Welch-Satterthwaite df; NAN for M-W and
-				 * for Welch when both variances are 0 */
-	double p;		/* two-sided p-value */
+	double statistic; /* Welch: t, > 0 when mean(b) > mean(a);
+			   * M-W: U of sample b, i.e. the number of
+			   * (a, b) pairs with b > a, ties count 1/2 */
+	double df;	  /* Welch-Satterthwaite df; NAN for M-W and
+			   * for Welch when both variances are 0 */
+	double p;	  /* two-sided p-value */
 };
 
 /*
@@ -73,8 +73,8 @@ int stats_welch(struct stats_test *out, const double *a, size_t na,
 		const double *b, size_t nb);
 int stats_mann_whitney(struct stats_test *out, const double *a, size_t na,
 		       const double *b, size_t nb);
-int stats_compare(struct stats_test *out, enum stats_method m,
-		  const double *a, size_t na, const double *b, size_t nb);
+int stats_compare(struct stats_test *out, enum stats_method m, const double *a,
+		  size_t na, const double *b, size_t nb);
 
 /*
  * Smallest n (n runs on each side) for which an exact two-sided
@@ -91,23 +91,23 @@ double stats_percent_change(double a, double b);
  */
 enum bp_exit {
 	BP_EXIT_OK = 0,
-	BP_EXIT_FAILURE = 1,      /* internal or I/O error */
-	BP_EXIT_USAGE = 2,        /* bad option or option value */
-	BP_EXIT_NOFILE = 3,       /* a named input file is missing or unusable */
-	BP_EXIT_BOOT_FAILED = 4,  /* the appliance or command failed */
-	BP_EXIT_TIMEOUT = 5,      /* a boot exceeded --timeout */
-	BP_EXIT_NO_ACCEL = 6,     /* --accel kvm, but KVM cannot boot here */
+	BP_EXIT_FAILURE = 1,	 /* internal or I/O error */
+	BP_EXIT_USAGE = 2,	 /* bad option or option value */
+	BP_EXIT_NOFILE = 3,	 /* a named input file is missing or unusable */
+	BP_EXIT_BOOT_FAILED = 4, /* the appliance or command failed */
+	BP_EXIT_TIMEOUT = 5,	 /* a boot exceeded --timeout */
+	BP_EXIT_NO_ACCEL = 6,	 /* --accel kvm, but KVM cannot boot here */
 	BP_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM */
 };
 
 /* What one sample (one boot or one command run) came to. */
 enum sample_status {
 	SAMPLE_OK = 0,
-	SAMPLE_FAILED,      /* launch or command failed */
-	SAMPLE_TIMEOUT,     /* killed at --timeout */
-	SAMPLE_CRASHED,     /* the measuring child died of a signal */
+	SAMPLE_FAILED,	    /* launch or command failed */
+	SAMPLE_TIMEOUT,	    /* killed at --timeout */
+	SAMPLE_CRASHED,	    /* the measuring child died of a signal */
 	SAMPLE_INTERRUPTED, /* bootperf was asked to stop */
-	SAMPLE_ERROR        /* bootperf could not run the sample at all */
+	SAMPLE_ERROR	    /* bootperf could not run the sample at all */
 };
 
 enum accel { ACCEL_AUTO = 0, ACCEL_KVM, ACCEL_TCG };
@@ -117,21 +117,21 @@ enum accel { ACCEL_AUTO = 0, ACCEL_KVM, ACCEL_TCG };
  */
 struct bench_env {
 	char *bootperf_version;
-	char *runner;          /* "guestfs" or "command" */
+	char *runner; /* "guestfs" or "command" */
 	char *host_name;
-	char *host_version;    /* uname -srvm */
+	char *host_version; /* uname -srvm */
 	char *host_cpu;
 	char *libguestfs_version;
 	char *backend;
-	char *accel;           /* accelerator actually used: kvm or tcg */
-	char *hv;              /* qemu binary */
+	char *accel; /* accelerator actually used: kvm or tcg */
+	char *hv;    /* qemu binary */
 	char *hv_version;
-	char *kernel;          /* kernel image booted */
-	char *kernel_version;  /* from the image's header, or NULL */
-	char *modules;         /* kernel modules directory, or NULL */
-	char *append;          /* extra kernel command line, or NULL */
-	char *command;         /* command runner's command, or NULL */
-	char *cachedir;        /* libguestfs cache directory used */
+	char *kernel;	      /* kernel image booted */
+	char *kernel_version; /* from the image's header, or NULL */
+	char *modules;	      /* kernel modules directory, or NULL */
+	char *append;	      /* extra kernel command line, or NULL */
+	char *command;	      /* command runner's command, or NULL */
+	char *cachedir;	      /* libguestfs cache directory used */
 	int smp;
 	int memsize;
 	double timeout_s;
@@ -145,11 +145,11 @@ struct bench_result {
 	double *sample_ms;
 	size_t n_samples;
 	struct stats_summary summary;
-	enum sample_status status;  /* SAMPLE_OK, or what stopped the run */
-	char *message;              /* why it stopped, or NULL */
-	double started;        /* wall-clock seconds since the epoch */
-	double elapsed_s;      /* the whole benchmark, monotonic */
-	long maxrss_kb;        /* bootperf's own peak memory */
+	enum sample_status status; /* SAMPLE_OK, or what stopped the run */
+	char *message;		   /* why it stopped, or NULL */
+	double started;		   /* wall-clock seconds since the epoch */
+	double elapsed_s;	   /* the whole benchmark, monotonic */
+	long maxrss_kb;		   /* bootperf's own peak memory */
 };
 
 /* What happened to one commit of a range (stored per commit and
@@ -163,13 +163,13 @@ enum commit_status {
 };
 
 struct commit_result {
-	char *commit_id;   /* full hex id */
-	char *subject;     /* first line of the message */
-	char *config_id;   /* hash of everything that changes the number */
+	char *commit_id; /* full hex id */
+	char *subject;	 /* first line of the message */
+	char *config_id; /* hash of everything that changes the number */
 	enum commit_status status;
-	double build_s;    /* build wall time; NAN when no build ran */
-	char *log_path;    /* build log, or NULL */
-	char *message;     /* why it failed, or NULL */
+	double build_s;	    /* build wall time; NAN when no build ran */
+	char *log_path;	    /* build log, or NULL */
+	char *message;	    /* why it failed, or NULL */
 	double measured_at; /* seconds since the epoch */
 	struct bench_result bench;
 };
@@ -182,8 +182,7 @@ void bp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *bp_malloc(size_t n);
 char *bp_strdup(const char *s);
 char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int parse_count(const char *opt, const char *s, long min, long max,
-		long *out);
+int parse_count(const char *opt, const char *s, long min, long max, long *out);
 int parse_seconds(const char *opt, const char *s, double *out);
 double now_monotonic(void);
 double now_realtime(void);

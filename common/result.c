@@ -7,11 +7,12 @@
 void bench_env_free(struct bench_env *env)
 {
 	char **strings[] = {
-		&env->bootperf_version, &env->runner, &env->host_name,
-		&env->host_version, &env->host_cpu, &env->libguestfs_version,
-		&env->backend, &env->accel, &env->hv, &env->hv_version,
-		&env->kernel, &env->kernel_version, &env->modules, &env->append, &env->command,
-		&env->cachedir,
+	    &env->bootperf_version, &env->runner,   &env->host_name,
+	    &env->host_version,	    &env->host_cpu, &env->libguestfs_version,
+	    &env->backend,	    &env->accel,    &env->hv,
+	    &env->hv_version,	    &env->kernel,   &env->kernel_version,
+	    &env->modules,	    &env->append,   &env->command,
+	    &env->cachedir,
 	};
 
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
@@ -54,10 +55,10 @@ void commit_result_free(struct commit_result *r)
 }
 
 static const char *const commit_status_names[] = {
-	[COMMIT_OK] = "ok",
-	[COMMIT_BUILD_FAILED] = "build-failed",
-	[COMMIT_BOOT_FAILED] = "boot-failed",
-	[COMMIT_TIMEOUT] = "timeout",
+    [COMMIT_OK] = "ok",
+    [COMMIT_BUILD_FAILED] = "build-failed",
+    [COMMIT_BOOT_FAILED] = "boot-failed",
+    [COMMIT_TIMEOUT] = "timeout",
 };
 
 const char *commit_status_name(enum commit_status s)

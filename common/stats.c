@@ -213,8 +213,8 @@ static int stats_cmp_obs(const void *pa, const void *pb)
 	return stats_cmp_double(&a->v, &b->v);
 }
 
-static struct stats_obs *stats_pool(const double *a, size_t na,
-				    const double *b, size_t nb)
+static struct stats_obs *stats_pool(const double *a, size_t na, const double *b,
+				    size_t nb)
 {
 	struct stats_obs *o;
 	size_t i;
@@ -225,9 +225,9 @@ static struct stats_obs *stats_pool(const double *a, size_t na,
 	if (!o)
 		return NULL;
 	for (i = 0; i < na; i++)
-		o[i] = (struct stats_obs){ .v = a[i], .from_b = 0 };
+		o[i] = (struct stats_obs){.v = a[i], .from_b = 0};
 	for (i = 0; i < nb; i++)
-		o[na + i] = (struct stats_obs){ .v = b[i], .from_b = 1 };
+		o[na + i] = (struct stats_obs){.v = b[i], .from_b = 1};
 	qsort(o, na + nb, sizeof(*o), stats_cmp_obs);
 	return o;
 }
@@ -306,8 +306,7 @@ static int stats_mw_exact_p(double *p, double u, size_t m, size_t n)
 	return 0;
 }
 
-static double stats_mw_normal_p(double u, size_t m, size_t n,
-				double tie_sum)
+static double stats_mw_normal_p(double u, size_t m, size_t n, double tie_sum)
 {
 	double big_n = (double)(m + n);
 	double mu = (double)m * (double)n / 2.0;
@@ -347,8 +346,8 @@ int stats_mann_whitney(struct stats_test *out, const double *a, size_t na,
 	return 0;
 }
 
-int stats_compare(struct stats_test *out, enum stats_method m,
-		  const double *a, size_t na, const double *b, size_t nb)
+int stats_compare(struct stats_test *out, enum stats_method m, const double *a,
+		  size_t na, const double *b, size_t nb)
 {
 	switch (m) {
 	case STATS_WELCH:
@@ -361,7 +360,7 @@ int stats_compare(struct stats_test *out, enum stats_method m,
 
 size_t stats_mw_min_runs(double alpha)
 {
-	double comb = 2.0;	/* C(2n, n) for n = 1 */
+	double comb = 2.0; /* C(2n, n) for n = 1 */
 	size_t n;
 
 	if (!(alpha > 0.0))

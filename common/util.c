@@ -100,8 +100,7 @@ char *bp_asprintf(const char *fmt, ...)
 	return p;
 }
 
-int parse_count(const char *opt, const char *s, long min, long max,
-		long *out)
+int parse_count(const char *opt, const char *s, long min, long max, long *out)
 {
 	char *end = NULL;
 	long v;
@@ -167,12 +166,12 @@ const char *accel_name(enum accel a)
 const char *sample_status_name(enum sample_status s)
 {
 	static const char *const names[] = {
-		[SAMPLE_OK] = "ok",
-		[SAMPLE_FAILED] = "boot-failed",
-		[SAMPLE_TIMEOUT] = "timeout",
-		[SAMPLE_CRASHED] = "crashed",
-		[SAMPLE_INTERRUPTED] = "interrupted",
-		[SAMPLE_ERROR] = "error",
+	    [SAMPLE_OK] = "ok",
+	    [SAMPLE_FAILED] = "boot-failed",
+	    [SAMPLE_TIMEOUT] = "timeout",
+	    [SAMPLE_CRASHED] = "crashed",
+	    [SAMPLE_INTERRUPTED] = "interrupted",
+	    [SAMPLE_ERROR] = "error",
 	};
 
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";

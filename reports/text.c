@@ -18,8 +18,7 @@ static void field(FILE *fp, const char *label, const char *value,
 		fprintf(fp, "%16s: %s\n", label, value);
 }
 
-static void field_int(FILE *fp, const char *label, int value,
-		      const char *how)
+static void field_int(FILE *fp, const char *label, int value, const char *how)
 {
 	char buf[32];
 
@@ -75,8 +74,8 @@ void report_bench_text(FILE *fp, const struct bench_result *res)
 	const struct bench_env *e = &res->env;
 	char passes[64], timeout[32];
 
-	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)",
-		 res->n_samples, res->n_warmup);
+	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)", res->n_samples,
+		 res->n_warmup);
 	snprintf(timeout, sizeof timeout, "%.0f s per pass", e->timeout_s);
 	fputc('\n', fp);
 	field(fp, "bootperf version", e->bootperf_version, NULL);

@@ -15,13 +15,13 @@ static int sample_trampoline(void *arg, double *ms, char *msg, size_t len)
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen)
 {
-	*status = child_measure(sample_trampoline, ctx, timeout_s, ms, msg,
-				msglen);
+	*status =
+	    child_measure(sample_trampoline, ctx, timeout_s, ms, msg, msglen);
 	return *status == SAMPLE_OK ? 0 : -1;
 }
 
-static void report_pass(const struct run_options *o, const char *kind,
-			long i, long n, double ms)
+static void report_pass(const struct run_options *o, const char *kind, long i,
+			long n, double ms)
 {
 	if (o->progress)
 		bp_note("%s %ld/%ld: %.1fms", kind, i, n, ms);
@@ -39,12 +39,11 @@ static int pass(struct runner_ctx *ctx, struct bench_result *res,
 		       sizeof msg) == -1) {
 		if (*failed == SAMPLE_INTERRUPTED)
 			res->message = bp_asprintf(
-				"interrupted during %s %ld of %ld", kind, i, n);
+			    "interrupted during %s %ld of %ld", kind, i, n);
 		else
-			res->message = bp_asprintf("%s %ld of %ld: %s: %s",
-						   kind, i, n,
-						   sample_status_name(*failed),
-						   msg);
+			res->message =
+			    bp_asprintf("%s %ld of %ld: %s: %s", kind, i, n,
+					sample_status_name(*failed), msg);
 		bp_error("%s", res->message);
 		return -1;
 	}
@@ -83,7 +82,9 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 		 struct bench_result *res, enum sample_status *failed)
 {
 	struct runner_ctx ctx = {
-		.opts = opts, .env = &res->env, .runner = r,
+	    .opts = opts,
+	    .env = &res->env,
+	    .runner = r,
 	};
 	double t0 = now_monotonic();
 	int ret;
@@ -97,8 +98,7 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 		ret = sample_status_exit(*failed);
 	res->status = *failed;
 	if (res->n_samples > 0)
-		stats_summarize(&res->summary, res->sample_ms,
-				res->n_samples);
+		stats_summarize(&res->summary, res->sample_ms, res->n_samples);
 	res->elapsed_s = now_monotonic() - t0;
 	res->maxrss_kb = runner_maxrss_kb();
 	free(ctx.cachedir);

@@ -138,7 +138,7 @@ static ssize_t wait_report(int rfd, double deadline, struct outcome *o)
 {
 	size_t got = 0;
 	sigset_t unblocked;
-	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+	struct pollfd pfd = {.fd = rfd, .events = POLLIN};
 
 	sigemptyset(&unblocked);
 	while (got < sizeof *o) {
@@ -282,7 +282,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	setpgid(pid, pid);
 	close(fds[1]);
 	for (;;) {
-		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
 		int left = (int)((deadline - now_monotonic()) * 1000);
 		ssize_t r;
 

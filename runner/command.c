@@ -11,47 +11,48 @@
 
 #include "runner.h"
 
-static void append_str(char **buf, size_t *len, size_t *cap, const char *s,
-		       size_t n)
+struct placeholder {
+	const char *key, *var;
+};
+
+static const struct placeholder placeholders[] = {
+    {"{hv}", "\"$BOOTPERF_HV\""},
+    {"{worktree}", "\"$BOOTPERF_WORKTREE\""},
+};
+
+static const struct placeholder *placeholder_at(const char *p)
 {
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*buf = realloc(*buf, *cap);
-		if (!*buf) {
-			bp_error("out of memory");
-			abort();
-		}
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
+	for (size_t i = 0; i < sizeof placeholders / sizeof placeholders[0];
+	     i++)
+		if (!strncmp(p, placeholders[i].key,
+			     strlen(placeholders[i].key)))
+			return &placeholders[i];
+	return NULL;
 }
 
 /* Replace {hv} and {worktree}; other text is the user's own shell code. */
 char *command_expand(const char *cmd)
 {
-	static const struct {
-		const char *key, *var;
-	} subst[] = {
-		{ "{hv}", "\"$BOOTPERF_HV\"" },
-		{ "{worktree}", "\"$BOOTPERF_WORKTREE\"" },
-	};
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
 
-	append_str(&buf, &len, &cap, "", 0);
+	if (!fp) {
+		bp_error("out of memory");
+		abort();
+	}
 	while (*cmd) {
-		size_t i, n = sizeof subst / sizeof subst[0];
+		const struct placeholder *ph = placeholder_at(cmd);
 
-		for (i = 0; i < n; i++)
-			if (!strncmp(cmd, subst[i].key, strlen(subst[i].key)))
-				break;
-		if (i < n) {
-			append_str(&buf, &len, &cap, subst[i].var,
-				   strlen(subst[i].var));
-			cmd += strlen(subst[i].key);
+		if (ph) {
+			fputs(ph->var, fp);
+			cmd += strlen(ph->key);
 		} else
-			append_str(&buf, &len, &cap, cmd++, 1);
+			fputc(*cmd++, fp);
+	}
+	if (fclose(fp) != 0) {
+		bp_error("out of memory");
+		abort();
 	}
 	return buf;
 }
@@ -115,16 +116,16 @@ static int command_prepare(struct runner_ctx *ctx)
 }
 
 const struct runner runner_command = {
-	.name = "command",
-	.prepare = command_prepare,
-	.sample = command_sample,
+    .name = "command",
+    .prepare = command_prepare,
+    .sample = command_sample,
 };
 
 const struct runner *runner_find(const char *name)
 {
 	static const struct runner *const all[] = {
-		&runner_guestfs,
-		&runner_command,
+	    &runner_guestfs,
+	    &runner_command,
 	};
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -36,9 +36,8 @@ void env_fill_host(struct bench_env *env)
 	env->bootperf_version = bp_strdup(BOOTPERF_VERSION);
 	if (uname(&u) == 0) {
 		env->host_name = bp_strdup(u.nodename);
-		env->host_version = bp_asprintf("%s %s %s %s", u.sysname,
-						u.release, u.version,
-						u.machine);
+		env->host_version = bp_asprintf(
+		    "%s %s %s %s", u.sysname, u.release, u.version, u.machine);
 	} else {
 		env->host_name = bp_strdup("unknown");
 		env->host_version = bp_strdup("unknown");
@@ -49,7 +48,7 @@ void env_fill_host(struct bench_env *env)
 char *env_hv_version(const char *hv, double timeout_s)
 {
 	char out[512], version_flag[] = "-version";
-	char *argv[] = { bp_strdup(hv), version_flag, NULL };
+	char *argv[] = {bp_strdup(hv), version_flag, NULL};
 	int r = run_argv_capture(argv, timeout_s, out, sizeof out);
 
 	free(argv[0]);

@@ -13,8 +13,8 @@
 
 #include "runner.h"
 
-static void forward_console(guestfs_h *g, void *opaque, uint64_t event,
-			    int eh, int flags, const char *buf, size_t len,
+static void forward_console(guestfs_h *g, void *opaque, uint64_t event, int eh,
+			    int flags, const char *buf, size_t len,
 			    const uint64_t *array, size_t array_len)
 {
 	(void)g, (void)opaque, (void)event, (void)eh, (void)flags;
@@ -38,13 +38,12 @@ static int configure_handle(guestfs_h *g, const struct runner_ctx *ctx)
 {
 	const struct run_options *o = ctx->opts;
 	char force_tcg[] = "force_tcg", force_kvm[] = "force_kvm";
-	char *tcg[] = { force_tcg, NULL }, *kvm[] = { force_kvm, NULL };
+	char *tcg[] = {force_tcg, NULL}, *kvm[] = {force_kvm, NULL};
 
 	guestfs_set_error_handler(g, NULL, NULL);
 	if (guestfs_set_backend(g, "direct") == -1 ||
-	    guestfs_set_backend_settings(g, ctx->accel == ACCEL_KVM ? kvm
-								      : tcg) ==
-		    -1 ||
+	    guestfs_set_backend_settings(
+		g, ctx->accel == ACCEL_KVM ? kvm : tcg) == -1 ||
 	    guestfs_set_cachedir(g, ctx->cachedir) == -1)
 		return -1;
 	if (o->hv && guestfs_set_hv(g, o->hv) == -1)
@@ -72,8 +71,7 @@ static void set_kernel_environment(const struct run_options *o)
 /* libguestfs's launch errors run to ten lines of advice; keep the one
  * line that says what failed and point at --verbose instead.
  */
-static void first_line(char *msg, size_t msglen, const char *err,
-		       bool verbose)
+static void first_line(char *msg, size_t msglen, const char *err, bool verbose)
 {
 	int n = (int)strcspn(err ? err : "", "\n");
 
@@ -90,14 +88,13 @@ static int launch_timed(guestfs_h *g, bool verbose, double *ms, char *msg,
 		guestfs_set_verbose(g, 1);
 		guestfs_set_event_callback(g, forward_console,
 					   GUESTFS_EVENT_APPLIANCE, 0, NULL);
-		guestfs_set_event_callback(g, discard_event,
-					   GUESTFS_EVENT_LIBRARY |
-						   GUESTFS_EVENT_TRACE,
-					   0, NULL);
+		guestfs_set_event_callback(
+		    g, discard_event,
+		    GUESTFS_EVENT_LIBRARY | GUESTFS_EVENT_TRACE, 0, NULL);
 	}
-	if (guestfs_add_drive_opts(g, "/dev/null", GUESTFS_ADD_DRIVE_OPTS_FORMAT,
-				   "raw", GUESTFS_ADD_DRIVE_OPTS_READONLY, 1,
-				   -1) == -1)
+	if (guestfs_add_drive_opts(
+		g, "/dev/null", GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
+		GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1)
 		goto fail;
 	t0 = now_monotonic();
 	if (guestfs_launch(g) == -1 || guestfs_shutdown(g) == -1)
@@ -174,8 +171,8 @@ static int make_cachedir(struct runner_ctx *ctx)
 	h = hash_file(h, o->hv);
 	h = hash_file(h, o->kernel);
 	h = hash_file(h, o->modules);
-	ctx->cachedir = bp_asprintf("%s/appliance-%016llx", root,
-				    (unsigned long long)h);
+	ctx->cachedir =
+	    bp_asprintf("%s/appliance-%016llx", root, (unsigned long long)h);
 	free(root);
 	if (mkdir(ctx->cachedir, 0700) == -1 && errno != EEXIST) {
 		bp_error("cannot create cache directory '%s': %s",
@@ -299,8 +296,8 @@ static int probe_kvm(struct runner_ctx *ctx, char *why, size_t len)
 {
 	const struct run_options *o = ctx->opts;
 	double probe = o->kvm_probe_timeout_s < o->timeout_s
-			       ? o->kvm_probe_timeout_s
-			       : o->timeout_s;
+			   ? o->kvm_probe_timeout_s
+			   : o->timeout_s;
 	enum sample_status st;
 	double ms;
 
@@ -360,10 +357,9 @@ static int describe(struct runner_ctx *ctx)
 	}
 	v = guestfs_version(g);
 	if (v)
-		env->libguestfs_version =
-			bp_asprintf("%lld.%lld.%lld%s", (long long)v->major,
-				    (long long)v->minor,
-				    (long long)v->release, v->extra);
+		env->libguestfs_version = bp_asprintf(
+		    "%lld.%lld.%lld%s", (long long)v->major,
+		    (long long)v->minor, (long long)v->release, v->extra);
 	guestfs_free_version(v);
 	env->backend = guestfs_get_backend(g);
 	env->hv = guestfs_get_hv(g);
@@ -425,8 +421,8 @@ static void guestfs_observe(struct runner_ctx *ctx)
 }
 
 const struct runner runner_guestfs = {
-	.name = "guestfs",
-	.prepare = guestfs_prepare,
-	.sample = guestfs_sample,
-	.observe = guestfs_observe,
+    .name = "guestfs",
+    .prepare = guestfs_prepare,
+    .sample = guestfs_sample,
+    .observe = guestfs_observe,
 };

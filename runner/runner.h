@@ -16,26 +16,26 @@
 struct run_options {
 	long runs;
 	long warmup;
-	int smp;                  /* 0: libguestfs default */
-	int memsize;              /* MB, 0: libguestfs default */
+	int smp;     /* 0: libguestfs default */
+	int memsize; /* MB, 0: libguestfs default */
 	const char *append;
 	enum accel accel;
-	double timeout_s;         /* per sample */
+	double timeout_s; /* per sample */
 	double kvm_probe_timeout_s;
-	const char *hv;           /* NULL: libguestfs default */
-	const char *kernel;       /* NULL: what supermin picks */
+	const char *hv;	    /* NULL: libguestfs default */
+	const char *kernel; /* NULL: what supermin picks */
 	const char *modules;
-	const char *command;      /* command runner only */
-	const char *worktree;     /* {worktree} in --command */
-	const char *cache_root;   /* NULL: $XDG_CACHE_HOME/bootperf */
-	bool verbose;             /* appliance console on stderr */
-	bool progress;            /* one line per pass on stderr */
+	const char *command;	/* command runner only */
+	const char *worktree;	/* {worktree} in --command */
+	const char *cache_root; /* NULL: $XDG_CACHE_HOME/bootperf */
+	bool verbose;		/* appliance console on stderr */
+	bool progress;		/* one line per pass on stderr */
 };
 
-#define RUN_OPTIONS_INIT                                                    \
-	{                                                                   \
-		.runs = 10, .warmup = 3, .accel = ACCEL_AUTO,               \
-		.timeout_s = 600, .kvm_probe_timeout_s = 60,                \
+#define RUN_OPTIONS_INIT                                                       \
+	{                                                                      \
+		.runs = 10, .warmup = 3, .accel = ACCEL_AUTO,                  \
+		.timeout_s = 600, .kvm_probe_timeout_s = 60,                   \
 	}
 
 struct runner_ctx;
@@ -61,7 +61,7 @@ struct runner {
 struct runner_ctx {
 	const struct run_options *opts;
 	struct bench_env *env;
-	enum accel accel;         /* settled by prepare: KVM or TCG */
+	enum accel accel; /* settled by prepare: KVM or TCG */
 	char *cachedir;
 	const struct runner *runner;
 };

@@ -19,7 +19,7 @@
 
 static void test_empty(void)
 {
-	const double x[1] = { 1.0 };
+	const double x[1] = {1.0};
 	struct stats_summary s, before;
 	double med = 42.0;
 
@@ -35,7 +35,7 @@ static void test_empty(void)
 
 static void test_one(void)
 {
-	const double x[] = { 11.2 };
+	const double x[] = {11.2};
 	struct stats_summary s;
 
 	is_int(stats_summarize(&s, x, 1), 0, "summarize n=1");
@@ -57,7 +57,7 @@ static void test_one(void)
  */
 static void test_two(void)
 {
-	const double x[] = { 3.0, 1.0 };
+	const double x[] = {3.0, 1.0};
 	struct stats_summary s;
 
 	is_int(stats_summarize(&s, x, 2), 0, "summarize n=2");
@@ -79,7 +79,7 @@ static void test_two(void)
  */
 static void test_textbook(void)
 {
-	const double x[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
+	const double x[] = {2, 4, 4, 4, 5, 5, 7, 9};
 	struct stats_summary s;
 
 	is_int(stats_summarize(&s, x, ARRAY_SIZE(x)), 0, "summarize 8");
@@ -97,8 +97,8 @@ static void test_textbook(void)
 
 static void test_median(void)
 {
-	const double odd[] = { 5, 1, 4, 2, 3 };
-	const double even[] = { 4, 1, 3, 2 };
+	const double odd[] = {5, 1, 4, 2, 3};
+	const double even[] = {4, 1, 3, 2};
 	double m = 0.0;
 
 	is_int(stats_median(&m, odd, ARRAY_SIZE(odd)), 0, "median odd ok");
@@ -115,7 +115,7 @@ static void test_median(void)
  */
 static void test_trimmed(void)
 {
-	const double x10[] = { 7, 100, 3, 1, 9, 2, 8, 4, 6, 5 };
+	const double x10[] = {7, 100, 3, 1, 9, 2, 8, 4, 6, 5};
 	double x20[20];
 	struct stats_summary s;
 	int i;
@@ -147,7 +147,7 @@ static void test_trimmed(void)
  * 0.1577941, t_{0.975,11} = 2.201 (table), 11.1666667 +- 0.3473.
  */
 static const double bimodal[] = {
-	10.7, 10.8, 10.8, 10.9, 10.8, 11.9, 10.8, 11.8, 10.9, 12.0, 10.7, 11.9,
+    10.7, 10.8, 10.8, 10.9, 10.8, 11.9, 10.8, 11.8, 10.9, 12.0, 10.7, 11.9,
 };
 
 static void test_bimodal(void)
@@ -190,10 +190,10 @@ static void test_bimodal(void)
  */
 static void test_welch_wikipedia(void)
 {
-	const double a1[] = { 27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
-			      21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4 };
-	const double a2[] = { 27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
-			      24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4 };
+	const double a1[] = {27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1,
+			     21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4};
+	const double a2[] = {27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0,
+			     24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4};
 	struct stats_test t;
 
 	is_int(stats_welch(&t, a1, 15, a2, 15), 0, "welch wikipedia ex.1");
@@ -215,8 +215,8 @@ static void test_welch_wikipedia(void)
  */
 static void test_welch_r(void)
 {
-	const double ts1[] = { 11, 9, 10, 11, 10, 12, 9, 11, 12, 9 };
-	const double ts2[] = { 11, 13, 10, 13, 12, 9, 11, 12, 12, 11 };
+	const double ts1[] = {11, 9, 10, 11, 10, 12, 9, 11, 12, 9};
+	const double ts2[] = {11, 13, 10, 13, 12, 9, 11, 12, 12, 11};
 	struct stats_test t;
 
 	is_int(stats_welch(&t, ts1, 10, ts2, 10), 0, "welch R example");
@@ -233,7 +233,7 @@ static void test_welch_r(void)
  */
 static void test_welch_edges(void)
 {
-	const double one[] = { 1, 1, 1 }, two[] = { 2, 2 }, inc[] = { 1, 2, 3 };
+	const double one[] = {1, 1, 1}, two[] = {2, 2}, inc[] = {1, 2, 3};
 	struct stats_test t, before;
 
 	memset(&t, 0xa5, sizeof(t));
@@ -264,9 +264,9 @@ static void test_welch_edges(void)
  */
 static void test_mw_hollander_wolfe(void)
 {
-	const double x[] = { 0.80, 0.83, 1.89, 1.04, 1.45,
-			     1.38, 1.91, 1.64, 0.73, 1.46 };
-	const double y[] = { 1.15, 0.88, 0.90, 0.74, 1.21 };
+	const double x[] = {0.80, 0.83, 1.89, 1.04, 1.45,
+			    1.38, 1.91, 1.64, 0.73, 1.46};
+	const double y[] = {1.15, 0.88, 0.90, 0.74, 1.21};
 	struct stats_test t;
 
 	is_int(stats_mann_whitney(&t, y, 5, x, 10), 0, "mw Hollander-Wolfe");
@@ -288,9 +288,9 @@ static void test_mw_hollander_wolfe(void)
  */
 static void test_mw_exact(void)
 {
-	const double a[] = { 10.8, 10.7, 10.9, 10.6, 10.85 };
-	const double b[] = { 11.9, 11.8, 12.0, 11.95, 11.85 };
-	const double s1[] = { 1, 3 }, s2[] = { 2, 4 };
+	const double a[] = {10.8, 10.7, 10.9, 10.6, 10.85};
+	const double b[] = {11.9, 11.8, 12.0, 11.95, 11.85};
+	const double s1[] = {1, 3}, s2[] = {2, 4};
 	struct stats_test t;
 
 	is_int(stats_mann_whitney(&t, s1, 2, s2, 2), 0, "mw 2 vs 2");
@@ -319,8 +319,8 @@ static void test_mw_exact(void)
  */
 static void test_mw_ties(void)
 {
-	const double a[] = { 1, 2, 3 }, b[] = { 3, 4, 5 };
-	const double c5[] = { 5, 5, 5 };
+	const double a[] = {1, 2, 3}, b[] = {3, 4, 5};
+	const double c5[] = {5, 5, 5};
 	struct stats_test t;
 
 	is_int(stats_mann_whitney(&t, a, 3, b, 3), 0, "mw with a tie");
@@ -359,7 +359,7 @@ static void test_mw_large(void)
 
 static void test_compare(void)
 {
-	const double a[] = { 1, 3 }, b[] = { 2, 4 };
+	const double a[] = {1, 3}, b[] = {2, 4};
 	struct stats_test t, w;
 
 	is_int(stats_compare(&t, STATS_WELCH, a, 2, b, 2), 0, "compare welch");
@@ -398,7 +398,7 @@ static void test_percent(void)
 
 static void test_inputs_untouched(void)
 {
-	double a[ARRAY_SIZE(bimodal)], b[] = { 11.9, 10.8, 10.8, 12.0, 10.9 };
+	double a[ARRAY_SIZE(bimodal)], b[] = {11.9, 10.8, 10.8, 12.0, 10.9};
 	double a0[ARRAY_SIZE(a)], b0[ARRAY_SIZE(b)], m;
 	struct stats_summary s;
 	struct stats_test t;
