@@ -11,6 +11,7 @@ struct command {
 
 static const struct command commands[] = {
     {"bench", cmd_bench},
+    {"range", cmd_range},
 };
 
 static const struct command *find_command(const char *name)

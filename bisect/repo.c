@@ -32,6 +32,10 @@ static void walk_vfail(enum walk_error kind, const char *detail,
 {
 	char msg[768];
 
+	/* False positive: clang-tidy 14 loses va_start state in
+	 * every file after the first of a run (llvm-project#40656).
+	 */
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	last_error = kind;
 	if (detail)

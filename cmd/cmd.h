@@ -30,6 +30,20 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_LONG_OPTIONS,
+	OPT_PRESET,
+	OPT_BUILD,
+	OPT_HV_ARTIFACT,
+	OPT_KERNEL_ARTIFACT,
+	OPT_BUILD_TIMEOUT,
+	OPT_FIRST_PARENT,
+	OPT_STORE,
+	OPT_FORCE,
+	OPT_MAX_COMMITS,
+	OPT_EVERY,
+	OPT_ALPHA,
+	OPT_THRESHOLD,
+	OPT_TEST,
+	OPT_NO_COLOR,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -82,5 +96,6 @@ void help_print(FILE *fp, const char *cmd);
 
 /* one per subcommand */
 int cmd_bench(int argc, char **argv);
+int cmd_range(int argc, char **argv);
 
 #endif

@@ -97,6 +97,10 @@ enum bp_exit {
 	BP_EXIT_BOOT_FAILED = 4, /* the appliance or command failed */
 	BP_EXIT_TIMEOUT = 5,	 /* a boot exceeded --timeout */
 	BP_EXIT_NO_ACCEL = 6,	 /* --accel kvm, but KVM cannot boot here */
+	BP_EXIT_REPO = 7,	 /* not a repository, unknown revision */
+	BP_EXIT_EMPTY_RANGE = 8, /* a range with no commits (or reversed) */
+	BP_EXIT_STORE = 9,	 /* store unusable, in use or unwritable */
+	BP_EXIT_BUILD_CMD = 10,	 /* the build command does not exist */
 	BP_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM */
 };
 
@@ -173,6 +177,50 @@ struct commit_result {
 	double measured_at; /* seconds since the epoch */
 	struct bench_result bench;
 };
+
+/* One commit of a range report and how it compares with the previous
+ * successfully measured commit.
+ */
+struct commit_change {
+	bool compared;    /* there was a previous measured commit */
+	size_t prev;      /* its index in the report */
+	double percent;   /* 100 * (mean - prev mean) / prev mean */
+	double p;         /* two-sided p-value of the test */
+	bool significant; /* p < alpha and |percent| >= threshold */
+	const char *why_not; /* not compared: why (static), or NULL */
+};
+
+struct range_entry {
+	char short_id[13];
+	bool from_store;  /* read back, not measured by this run */
+	struct commit_result res;
+	struct commit_change change;
+};
+
+struct range_report {
+	const char *repo;
+	const char *range;
+	char config_id[41];
+	const char *how;  /* how passes were run, e.g. "sequential" */
+	double alpha;     /* significance level */
+	double threshold; /* minimum |percent| to flag */
+	enum stats_method method;
+	struct range_entry *v;
+	size_t n;
+	size_t builds;    /* builds this run did */
+	size_t boots;     /* samples this run measured (warm-ups too) */
+};
+
+/* compare.c: annotations, pure. */
+/* Fill v[i].change for every entry: each ok commit against the previous
+ * ok commit, when both have samples and were measured alike.
+ */
+void range_annotate(struct range_report *r);
+/* Indices of the significant changes, largest |percent| first; returns
+ * how many (caller frees *idx).
+ */
+size_t range_significant(const struct range_report *r, size_t **idx);
+void range_report_free(struct range_report *r);
 
 /* util.c */
 void bp_set_program_name(const char *name);

@@ -543,11 +543,11 @@ static int store_check_owner(const struct commit_result *r,
 			     const char *config_id, const char *commit_id,
 			     char *why, size_t whylen)
 {
-	if (strcmp(r->commit_id, commit_id)) {
+	if (strcmp(r->commit_id, commit_id) != 0) {
 		snprintf(why, whylen, "it holds commit '%.80s'", r->commit_id);
 		return -1;
 	}
-	if (strcmp(r->config_id, config_id)) {
+	if (strcmp(r->config_id, config_id) != 0) {
 		snprintf(why, whylen, "it holds config '%.80s'", r->config_id);
 		return -1;
 	}
@@ -617,7 +617,7 @@ static char *store_entry_id(const char *name)
 	size_t len = strlen(name);
 	char *id;
 
-	if (len <= 5 || strcmp(name + len - 5, ".json"))
+	if (len <= 5 || strcmp(name + len - 5, ".json") != 0)
 		return NULL;
 	id = bp_asprintf("%.*s", (int)(len - 5), name);
 	if (store_valid_id(id))

@@ -1,5 +1,6 @@
 /* bootperf - plain text reports. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports.h"
@@ -89,4 +90,76 @@ void report_bench_text(FILE *fp, const struct bench_result *res)
 	field(fp, "timeout", timeout, "to change use --timeout");
 	fputc('\n', fp);
 	report_result_line(fp, &res->summary);
+}
+
+#define RED "\033[1;31m"
+#define GREEN "\033[0;32m"
+#define RESET "\033[0m"
+
+static void change_text(FILE *fp, const struct commit_change *c, bool color)
+{
+	bool slower = c->percent > 0;
+
+	if (!c->significant)
+		return;
+	fprintf(fp, "  %s%s %s performance by %.1f%%%s  (p%s%.3g)",
+		color ? (slower ? RED : GREEN) : "", slower ? "↓" : "↑",
+		slower ? "degrades" : "improves", fabs(c->percent),
+		color ? RESET : "", c->p < 0.001 ? "<" : "=",
+		c->p < 0.001 ? 0.001 : c->p);
+}
+
+/* The paper's format: "<short id> <subject>", then the time and, only
+ * when significant, the change against the previous measured commit.
+ */
+void report_range_entry_text(FILE *fp, const struct range_report *r,
+			     size_t i, bool color)
+{
+	const struct range_entry *e = &r->v[i];
+	const struct stats_summary *s = &e->res.bench.summary;
+
+	fprintf(fp, "%s %s\n\t", e->short_id,
+		e->res.subject ? e->res.subject : "");
+	if (e->res.status != COMMIT_OK) {
+		fprintf(fp, "%s", commit_status_name(e->res.status));
+		if (e->res.message)
+			fprintf(fp, ": %s", e->res.message);
+		if (e->res.log_path && e->res.status == COMMIT_BUILD_FAILED)
+			fprintf(fp, " (log: %s)", e->res.log_path);
+		fputc('\n', fp);
+		return;
+	}
+	if (isnan(s->sd))
+		fprintf(fp, "%.1fms ±n/a", s->mean);
+	else
+		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
+	change_text(fp, &e->change, color);
+	if (e->change.why_not)
+		fprintf(fp, "  (not compared: %s)", e->change.why_not);
+	fputc('\n', fp);
+}
+
+void report_range_summary_text(FILE *fp, const struct range_report *r)
+{
+	size_t *idx = NULL, n = range_significant(r, &idx);
+
+	fprintf(fp, "\n%zu commits, %zu built and %zu passes run now; %s test, "
+		    "p < %g and at least %g%%; passes %s\n",
+		r->n, r->builds, r->boots,
+		r->method == STATS_WELCH ? "Welch t" : "Mann-Whitney U",
+		r->alpha, r->threshold, r->how);
+	if (n == 0)
+		fprintf(fp, "No significant changes.\n");
+	else
+		fprintf(fp, "Significant changes, largest first:\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct range_entry *e = &r->v[idx[k]];
+
+		fprintf(fp, "  %s %+.1f%% (%.1fms -> %.1fms)  %s\n",
+			e->short_id, e->change.percent,
+			r->v[e->change.prev].res.bench.summary.mean,
+			e->res.bench.summary.mean,
+			e->res.subject ? e->res.subject : "");
+	}
+	free(idx);
 }

@@ -78,17 +78,31 @@ long runner_maxrss_kb(void)
 	return self > child_maxrss_kb ? self : child_maxrss_kb;
 }
 
-/* The child: own group, dies with bootperf, default signals. */
+static void kill_own_group(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+	_exit(128 + SIGKILL);
+}
+
+/* The child: own group, default signals.  When bootperf dies, even by
+ * kill -9, the child gets SIGTERM and takes its whole group with it, so
+ * no build, command or qemu outlives bootperf.
+ */
 static void child_setup(pid_t parent)
 {
+	struct sigaction sa;
 	sigset_t set;
 
 	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = kill_own_group;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
-		_exit(127);
+		kill_own_group(SIGTERM);
 	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);

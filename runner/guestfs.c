@@ -245,14 +245,26 @@ static void host_boot_id(char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-/* A failed probe is remembered in the configuration's cache directory,
- * so --accel auto on a nested host pays the probe once per host boot,
- * not once per run.  Returns 1 and the reason when one is on record.
+/* <cache root>/kvm-unusable: whether KVM can boot is the host's
+ * property, not one qemu's, and a range must not probe once per commit.
+ */
+static char *verdict_path(const struct runner_ctx *ctx)
+{
+	const char *slash = strrchr(ctx->cachedir, '/');
+	int root = slash ? (int)(slash - ctx->cachedir) : 1;
+
+	return bp_asprintf("%.*s/kvm-unusable", root,
+			   slash ? ctx->cachedir : ".");
+}
+
+/* A failed probe is remembered in the cache root, so --accel auto on a
+ * nested host pays the probe once per host boot, not once per run.
+ * Returns 1 and the reason when one is on record.
  */
 static int kvm_verdict_recalled(const struct runner_ctx *ctx, char *why,
 				size_t len)
 {
-	char *path = bp_asprintf("%s/kvm-unusable", ctx->cachedir);
+	char *path = verdict_path(ctx);
 	char boot_id[64], line[700] = "";
 	FILE *fp = fopen(path, "r");
 	size_t n;
@@ -275,7 +287,7 @@ static int kvm_verdict_recalled(const struct runner_ctx *ctx, char *why,
 
 static void kvm_verdict_record(const struct runner_ctx *ctx, const char *why)
 {
-	char *path = bp_asprintf("%s/kvm-unusable", ctx->cachedir);
+	char *path = verdict_path(ctx);
 	char boot_id[64];
 	FILE *fp;
 

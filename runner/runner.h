@@ -83,6 +83,17 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen);
 
+/* build.c */
+struct build_options {
+	const char *command;  /* run by /bin/sh -c in the worktree */
+	const char *worktree;
+	const char *log_path; /* output, truncated first */
+	double timeout_s;
+};
+/* SAMPLE_OK with *seconds set, else why in msg. */
+enum sample_status runner_build(const struct build_options *o,
+				double *seconds, char *msg, size_t len);
+
 /* child.c */
 void runner_signals_init(void);
 bool runner_interrupted(void);

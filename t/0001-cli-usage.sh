@@ -1,5 +1,8 @@
 #!/bin/bash
 # Bad input gets one line naming the problem and a distinct exit status.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success '--help and --version' '

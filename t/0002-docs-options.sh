@@ -1,8 +1,12 @@
 #!/bin/bash
 # Every option of every command is in its --help and in the man page, and
 # every exit status is documented.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2034 # read by the test bodies
 pod="$srcdir/docs/bootperf.pod"
 
 test_expect_success 'the man page was built and is valid' '

@@ -1,6 +1,9 @@
 #!/bin/bash
 # The bench core through the command runner: fast, no VM.  Every RUN
 # OPTION that is not specific to libguestfs shows its effect here.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success '--runs and --warmup: counts, warm-ups kept apart' '

@@ -2,6 +2,9 @@
 # Real TCG boots: every libguestfs RUN OPTION shows its effect in one
 # benchmark (three boots), checked in the JSON, in the serial console
 # and in the qemu command line the hypervisor was given.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires_boots
 

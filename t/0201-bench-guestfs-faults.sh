@@ -2,6 +2,9 @@
 # A hypervisor that hangs: --timeout kills the whole boot, --accel auto
 # falls back to TCG with one warning, --accel kvm refuses.  A kernel that
 # does not boot is a boot failure with libguestfs's reason.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires_boots
 

@@ -1,11 +1,16 @@
 #!/bin/bash
 # --kernel boots the given kernel image through supermin, with a
 # libguestfs cache directory of its own.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires_boots
 
-kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | head -n 1)
-[ -n "$kernel" ] && [ -r "$kernel" ] || skip_all "no readable /boot/vmlinuz-*"
+kernel=$(printf '%s\n' /boot/vmlinuz-* | sort -V | head -n 1)
+if [ ! -r "$kernel" ]; then
+	skip_all "no readable /boot/vmlinuz-*"
+fi
 release=${kernel#/boot/vmlinuz-}
 [ -d "/lib/modules/$release" ] || skip_all "no modules for $release"
 

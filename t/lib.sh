@@ -109,8 +109,7 @@ sd_matches() {
 
 # no_process MARKER: nothing left running whose command line has MARKER.
 no_process() {
-	local i
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		pgrep -f -- "$1" >/dev/null || return 0
 		sleep 1
 	done

@@ -500,11 +500,11 @@ static char *repeat(const char *head, const char *unit, size_t n,
 {
 	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
 	char *s = bp_malloc(hl + ul * n + tl + 1);
+	char *end = stpcpy(s, head);
 
-	memcpy(s, head, hl);
 	for (size_t i = 0; i < n; i++)
-		memcpy(s + hl + i * ul, unit, ul);
-	memcpy(s + hl + ul * n, tail, tl + 1);
+		end = stpcpy(end, unit);
+	strcpy(end, tail);
 	return s;
 }
 
@@ -608,7 +608,7 @@ static void expect_invalid(struct store *st, const char *cfg,
 	msg = capture_end();
 	ok(msg && strstr(msg, "invalid ") && count_lines(msg) == 2,
 	   "%s: one 'invalid' message each", name);
-	if (strcmp(cfg ? cfg : "", CFG)) {
+	if (strcmp(cfg ? cfg : "", CFG) != 0) {
 		capture_begin();
 		ok(store_list(st, cfg, &ids, &n) == -1, "%s: list refused",
 		   name);

@@ -30,6 +30,10 @@ static int sh(const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
+	/* False positive: clang-tidy 14 loses va_start state in
+	 * every file after the first of a run (llvm-project#40656).
+	 */
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
 	rc = system(cmd);
@@ -46,6 +50,10 @@ static char *out(const char *fmt, ...)
 	FILE *p;
 
 	va_start(ap, fmt);
+	/* False positive: clang-tidy 14 loses va_start state in
+	 * every file after the first of a run (llvm-project#40656).
+	 */
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
 	p = popen(cmd, "r");
@@ -71,6 +79,10 @@ static bool out_is(const char *want, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* False positive: clang-tidy 14 loses va_start state in
+	 * every file after the first of a run (llvm-project#40656).
+	 */
+	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(cmd, sizeof cmd, fmt, ap);
 	va_end(ap);
 	got = out("%s", cmd);
@@ -257,7 +269,7 @@ static bool subjects_are(const struct walk_list *l, const char *want)
 			strcat(got, " ");
 		strncat(got, l->v[i].subject, 16);
 	}
-	if (strcmp(got, want))
+	if (strcmp(got, want) != 0)
 		tap_diag("subjects '%s', want '%s'", got, want);
 	return strcmp(got, want) == 0;
 }

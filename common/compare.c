@@ -1,0 +1,103 @@
+/* bootperf - annotate a range: each measured commit against the previous
+ * measured one, with a test that does not assume equal variances and a
+ * minimum size, so noise is never reported as a change.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Results measured under different settings are never compared. */
+static const char *incomparable(const struct bench_env *a,
+				const struct bench_env *b)
+{
+	if (!same_str(a->accel, b->accel))
+		return "measured with different accelerators";
+	if (!same_str(a->host_name, b->host_name) ||
+	    !same_str(a->host_cpu, b->host_cpu))
+		return "measured on different hosts";
+	if (!same_str(a->runner, b->runner))
+		return "measured by different runners";
+	return NULL;
+}
+
+static void compare_pair(const struct range_report *r,
+			 const struct range_entry *prev, size_t prev_i,
+			 struct range_entry *cur)
+{
+	const struct bench_result *a = &prev->res.bench, *b = &cur->res.bench;
+	struct commit_change *c = &cur->change;
+	struct stats_test t;
+
+	c->prev = prev_i;
+	c->why_not = incomparable(&a->env, &b->env);
+	if (c->why_not)
+		return;
+	if (stats_compare(&t, r->method, a->sample_ms, a->n_samples,
+			  b->sample_ms, b->n_samples) == -1) {
+		c->why_not = "too few samples for the test";
+		return;
+	}
+	c->compared = true;
+	c->p = t.p;
+	c->percent = stats_percent_change(a->summary.mean, b->summary.mean);
+	c->significant = t.p < r->alpha && fabs(c->percent) >= r->threshold;
+}
+
+static bool measured(const struct range_entry *e)
+{
+	return e->res.status == COMMIT_OK && e->res.bench.n_samples > 0;
+}
+
+void range_annotate(struct range_report *r)
+{
+	size_t prev = SIZE_MAX;
+
+	for (size_t i = 0; i < r->n; i++) {
+		memset(&r->v[i].change, 0, sizeof r->v[i].change);
+		if (!measured(&r->v[i]))
+			continue;
+		if (prev != SIZE_MAX)
+			compare_pair(r, &r->v[prev], prev, &r->v[i]);
+		prev = i;
+	}
+}
+
+static const struct range_report *sort_report;
+
+static int by_size(const void *a, const void *b)
+{
+	double x = fabs(sort_report->v[*(const size_t *)a].change.percent);
+	double y = fabs(sort_report->v[*(const size_t *)b].change.percent);
+
+	return (x < y) - (x > y);
+}
+
+size_t range_significant(const struct range_report *r, size_t **idx)
+{
+	size_t n = 0;
+
+	*idx = bp_malloc((r->n + 1) * sizeof **idx);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].change.significant)
+			(*idx)[n++] = i;
+	sort_report = r;
+	qsort(*idx, n, sizeof **idx, by_size);
+	sort_report = NULL;
+	return n;
+}
+
+void range_report_free(struct range_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		commit_result_free(&r->v[i].res);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}

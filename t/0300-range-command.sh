@@ -1,0 +1,208 @@
+#!/bin/bash
+# bootperf range on a synthetic tree with the command runner: fast.  The
+# "build" copies the commit's planted delay; the "boot" sleeps that long.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git
+
+git init -q repo
+git -C repo config user.name t && git -C repo config user.email t@t
+commit() { # commit DELAY SUBJECT
+	echo "$1" >repo/delay && git -C repo add delay &&
+		git -C repo commit -q --allow-empty -m "$2"
+}
+commit 0.05 "base"
+commit 0.05 "docs only"
+commit 0.05 "tidy"
+commit 0.25 "slow down the boot"
+commit 0.25 "unrelated"
+echo x >repo/BROKEN && git -C repo add BROKEN && git -C repo commit -qm "break the build"
+git -C repo rm -q BROKEN && git -C repo commit -qm "fix the build"
+commit 0.05 "speed up the boot"
+git -C repo tag v1
+id() { git -C repo rev-parse --short=7 "$1"; }
+
+# Every build appends to builds.log, every pass to boots.log.
+range() {
+	bootperf range --runner command --threshold 20 --runs 5 --warmup 1 \
+		--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)' \
+		--build 'echo x >>../../builds.log; test ! -e BROKEN && cp delay built' \
+		--store "$PWD/store" "$@"
+}
+count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+test_expect_success 'user checkout with uncommitted changes' '
+	echo dirty >>repo/delay && echo new >repo/untracked &&
+	git -C repo status --porcelain >status.before &&
+	git -C repo rev-parse HEAD >head.before &&
+	md5sum repo/.git/index >index.before
+'
+
+test_expect_success 'the planted slowdown and speedup are flagged, nothing else' '
+	range repo v1~7..v1 >out.txt &&
+	cat out.txt &&
+	grep -A1 "^$(id v1~4) slow down the boot" out.txt |
+		grep -q "↓ degrades performance by [0-9.]*%  (p=0.00794)" &&
+	grep -A1 "^$(id v1) speed up the boot" out.txt |
+		grep -q "↑ improves performance by [0-9.]*%" &&
+	test "$(grep -c "performance by" out.txt)" = 2 &&
+	grep -q "^Significant changes, largest first:" out.txt &&
+	grep -A1 "^Significant" out.txt | grep -q "$(id v1~4) +[0-9.]*%"
+'
+
+test_expect_success 'percent is relative to the previous measured commit' '
+	line=$(grep -A1 "^$(id v1) speed" out.txt | tail -n1) &&
+	pct=$(echo "$line" | sed "s/.*by \([0-9.]*\)%.*/\1/") &&
+	perl -e "exit !(\$ARGV[0] > 70 && \$ARGV[0] < 90)" "$pct"
+'
+
+test_expect_success 'a build failure in the middle is reported, the walk goes on' '
+	grep -A1 "^$(id v1~2) break the build" out.txt |
+		grep -q "build-failed: build exited with status 1 (log: $PWD/store/logs/" &&
+	grep -A1 "^$(id v1~1) fix the build" out.txt | grep -q "ms ±"
+'
+
+test_expect_success 'the user checkout was not touched' '
+	git -C repo status --porcelain >status.after &&
+	git -C repo rev-parse HEAD >head.after &&
+	md5sum repo/.git/index >index.after &&
+	cmp status.before status.after && cmp head.before head.after &&
+	cmp index.before index.after && grep -q dirty repo/delay
+'
+
+test_expect_success 'every commit has one stored result' '
+	test "$(ls store/results/*/ | grep -c "\.json$")" = 7
+'
+
+test_expect_success 'a second run builds and boots nothing, same report' '
+	b=$(count builds.log) && p=$(count boots.log) &&
+	range repo v1~7..v1 >again.txt &&
+	test "$(count builds.log)" = "$b" && test "$(count boots.log)" = "$p" &&
+	grep -q "^7 commits, 0 built and 0 passes run now" again.txt &&
+	diff <(grep -v "commits, .* built" out.txt) \
+		<(grep -v "commits, .* built" again.txt)
+'
+
+test_expect_success '--force measures again' '
+	b=$(count builds.log) &&
+	range --force repo v1~1..v1 >forced.txt &&
+	test "$(count builds.log)" = $((b + 1))
+'
+
+test_expect_success '--json: the whole range as one document' '
+	range --json repo v1~7..v1 >out.json &&
+	test "$(json out.json "scalar @{\$j->{commits}}")" = 7 &&
+	test "$(json out.json "\$j->{commits}[2]{change}{verdict}")" = regression &&
+	test "$(json out.json "\$j->{commits}[3]{change}{verdict}")" = none &&
+	test "$(json out.json "\$j->{commits}[6]{change}{verdict}")" = improvement &&
+	test "$(json out.json "\$j->{commits}[4]{status}")" = build-failed &&
+	test "$(json out.json "scalar @{\$j->{significant}}")" = 2 &&
+	test "$(json out.json "\$j->{builds}")" = 0
+'
+
+hang_range() {
+	exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command --runs 5 --warmup 0 \
+		--store "$PWD/store9" --build "cp delay built" \
+		--command "test ! -e $TEST_DIR/hang || test \$(cat {worktree}/built) != 0.25 || sleep 9191919" \
+		"$@"
+}
+
+test_expect_success 'kill -9 mid-run loses at most the commit in progress' '
+	touch hang
+	(hang_range repo v1~7..v1 >killed.txt 2>&1) &
+	pid=$! &&
+	for i in $(seq 1 100); do
+		grep -q "^$(id v1~5) tidy" killed.txt 2>/dev/null && break
+		sleep 0.1
+	done &&
+	sleep 1 && kill -9 $pid &&
+	{ wait $pid || true; } && no_process 9191919 &&
+	test "$(ls store9/results/*/ | grep -c "\.json$")" = 2 &&
+	test -z "$(find store9/results -name ".*" -type f)"
+'
+
+test_expect_success 'the next run resumes where the killed one stopped' '
+	rm hang && (hang_range --json repo v1~7..v1 >resumed.json) &&
+	test "$(json resumed.json "\$j->{commits}[0]{from_store}")" = 1 &&
+	test "$(json resumed.json "\$j->{commits}[1]{from_store}")" = 1 &&
+	test "$(json resumed.json "\$j->{commits}[2]{from_store}")" = 0 &&
+	test "$(json resumed.json "\$j->{builds}")" = 5
+'
+
+test_expect_success '--first-parent stays on the mainline' '
+	git -C repo checkout -q -b side v1 &&
+	commit 0.05 "side one" && commit 0.05 "side two" &&
+	git -C repo checkout -q master 2>/dev/null || git -C repo checkout -q main &&
+	git -C repo merge -q --no-ff -m "merge side" side &&
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json --first-parent repo v1..HEAD >fp.json &&
+	test "$(json fp.json "scalar @{\$j->{commits}}")" = 1 &&
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json repo v1..HEAD >all.json &&
+	test "$(json all.json "scalar @{\$j->{commits}}")" = 3
+'
+
+test_expect_success '--every and --max-commits sample long ranges' '
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json --every 2 repo v1~7..v1 >every.json &&
+	test "$(json every.json "scalar @{\$j->{commits}}")" = 4 &&
+	test "$(json every.json "\$j->{commits}[-1]{commit}")" = "$(git -C repo rev-parse v1)" &&
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json --max-commits 3 repo v1~7..v1 >max.json &&
+	test "$(json max.json "scalar @{\$j->{commits}}")" = 3
+'
+
+test_expect_success 'bad input: one line, distinct exit status' '
+	expect_exit 7 bootperf range --runner command --command true \
+		"$TEST_DIR" v1 2>err && grep -q "is not a git repository" err &&
+	expect_exit 7 bootperf range --runner command --command true \
+		repo nope..v1 2>err && grep -q "unknown revision .nope." err &&
+	expect_exit 7 bootperf range --runner command --command true \
+		repo v1~2...v1 2>err && grep -q "symmetric range" err &&
+	expect_exit 8 bootperf range --runner command --command true \
+		repo v1..v1~2 2>err && grep -q "has no commits (reversed? try .v1~2..v1.)" err &&
+	expect_exit 2 bootperf range repo 2>err && grep -q "needs REPO and RANGE" err &&
+	expect_exit 2 bootperf range --alpha 2 repo v1 2>err && grep -q -- "--alpha" err &&
+	expect_exit 2 bootperf range --preset gcc repo v1 2>err &&
+	expect_exit 10 bootperf range --runner command --command true \
+		--store "$PWD/s10" --build no-such-build-tool repo v1 2>err &&
+	grep -q "build command was not found" err &&
+	expect_exit 9 bootperf range --runner command --command true \
+		--store /dev/null/store repo v1 2>err
+'
+
+test_expect_success 'a store in use by another run: exit 9, nothing lost' '
+	mkdir -p busy && bootperf range --runner command --command true \
+		--runs 1 --warmup 0 --store "$PWD/busy" repo v1 >/dev/null &&
+	flock busy/lock sleep 5 & sleep 1 &&
+	expect_exit 9 bootperf range --runner command --command true \
+		--runs 1 --warmup 0 --store "$PWD/busy" repo v1 2>err &&
+	grep -q "in use by another bootperf" err && wait &&
+	test "$(ls busy/results/*/ | grep -c "\.json$")" = 1
+'
+
+# The same configuration as range() above, as a script for script(1).
+cat >tty-range.sh <<EOS
+#!/bin/bash
+exec "$BOOTPERF" range --runner command --threshold 20 --runs 5 --warmup 1 \\
+	--command 'echo x >>"\$BOOTPERF_WORKTREE/../../boots.log"; sleep \$(cat {worktree}/built)' \\
+	--build 'echo x >>../../builds.log; test ! -e BROKEN && cp delay built' \\
+	--store "$PWD/store" "\$@" repo v1~7..v1
+EOS
+chmod +x tty-range.sh
+esc=$(printf "\033")
+
+test_expect_success 'colour only on a terminal, never with NO_COLOR' '
+	script -qec ./tty-range.sh /dev/null >tty.txt &&
+	grep -q "$esc\[1;31m↓ degrades" tty.txt &&
+	NO_COLOR=1 script -qec ./tty-range.sh /dev/null >nc.txt &&
+	grep -q "↓ degrades" nc.txt && ! grep -q "$esc\[" nc.txt &&
+	./tty-range.sh >pipe.txt && grep -q "↓ degrades" pipe.txt &&
+	! grep -q "$esc\[" pipe.txt &&
+	script -qec "./tty-range.sh --no-color" /dev/null >flag.txt &&
+	! grep -q "$esc\[1;31m" flag.txt
+'
+
+test_done
