@@ -122,6 +122,7 @@ demo: deps
 # The tool's own overhead, not a test: see scripts/bench.sh.
 bench: deps
 	@$(MAKE) --no-print-directory all
+	scripts/bench-range.sh "$(CURDIR)/$(BIN)"
 	scripts/bench.sh "$(CURDIR)/$(BIN)"
 
 install: $(BIN) $(BUILDDIR)/bootperf.1

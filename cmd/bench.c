@@ -34,7 +34,7 @@ static int parse(int argc, char **argv, struct run_cli *cli)
 			 argv[optind]);
 		return cmd_usage_error("bench");
 	}
-	return run_cli_finish(cli, false) == -1 ? BP_EXIT_USAGE : -1;
+	return run_cli_finish(cli) == -1 ? BP_EXIT_USAGE : -1;
 }
 
 int cmd_bench(int argc, char **argv)

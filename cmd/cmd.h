@@ -44,6 +44,7 @@ enum {
 	OPT_THRESHOLD,
 	OPT_TEST,
 	OPT_NO_COLOR,
+	OPT_QEMU_ARG,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -86,7 +87,7 @@ void run_cli_init(struct run_cli *cli);
  * value (message printed).
  */
 int run_cli_parse(struct run_cli *cli, int c, const char *arg);
-int run_cli_finish(struct run_cli *cli, bool compares);
+int run_cli_finish(struct run_cli *cli);
 int cmd_common_option(const char *cmd, int c, const struct option *opts);
 int cmd_usage_error(const char *cmd);
 int cmd_bad_option(const char *cmd, int c, char **argv);

@@ -2,6 +2,8 @@
  * own worktree, benchmark it, store every result and annotate the
  * commits whose boot time changed significantly.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,8 @@ struct range_cli {
 	const char *build;
 	const char *hv_artifact;
 	const char *kernel_artifact;
+	const char **qemu_args; /* --qemu-arg, in order */
+	size_t n_qemu_args;
 	const char *store_dir;
 	double build_timeout_s;
 	double alpha;
@@ -65,6 +69,7 @@ static const struct option range_options[] = {
 	{ "build", required_argument, NULL, OPT_BUILD },
 	{ "hv-artifact", required_argument, NULL, OPT_HV_ARTIFACT },
 	{ "kernel-artifact", required_argument, NULL, OPT_KERNEL_ARTIFACT },
+	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
 	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "store", required_argument, NULL, OPT_STORE },
@@ -147,6 +152,13 @@ static int range_option(struct range_cli *cli, int c, const char *arg)
 	case OPT_KERNEL_ARTIFACT:
 		cli->kernel_artifact = arg;
 		return 1;
+	case OPT_QEMU_ARG:
+		cli->qemu_args = realloc(cli->qemu_args, (cli->n_qemu_args + 1) *
+							 sizeof *cli->qemu_args);
+		if (!cli->qemu_args)
+			abort();
+		cli->qemu_args[cli->n_qemu_args++] = arg;
+		return 1;
 	case OPT_BUILD_TIMEOUT:
 		return parse_seconds("--build-timeout", arg,
 				     &cli->build_timeout_s)
@@ -194,6 +206,23 @@ static void range_cli_init(struct range_cli *cli)
 	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
+/* A rank test has a smallest possible p-value: with fewer runs than
+ * this, no change can ever be flagged.
+ */
+static void warn_few_runs(const struct range_cli *cli)
+{
+	size_t need = cli->method == STATS_MANN_WHITNEY
+			      ? stats_mw_min_runs(cli->alpha)
+			      : 2;
+
+	if ((size_t)cli->run.run.runs < need)
+		bp_warning("--runs %ld: the %s test needs at least %zu runs a "
+			   "side to reach p < %g; no change can be flagged",
+			   cli->run.run.runs,
+			   cli->method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+			   need, cli->alpha);
+}
+
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct range_cli *cli)
 {
@@ -223,7 +252,10 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	cli->range = argv[optind + 1];
 	if (cli->run.json)
 		cli->run.run.progress = false;
-	return run_cli_finish(&cli->run, true) == -1 ? BP_EXIT_USAGE : -1;
+	if (run_cli_finish(&cli->run) == -1)
+		return BP_EXIT_USAGE;
+	warn_few_runs(cli);
+	return -1;
 }
 
 /* Everything one run of the range needs, owned here. */
@@ -270,6 +302,52 @@ static int open_store(struct range_run *rr)
 	return BP_EXIT_OK;
 }
 
+/* One shell word: 'it'\''s' - the wrapper must pass each argument as is. */
+static void put_quoted(FILE *fp, const char *s)
+{
+	fputc('\'', fp);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", fp);
+		else
+			fputc(*s, fp);
+	fputc('\'', fp);
+}
+
+/* --qemu-arg values with {worktree} expanded, each quoted, in order. */
+static void put_qemu_args(FILE *fp, const struct range_cli *cli,
+			  const char *worktree)
+{
+	for (size_t i = 0; i < cli->n_qemu_args; i++) {
+		const char *a = cli->qemu_args[i], *p;
+		char *expanded = NULL;
+
+		while (worktree && (p = strstr(a, "{worktree}"))) {
+			char *next = bp_asprintf("%.*s%s%s", (int)(p - a), a,
+						 worktree, p + 10);
+
+			free(expanded);
+			a = expanded = next;
+		}
+		fputc(' ', fp);
+		put_quoted(fp, a);
+		free(expanded);
+	}
+}
+
+static char *join_qemu_args(const struct range_cli *cli)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		abort();
+	put_qemu_args(fp, cli, NULL);
+	fclose(fp);
+	return buf;
+}
+
 /* Everything that changes the number, in a fixed order: results under
  * another configuration are kept apart, never compared.
  */
@@ -277,20 +355,23 @@ static int config_id(struct range_run *rr)
 {
 	const struct range_cli *cli = rr->cli;
 	const struct run_options *o = &cli->run.run;
+	char *args = join_qemu_args(cli);
 	char *text = bp_asprintf(
 		"bootperf-config 1\nrunner %s\ncommand %s\nbuild %s\n"
 		"hv-artifact %s\nkernel-artifact %s\nhv %s\nkernel %s\n"
 		"modules %s\nruns %ld\nwarmup %ld\nsmp %d\nmemsize %d\n"
-		"append %s\naccel %s\n",
+		"append %s\naccel %s\nqemu-args %s\n",
 		cli->run.runner->name, o->command ? o->command : "",
 		cli->build ? cli->build : "",
 		cli->hv_artifact ? cli->hv_artifact : "",
 		cli->kernel_artifact ? cli->kernel_artifact : "",
 		o->hv ? o->hv : "", o->kernel ? o->kernel : "",
 		o->modules ? o->modules : "", o->runs, o->warmup, o->smp,
-		o->memsize, o->append ? o->append : "", accel_name(o->accel));
+		o->memsize, o->append ? o->append : "", accel_name(o->accel),
+		args);
 	int r = walk_hash_string(rr->report.config_id, text);
 
+	free(args);
 	free(text);
 	return r == 0 ? BP_EXIT_OK : BP_EXIT_FAILURE;
 }
@@ -376,6 +457,41 @@ static int check_artifacts(const struct range_run *rr,
 	return 1;
 }
 
+/* --qemu-arg: a wrapper script in the store that runs the commit's qemu
+ * with the extra arguments.  It names the commit, so it changes with
+ * every commit and libguestfs never reuses another qemu's probes.
+ */
+static char *write_wrapper(const struct range_run *rr, const char *commit_id,
+			   const char *hv)
+{
+	char *path = bp_asprintf("%s/qemu-wrapper", store_dir(rr->store));
+	FILE *fp;
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0700);
+	fp = fd == -1 ? NULL : fdopen(fd, "w");
+	if (!fp) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return NULL;
+	}
+	fprintf(fp, "#!/bin/sh\n# bootperf --qemu-arg wrapper for %s\nexec ",
+		commit_id);
+	put_quoted(fp, hv ? hv : "qemu-system-x86_64");
+	put_qemu_args(fp, rr->cli, rr->worktree);
+	fputs(" \"$@\"\n", fp);
+	if (fclose(fp) != 0) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 static enum commit_status commit_status_of(enum sample_status st)
 {
 	return st == SAMPLE_TIMEOUT ? COMMIT_TIMEOUT : COMMIT_BOOT_FAILED;
@@ -396,9 +512,19 @@ static int bench_commit(struct range_run *rr, size_t i,
 	if (check_artifacts(rr, res, hv, kernel))
 		goto out;
 	o.hv = hv ? hv : o.hv;
+	if (rr->cli->n_qemu_args) {
+		free(hv);
+		hv = write_wrapper(rr, res->commit_id, o.hv);
+		if (!hv) {
+			r = BP_EXIT_STORE;
+			goto out;
+		}
+		o.hv = hv;
+	}
 	o.kernel = kernel ? kernel : o.kernel;
 	o.worktree = rr->worktree;
 	o.progress = false;
+	o.discard_cache = hv || kernel || rr->cli->n_qemu_args;
 	progress(rr, i, "measuring");
 	r = runner_bench(rr->cli->run.runner, &o, &res->bench, &st);
 	rr->report.boots += res->bench.n_warmup + res->bench.n_samples;
@@ -504,6 +630,7 @@ static void finish(struct range_run *rr)
 
 static void range_run_free(struct range_run *rr)
 {
+	free(rr->cli->qemu_args);
 	range_report_free(&rr->report);
 	store_close(rr->store);
 	walk_list_free(&rr->commits);

@@ -114,10 +114,9 @@ int run_cli_parse(struct run_cli *cli, int c, const char *arg)
 }
 
 /* Checks that need every option seen. */
-int run_cli_finish(struct run_cli *cli, bool compares)
+int run_cli_finish(struct run_cli *cli)
 {
 	const struct run_options *o = &cli->run;
-	size_t need = stats_mw_min_runs(0.01);
 
 	if (o->command && cli->runner != &runner_command) {
 		bp_error("--command needs --runner command");
@@ -127,10 +126,6 @@ int run_cli_finish(struct run_cli *cli, bool compares)
 		bp_error("--modules needs --kernel");
 		return -1;
 	}
-	if (compares && (size_t)o->runs < need)
-		bp_warning("--runs %ld: comparisons need at least %zu runs a "
-			   "side to reach p < 0.01 with a rank test",
-			   o->runs, need);
 	return 0;
 }
 

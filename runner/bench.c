@@ -1,5 +1,7 @@
 /* bootperf - warm-up passes, then measured passes, each in a child. */
+#include <ftw.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,22 @@ static int all_passes(struct runner_ctx *ctx, const struct runner *r,
 	return 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	if (remove(path) == -1)
+		bp_warning("cannot remove '%s' from the cache", path);
+	return 0;
+}
+
+/* An appliance cache is ~700 MB: a range must not keep one per commit. */
+static void discard_cache(const char *dir)
+{
+	if (dir && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		bp_warning("cannot remove the cache '%s'", dir);
+}
+
 int runner_bench(const struct runner *r, const struct run_options *opts,
 		 struct bench_result *res, enum sample_status *failed)
 {
@@ -101,6 +119,8 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 		stats_summarize(&res->summary, res->sample_ms, res->n_samples);
 	res->elapsed_s = now_monotonic() - t0;
 	res->maxrss_kb = runner_maxrss_kb();
+	if (opts->discard_cache)
+		discard_cache(ctx.cachedir);
 	free(ctx.cachedir);
 	return ret;
 }

@@ -30,6 +30,8 @@ struct run_options {
 	const char *cache_root; /* NULL: $XDG_CACHE_HOME/bootperf */
 	bool verbose;		/* appliance console on stderr */
 	bool progress;		/* one line per pass on stderr */
+	bool discard_cache; /* remove the libguestfs cache afterwards: its
+			    * qemu or kernel will not come back */
 };
 
 #define RUN_OPTIONS_INIT                                                       \

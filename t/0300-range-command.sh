@@ -22,15 +22,18 @@ echo x >repo/BROKEN && git -C repo add BROKEN && git -C repo commit -qm "break t
 git -C repo rm -q BROKEN && git -C repo commit -qm "fix the build"
 commit 0.05 "speed up the boot"
 git -C repo tag v1
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
 id() { git -C repo rev-parse --short=7 "$1"; }
 
 # Every build appends to builds.log, every pass to boots.log.
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
 range() {
 	bootperf range --runner command --threshold 20 --runs 5 --warmup 1 \
 		--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)' \
 		--build 'echo x >>../../builds.log; test ! -e BROKEN && cp delay built' \
 		--store "$PWD/store" "$@"
 }
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
 count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 
 test_expect_success 'user checkout with uncommitted changes' '
@@ -102,6 +105,7 @@ test_expect_success '--json: the whole range as one document' '
 	test "$(json out.json "\$j->{builds}")" = 0
 '
 
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
 hang_range() {
 	exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command --runs 5 --warmup 0 \
 		--store "$PWD/store9" --build "cp delay built" \
@@ -129,6 +133,40 @@ test_expect_success 'the next run resumes where the killed one stopped' '
 	test "$(json resumed.json "\$j->{commits}[1]{from_store}")" = 1 &&
 	test "$(json resumed.json "\$j->{commits}[2]{from_store}")" = 0 &&
 	test "$(json resumed.json "\$j->{builds}")" = 5
+'
+
+test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--runs 1 --warmup 0 --store "$PWD/store-int" --command true \
+		--build "test \$(cat delay) != 0.25 || sleep \$((7171716 + 1))" \
+		repo v1~7..v1 >int.txt 2>interr.txt) &
+	pid=$! &&
+	for i in $(seq 1 100); do
+		pgrep -f 7171717 >/dev/null && break
+		sleep 0.1
+	done &&
+	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
+	test "$rc" = 130 && no_process 7171717 &&
+	test "$(ls store-int/results/*/ | grep -c "\.json$")" = 2 &&
+	grep -q "^2 commits, 3 built" int.txt &&
+	git -C store-int/worktree status --porcelain >wt-status &&
+	! grep -v "^??" wt-status
+'
+
+test_expect_success '--qemu-arg: a wrapper passes each argument as one word' '
+	cat >fakehv <<-\EOS &&
+	#!/bin/sh
+	for a in "$@"; do printf "[%s]\n" "$a"; done >"$(dirname "$0")/hv-args"
+	EOS
+	chmod +x fakehv &&
+	bootperf range --runner command --command "{hv} -version" --runs 1 \
+		--warmup 0 --store "$PWD/store-qa" --hv "$PWD/fakehv" \
+		--qemu-arg -L --qemu-arg "{worktree}/pc bios" \
+		--qemu-arg "it'"'"'s \$(x)" repo v1 >qa.txt &&
+	grep -qx "\[-L\]" hv-args &&
+	grep -qx "\[$PWD/store-qa/worktree/pc bios\]" hv-args &&
+	grep -qx "\[it'"'"'s \$(x)\]" hv-args &&
+	grep -qx "\[-version\]" hv-args
 '
 
 test_expect_success '--first-parent stays on the mainline' '
@@ -192,6 +230,7 @@ exec "$BOOTPERF" range --runner command --threshold 20 --runs 5 --warmup 1 \\
 	--store "$PWD/store" "\$@" repo v1~7..v1
 EOS
 chmod +x tty-range.sh
+# shellcheck disable=SC2034 # read by the test bodies
 esc=$(printf "\033")
 
 test_expect_success 'colour only on a terminal, never with NO_COLOR' '

@@ -1,0 +1,18 @@
+#!/bin/bash
+# make install puts the binary and the man page under DESTDIR/PREFIX.
+. "$(dirname "$0")/lib.sh"
+requires make
+
+[ -z "${BOOTPERF_WRAPPER:-}" ] || skip_all "install test runs once, unwrapped"
+
+test_expect_success 'make install DESTDIR=... PREFIX=/opt/bp' '
+	make -s -C "$srcdir" install DESTDIR="$TEST_DIR/root" PREFIX=/opt/bp \
+		>/dev/null &&
+	test -x root/opt/bp/bin/bootperf &&
+	root/opt/bp/bin/bootperf --version | grep -q "^bootperf " &&
+	test -s root/opt/bp/share/man/man1/bootperf.1 &&
+	grep -q "^\.TH BOOTPERF 1" root/opt/bp/share/man/man1/bootperf.1 &&
+	grep -q "bootperf range" root/opt/bp/share/man/man1/bootperf.1
+'
+
+test_done

@@ -1,0 +1,33 @@
+#!/bin/bash
+# bootperf range with real TCG boots on the demo tree: the commit that
+# made the boot 8 s slower and the one that undid it are flagged, with
+# the right sign, and nothing else is.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires_boots
+requires git make
+
+test_expect_success 'the demo range flags the planted slowdown and speedup' '
+	DEMO_DIR="$TEST_DIR/demo" "$srcdir/examples/demo.sh" "$BOOTPERF" \
+		--accel tcg >out.txt 2>err.txt &&
+	cat out.txt &&
+	repo="$TEST_DIR/demo/qemu" &&
+	slow=$(git -C "$repo" rev-parse --short=7 HEAD~2) &&
+	fast=$(git -C "$repo" rev-parse --short=7 HEAD) &&
+	grep -A1 "^$slow Load firmware through a slow path" out.txt |
+		grep -q "↓ degrades performance by" &&
+	grep -A1 "^$fast Load firmware with fw_cfg DMA again" out.txt |
+		grep -q "↑ improves performance by" &&
+	test "$(grep -c "performance by" out.txt)" = 2
+'
+
+test_expect_success 'each commit booted with its own cache, removed after' '
+	cat "$TEST_DIR"/demo/qemu/.git/bootperf/results/*/*.json |
+		grep "\"cachedir\":" | sort -u >caches &&
+	test "$(wc -l <caches)" = 4 &&
+	! ls "$BOOTPERF_CACHE_DIR" | grep -q "^appliance-"
+'
+
+test_done
