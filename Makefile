@@ -111,8 +111,13 @@ run-tests:
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	prove $(PROVE_FLAGS) $(addprefix ./,$(UNIT_BINS)) \
-		$(addprefix ./,$(SH_TESTS))
+	prove $(PROVE_FLAGS) \
+		$(if $(BOOTPERF_WRAPPER),--exec '$(BOOTPERF_WRAPPER) ') \
+		$(addprefix ./,$(UNIT_BINS))
+	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
+	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
+	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
+	prove $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.
 demo: deps
@@ -140,8 +145,10 @@ analyze: deps $(BUILDDIR)/help.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Icommon -Irunner \
 		-Ireports -Ibisect -Icmd $(C_SRCS)
-	clang-tidy --quiet --warnings-as-errors='*' $(C_SRCS) -- \
-		$(CFLAGS) $(PKG_CFLAGS) -It/unit
+	for f in $(C_SRCS); do \
+		clang-tidy --quiet --warnings-as-errors='*' $$f -- \
+			$(CFLAGS) $(PKG_CFLAGS) -It/unit || exit 1; \
+	done
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit -fanalyzer -Werror -fsyntax-only \
 		$(filter-out $(UNIT_SRCS),$(C_SRCS))
 	shellcheck -x $(SCRIPTS)

@@ -45,6 +45,7 @@ enum {
 	OPT_TEST,
 	OPT_NO_COLOR,
 	OPT_QEMU_ARG,
+	OPT_INTERLEAVE,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */

@@ -23,24 +23,24 @@ struct preset {
 };
 
 static const struct preset presets[] = {
-	{
-		.name = "qemu",
-		.build = "mkdir -p build && cd build && "
-			 "{ test -e config.status || ../configure "
-			 "--target-list=x86_64-softmmu --disable-docs "
-			 "--disable-tools; } && make -j\"$(nproc)\"",
-		.hv_artifact = "build/qemu-system-x86_64",
-	},
-	{
-		.name = "kernel",
-		.build = "{ test -e .config || { make defconfig && "
-			 "scripts/config -e VIRTIO -e VIRTIO_PCI -e VIRTIO_BLK "
-			 "-e SCSI_VIRTIO -e VIRTIO_CONSOLE -e VIRTIO_NET "
-			 "-e HW_RANDOM_VIRTIO -e EXT4_FS && "
-			 "make olddefconfig; }; } && "
-			 "make -j\"$(nproc)\" bzImage",
-		.kernel_artifact = "arch/x86/boot/bzImage",
-	},
+    {
+	.name = "qemu",
+	.build = "mkdir -p build && cd build && "
+		 "{ test -e config.status || ../configure "
+		 "--target-list=x86_64-softmmu --disable-docs "
+		 "--disable-tools; } && make -j\"$(nproc)\"",
+	.hv_artifact = "build/qemu-system-x86_64",
+    },
+    {
+	.name = "kernel",
+	.build = "{ test -e .config || { make defconfig && "
+		 "scripts/config -e VIRTIO -e VIRTIO_PCI -e VIRTIO_BLK "
+		 "-e SCSI_VIRTIO -e VIRTIO_CONSOLE -e VIRTIO_NET "
+		 "-e HW_RANDOM_VIRTIO -e EXT4_FS && "
+		 "make olddefconfig; }; } && "
+		 "make -j\"$(nproc)\" bzImage",
+	.kernel_artifact = "arch/x86/boot/bzImage",
+    },
 };
 
 struct range_cli {
@@ -56,6 +56,12 @@ struct range_cli {
 	double alpha;
 	double threshold;
 	enum stats_method method;
+	enum {
+		INTERLEAVE_NONE,
+		INTERLEAVE_ALTERNATE,
+		INTERLEAVE_RANDOM
+	} interleave;
+	unsigned seed;
 	bool force;
 	bool color;
 	const char *repo;
@@ -80,6 +86,7 @@ static const struct option range_options[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "test", required_argument, NULL, OPT_TEST },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "interleave", required_argument, NULL, OPT_INTERLEAVE },
 	COMMON_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -127,6 +134,20 @@ static int parse_test(struct range_cli *cli, const char *arg)
 	return 1;
 }
 
+static int parse_interleave(struct range_cli *cli, const char *arg)
+{
+	if (!strcmp(arg, "alternate"))
+		cli->interleave = INTERLEAVE_ALTERNATE;
+	else if (!strcmp(arg, "random"))
+		cli->interleave = INTERLEAVE_RANDOM;
+	else {
+		bp_error("--interleave: '%s' is not one of alternate, random",
+			 arg);
+		return -1;
+	}
+	return 1;
+}
+
 static int parse_size(const char *opt, const char *arg, size_t *out)
 {
 	long v;
@@ -153,8 +174,9 @@ static int range_option(struct range_cli *cli, int c, const char *arg)
 		cli->kernel_artifact = arg;
 		return 1;
 	case OPT_QEMU_ARG:
-		cli->qemu_args = realloc(cli->qemu_args, (cli->n_qemu_args + 1) *
-							 sizeof *cli->qemu_args);
+		cli->qemu_args =
+		    realloc(cli->qemu_args,
+			    (cli->n_qemu_args + 1) * sizeof *cli->qemu_args);
 		if (!cli->qemu_args)
 			abort();
 		cli->qemu_args[cli->n_qemu_args++] = arg;
@@ -162,8 +184,8 @@ static int range_option(struct range_cli *cli, int c, const char *arg)
 	case OPT_BUILD_TIMEOUT:
 		return parse_seconds("--build-timeout", arg,
 				     &cli->build_timeout_s)
-			       ? -1
-			       : 1;
+			   ? -1
+			   : 1;
 	case OPT_FIRST_PARENT:
 		cli->walk.first_parent = true;
 		return 1;
@@ -187,6 +209,8 @@ static int range_option(struct range_cli *cli, int c, const char *arg)
 				      &cli->threshold);
 	case OPT_TEST:
 		return parse_test(cli, arg);
+	case OPT_INTERLEAVE:
+		return parse_interleave(cli, arg);
 	}
 	return 0;
 }
@@ -212,14 +236,15 @@ static void range_cli_init(struct range_cli *cli)
 static void warn_few_runs(const struct range_cli *cli)
 {
 	size_t need = cli->method == STATS_MANN_WHITNEY
-			      ? stats_mw_min_runs(cli->alpha)
-			      : 2;
+			  ? stats_mw_min_runs(cli->alpha)
+			  : 2;
 
 	if ((size_t)cli->run.run.runs < need)
 		bp_warning("--runs %ld: the %s test needs at least %zu runs a "
 			   "side to reach p < %g; no change can be flagged",
 			   cli->run.run.runs,
-			   cli->method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+			   cli->method == STATS_WELCH ? "Welch"
+						      : "Mann-Whitney",
 			   need, cli->alpha);
 }
 
@@ -264,7 +289,8 @@ struct range_run {
 	struct walk_repo *repo;
 	struct walk_list commits;
 	struct store *store;
-	char *worktree;
+	char *worktree[2]; /* the second only with --interleave */
+	char built[2][41]; /* the commit built in each, "" when unknown */
 	struct range_report report;
 	double started;
 };
@@ -287,10 +313,10 @@ static int open_repo_and_walk(struct range_run *rr)
 
 static int open_store(struct range_run *rr)
 {
-	char *dir = rr->cli->store_dir
-			    ? bp_strdup(rr->cli->store_dir)
-			    : bp_asprintf("%s/bootperf",
-					  walk_repo_commondir(rr->repo));
+	char *dir =
+	    rr->cli->store_dir
+		? bp_strdup(rr->cli->store_dir)
+		: bp_asprintf("%s/bootperf", walk_repo_commondir(rr->repo));
 	int r = store_open(&rr->store, dir);
 
 	free(dir);
@@ -298,7 +324,8 @@ static int open_store(struct range_run *rr)
 		r = store_lock(rr->store, false);
 	if (r != 0)
 		return BP_EXIT_STORE;
-	rr->worktree = store_worktree_path(rr->store);
+	rr->worktree[0] = store_worktree_path(rr->store);
+	rr->worktree[1] = bp_asprintf("%s-2", rr->worktree[0]);
 	return BP_EXIT_OK;
 }
 
@@ -357,18 +384,18 @@ static int config_id(struct range_run *rr)
 	const struct run_options *o = &cli->run.run;
 	char *args = join_qemu_args(cli);
 	char *text = bp_asprintf(
-		"bootperf-config 1\nrunner %s\ncommand %s\nbuild %s\n"
-		"hv-artifact %s\nkernel-artifact %s\nhv %s\nkernel %s\n"
-		"modules %s\nruns %ld\nwarmup %ld\nsmp %d\nmemsize %d\n"
-		"append %s\naccel %s\nqemu-args %s\n",
-		cli->run.runner->name, o->command ? o->command : "",
-		cli->build ? cli->build : "",
-		cli->hv_artifact ? cli->hv_artifact : "",
-		cli->kernel_artifact ? cli->kernel_artifact : "",
-		o->hv ? o->hv : "", o->kernel ? o->kernel : "",
-		o->modules ? o->modules : "", o->runs, o->warmup, o->smp,
-		o->memsize, o->append ? o->append : "", accel_name(o->accel),
-		args);
+	    "bootperf-config 1\nrunner %s\ncommand %s\nbuild %s\n"
+	    "hv-artifact %s\nkernel-artifact %s\nhv %s\nkernel %s\n"
+	    "modules %s\nruns %ld\nwarmup %ld\nsmp %d\nmemsize %d\n"
+	    "append %s\naccel %s\nqemu-args %s\ninterleave %d\n",
+	    cli->run.runner->name, o->command ? o->command : "",
+	    cli->build ? cli->build : "",
+	    cli->hv_artifact ? cli->hv_artifact : "",
+	    cli->kernel_artifact ? cli->kernel_artifact : "",
+	    o->hv ? o->hv : "", o->kernel ? o->kernel : "",
+	    o->modules ? o->modules : "", o->runs, o->warmup, o->smp,
+	    o->memsize, o->append ? o->append : "", accel_name(o->accel), args,
+	    cli->interleave != INTERLEAVE_NONE);
 	int r = walk_hash_string(rr->report.config_id, text);
 
 	free(args);
@@ -379,8 +406,8 @@ static int config_id(struct range_run *rr)
 static void progress(const struct range_run *rr, size_t i, const char *what)
 {
 	double elapsed = now_monotonic() - rr->started;
-	double eta = i > 0 ? elapsed / (double)i * (double)(rr->commits.n - i)
-			   : NAN;
+	double eta =
+	    i > 0 ? elapsed / (double)i * (double)(rr->commits.n - i) : NAN;
 
 	if (!rr->cli->run.run.progress)
 		return;
@@ -394,36 +421,44 @@ static void progress(const struct range_run *rr, size_t i, const char *what)
 			elapsed, eta);
 }
 
-static char *artifact(const struct range_run *rr, const char *rel)
+static char *artifact(const char *wt, const char *rel)
 {
-	return rel ? bp_asprintf("%s/%s", rr->worktree, rel) : NULL;
+	return rel ? bp_asprintf("%s/%s", wt, rel) : NULL;
 }
 
-/* Build the checked-out commit.  Returns BP_EXIT_OK with *built false
- * when the build failed (recorded in res), or a bp_exit code to stop.
+/* Check out and build commit id in worktree w.  Returns BP_EXIT_OK with
+ * *built false when the build failed (recorded in res), or a bp_exit
+ * code to stop with.
  */
-static int build_commit(struct range_run *rr, size_t i,
+static int build_commit(struct range_run *rr, size_t i, int w,
 			struct commit_result *res, bool *built)
 {
 	struct build_options b = {
-		.command = rr->cli->build,
-		.worktree = rr->worktree,
-		.timeout_s = rr->cli->build_timeout_s,
+	    .command = rr->cli->build,
+	    .worktree = rr->worktree[w],
+	    .timeout_s = rr->cli->build_timeout_s,
 	};
 	enum sample_status st;
 	char msg[600];
 
 	res->build_s = NAN;
+	*built = false;
+	rr->built[w][0] = '\0';
+	if (walk_worktree_checkout(rr->repo, rr->worktree[w], res->commit_id) ==
+	    -1)
+		return BP_EXIT_FAILURE;
 	*built = true;
 	if (!b.command)
-		return BP_EXIT_OK;
+		goto done;
+	free(res->log_path);
 	res->log_path = store_log_path(rr->store, res->commit_id);
 	b.log_path = res->log_path;
 	progress(rr, i, "building");
 	rr->report.builds++;
 	st = runner_build(&b, &res->build_s, msg, sizeof msg);
 	if (st == SAMPLE_OK)
-		return BP_EXIT_OK;
+		goto done;
+	*built = false;
 	if (st == SAMPLE_INTERRUPTED)
 		return BP_EXIT_INTERRUPTED;
 	if (strstr(msg, "not found (exit 127)") && rr->report.builds == 1) {
@@ -434,7 +469,9 @@ static int build_commit(struct range_run *rr, size_t i,
 	}
 	res->status = COMMIT_BUILD_FAILED;
 	res->message = bp_strdup(msg);
-	*built = false;
+	return BP_EXIT_OK;
+done:
+	snprintf(rr->built[w], sizeof rr->built[w], "%s", res->commit_id);
 	return BP_EXIT_OK;
 }
 
@@ -461,10 +498,11 @@ static int check_artifacts(const struct range_run *rr,
  * with the extra arguments.  It names the commit, so it changes with
  * every commit and libguestfs never reuses another qemu's probes.
  */
-static char *write_wrapper(const struct range_run *rr, const char *commit_id,
-			   const char *hv)
+static char *write_wrapper(const struct range_run *rr, const char *wt,
+			   const char *commit_id, const char *hv)
 {
-	char *path = bp_asprintf("%s/qemu-wrapper", store_dir(rr->store));
+	char *path = bp_asprintf("%s/qemu-wrapper-%.12s", store_dir(rr->store),
+				 commit_id);
 	FILE *fp;
 	int fd;
 
@@ -482,7 +520,7 @@ static char *write_wrapper(const struct range_run *rr, const char *commit_id,
 	fprintf(fp, "#!/bin/sh\n# bootperf --qemu-arg wrapper for %s\nexec ",
 		commit_id);
 	put_quoted(fp, hv ? hv : "qemu-system-x86_64");
-	put_qemu_args(fp, rr->cli, rr->worktree);
+	put_qemu_args(fp, rr->cli, wt);
 	fputs(" \"$@\"\n", fp);
 	if (fclose(fp) != 0) {
 		bp_error("cannot write '%s': %s", path, strerror(errno));
@@ -492,52 +530,207 @@ static char *write_wrapper(const struct range_run *rr, const char *commit_id,
 	return path;
 }
 
-static enum commit_status commit_status_of(enum sample_status st)
+/* The run options of a commit built in worktree w.  Owns hv, kernel. */
+struct prepared {
+	struct run_options o;
+	char *hv;
+	char *kernel;
+};
+
+/* Returns BP_EXIT_OK with *ready false when the artifacts are missing
+ * (recorded in res), or a bp_exit code to stop with.
+ */
+static int prepare(struct range_run *rr, int w, struct commit_result *res,
+		   struct prepared *p, bool *ready)
 {
-	return st == SAMPLE_TIMEOUT ? COMMIT_TIMEOUT : COMMIT_BOOT_FAILED;
+	const char *wt = rr->worktree[w];
+
+	p->o = rr->cli->run.run;
+	p->hv = artifact(wt, rr->cli->hv_artifact);
+	p->kernel = artifact(wt, rr->cli->kernel_artifact);
+	*ready = !check_artifacts(rr, res, p->hv, p->kernel);
+	if (!*ready)
+		return BP_EXIT_OK;
+	p->o.hv = p->hv ? p->hv : p->o.hv;
+	if (rr->cli->n_qemu_args) {
+		char *wrapper = write_wrapper(rr, wt, res->commit_id, p->o.hv);
+
+		if (!wrapper)
+			return BP_EXIT_STORE;
+		free(p->hv);
+		p->o.hv = p->hv = wrapper;
+	}
+	p->o.kernel = p->kernel ? p->kernel : p->o.kernel;
+	p->o.worktree = wt;
+	p->o.progress = false;
+	p->o.discard_cache = p->hv || p->kernel;
+	return BP_EXIT_OK;
 }
 
-/* Benchmark the built commit.  Returns 0, or a bp_exit code to stop
- * with (interrupted, or a setup error that every commit would repeat).
- */
-static int bench_commit(struct range_run *rr, size_t i,
-			struct commit_result *res)
+static void prepared_free(struct prepared *p)
 {
-	struct run_options o = rr->cli->run.run;
-	char *hv = artifact(rr, rr->cli->hv_artifact);
-	char *kernel = artifact(rr, rr->cli->kernel_artifact);
-	enum sample_status st;
-	int r = 0;
+	free(p->hv);
+	free(p->kernel);
+}
 
-	if (check_artifacts(rr, res, hv, kernel))
-		goto out;
-	o.hv = hv ? hv : o.hv;
-	if (rr->cli->n_qemu_args) {
-		free(hv);
-		hv = write_wrapper(rr, res->commit_id, o.hv);
-		if (!hv) {
-			r = BP_EXIT_STORE;
-			goto out;
-		}
-		o.hv = hv;
-	}
-	o.kernel = kernel ? kernel : o.kernel;
-	o.worktree = rr->worktree;
-	o.progress = false;
-	o.discard_cache = hv || kernel || rr->cli->n_qemu_args;
-	progress(rr, i, "measuring");
-	r = runner_bench(rr->cli->run.runner, &o, &res->bench, &st);
+/* Record how the passes ended.  Returns BP_EXIT_OK, or the bp_exit code
+ * to stop with (interrupted, or a setup error every commit would hit).
+ */
+static int record(struct range_run *rr, struct commit_result *res, int r,
+		  enum sample_status st)
+{
 	rr->report.boots += res->bench.n_warmup + res->bench.n_samples;
 	if (st == SAMPLE_INTERRUPTED || (r != BP_EXIT_OK && st == SAMPLE_OK))
-		goto out;
-	r = 0;
-	res->status = st == SAMPLE_OK ? COMMIT_OK : commit_status_of(st);
-	if (st != SAMPLE_OK)
+		return r;
+	if (st == SAMPLE_OK)
+		res->status = COMMIT_OK;
+	else {
+		res->status =
+		    st == SAMPLE_TIMEOUT ? COMMIT_TIMEOUT : COMMIT_BOOT_FAILED;
 		res->message = bp_strdup(res->bench.message);
-out:
-	free(hv);
-	free(kernel);
+	}
+	return BP_EXIT_OK;
+}
+
+/* Benchmark the commit built in worktree w on its own. */
+static int bench_commit(struct range_run *rr, size_t i, int w,
+			struct commit_result *res)
+{
+	struct prepared p = {0};
+	enum sample_status st;
+	bool ready;
+	int r = prepare(rr, w, res, &p, &ready);
+
+	if (r == BP_EXIT_OK && ready) {
+		progress(rr, i, "measuring");
+		r = runner_bench(rr->cli->run.runner, &p.o, &res->bench, &st);
+		r = record(rr, res, r, st);
+	}
+	prepared_free(&p);
 	return r;
+}
+
+/* --interleave: passes of the previous commit (a) and this one (b) in
+ * turns, A B A B or in random order, so that a slow drift of the
+ * machine affects both alike.  The passes of a go with b's result.
+ */
+static int take_turns(struct range_run *rr, struct runner_session *a,
+		      struct runner_session *b, enum sample_status *st)
+{
+	const struct run_options *o = &rr->cli->run.run;
+	struct runner_session *first, *second;
+
+	for (long i = 1; i <= o->warmup; i++)
+		if (runner_session_pass(a, true, i, o->warmup, st) ||
+		    runner_session_pass(b, true, i, o->warmup, st))
+			return -1;
+	for (long i = 1; i <= o->runs; i++) {
+		bool swap =
+		    rr->cli->interleave == INTERLEAVE_RANDOM && (rand() & 1);
+
+		first = swap ? b : a;
+		second = swap ? a : b;
+		if (runner_session_pass(first, false, i, o->runs, st) ||
+		    runner_session_pass(second, false, i, o->runs, st))
+			return -1;
+	}
+	return 0;
+}
+
+static int bench_pair(struct range_run *rr, size_t i, int wa,
+		      struct commit_result *a_res, int wb,
+		      struct commit_result *res)
+{
+	struct prepared pa = {0}, pb = {0};
+	struct runner_session *a = NULL, *b = NULL;
+	enum sample_status st = SAMPLE_OK;
+	bool ready_a = false, ready_b = false;
+	int r = prepare(rr, wa, a_res, &pa, &ready_a);
+
+	if (r == BP_EXIT_OK)
+		r = prepare(rr, wb, res, &pb, &ready_b);
+	if (r != BP_EXIT_OK || !ready_a || !ready_b)
+		goto out;
+	progress(rr, i, "measuring, in turns with the previous commit");
+	r = runner_session_open(&a, rr->cli->run.runner, &pa.o, &a_res->bench);
+	if (r == BP_EXIT_OK)
+		r = runner_session_open(&b, rr->cli->run.runner, &pb.o,
+					&res->bench);
+	if (r == BP_EXIT_OK && take_turns(rr, a, b, &st) == -1)
+		r = sample_status_exit(st);
+out:
+	if (a)
+		runner_session_close(a, st);
+	if (b)
+		runner_session_close(b, st);
+	rr->report.boots += a_res->bench.n_warmup + a_res->bench.n_samples;
+	if (b)
+		r = record(rr, res, r, st);
+	prepared_free(&pa);
+	prepared_free(&pb);
+	return r;
+}
+
+/* The previous commit measured in this report, or SIZE_MAX. */
+static size_t previous_ok(const struct range_run *rr, size_t i)
+{
+	while (i-- > 0)
+		if (rr->report.v[i].res.status == COMMIT_OK)
+			return i;
+	return SIZE_MAX;
+}
+
+/* Interleaved: the previous commit must be built in the other worktree
+ * (it may come from the store, built by an earlier run).
+ */
+static int measure_in_turns(struct range_run *rr, size_t i, size_t prev,
+			    struct range_entry *e, bool *done)
+{
+	struct commit_result base = {0};
+	const char *prev_id = rr->report.v[prev].res.commit_id;
+	int wa = !strcmp(rr->built[1], prev_id), wb = !wa;
+	bool base_built = true, built = false;
+	int r = BP_EXIT_OK;
+
+	*done = false;
+	base.commit_id = bp_strdup(prev_id);
+	if (strcmp(rr->built[wa], prev_id) != 0)
+		r = build_commit(rr, i, wa, &base, &base_built);
+	/* A previous commit that no longer builds: measure this one alone. */
+	if (r != BP_EXIT_OK || !base_built)
+		goto out;
+	r = build_commit(rr, i, wb, &e->res, &built);
+	*done = true;
+	if (r != BP_EXIT_OK || !built)
+		goto out;
+	r = bench_pair(rr, i, wa, &base, wb, &e->res);
+	e->res.baseline_commit = bp_strdup(prev_id);
+	e->res.baseline_ms = base.bench.sample_ms;
+	e->res.n_baseline = base.bench.n_samples;
+	base.bench.sample_ms = NULL;
+	base.bench.n_samples = 0;
+out:
+	commit_result_free(&base);
+	return r;
+}
+
+static int measure(struct range_run *rr, size_t i, struct range_entry *e)
+{
+	size_t prev = previous_ok(rr, i);
+	bool built, done = false;
+	int r = BP_EXIT_OK;
+
+	if (rr->cli->interleave && prev != SIZE_MAX)
+		r = measure_in_turns(rr, i, prev, e, &done);
+	if (r == BP_EXIT_OK && !done) {
+		r = build_commit(rr, i, 0, &e->res, &built);
+		if (r == BP_EXIT_OK && built)
+			r = bench_commit(rr, i, 0, &e->res);
+	}
+	if (r != BP_EXIT_OK)
+		return r;
+	e->res.measured_at = now_realtime();
+	return store_put(rr->store, &e->res) == -1 ? BP_EXIT_STORE : 0;
 }
 
 /* A result on record for this commit and configuration, unless --force.
@@ -564,23 +757,6 @@ static int recall(struct range_run *rr, struct range_entry *e)
 	return 1;
 }
 
-static int measure(struct range_run *rr, size_t i, struct range_entry *e)
-{
-	bool built;
-	int r;
-
-	if (walk_worktree_checkout(rr->repo, rr->worktree,
-				   rr->commits.v[i].id) == -1)
-		return BP_EXIT_FAILURE;
-	r = build_commit(rr, i, &e->res, &built);
-	if (r == BP_EXIT_OK && built)
-		r = bench_commit(rr, i, &e->res);
-	if (r != BP_EXIT_OK)
-		return r;
-	e->res.measured_at = now_realtime();
-	return store_put(rr->store, &e->res) == -1 ? BP_EXIT_STORE : 0;
-}
-
 static int one_commit(struct range_run *rr, size_t i)
 {
 	const struct walk_commit *c = &rr->commits.v[i];
@@ -598,8 +774,7 @@ static int one_commit(struct range_run *rr, size_t i)
 	rr->report.n = i + 1;
 	range_annotate(&rr->report);
 	if (!rr->cli->run.json) {
-		report_range_entry_text(stdout, &rr->report, i,
-					rr->cli->color);
+		report_range_entry_text(stdout, &rr->report, i, rr->cli->color);
 		fflush(stdout);
 	}
 	return 0;
@@ -635,17 +810,38 @@ static void range_run_free(struct range_run *rr)
 	store_close(rr->store);
 	walk_list_free(&rr->commits);
 	walk_repo_free(rr->repo);
-	free(rr->worktree);
+	free(rr->worktree[0]);
+	free(rr->worktree[1]);
+}
+
+/* The report states how passes were run: drift looks different. */
+static const char *how_run(struct range_cli *cli)
+{
+	static char how[96];
+
+	if (cli->interleave == INTERLEAVE_NONE)
+		return "run commit by commit";
+	if (cli->interleave == INTERLEAVE_ALTERNATE)
+		return "interleaved with the previous commit's (A B A B)";
+	cli->seed = (unsigned)now_realtime();
+	srand(cli->seed);
+	snprintf(how, sizeof how,
+		 "interleaved with the previous commit's in random order "
+		 "(seed %u)",
+		 cli->seed);
+	return how;
 }
 
 int cmd_range(int argc, char **argv)
 {
 	struct range_cli cli;
-	struct range_run rr = { .cli = &cli };
+	struct range_run rr = {.cli = &cli};
 	int r = parse(argc, argv, &cli);
 
-	if (r != -1)
+	if (r != -1) {
+		free(cli.qemu_args);
 		return r;
+	}
 	runner_signals_init();
 	rr.started = now_monotonic();
 	rr.report.repo = cli.repo;
@@ -653,7 +849,7 @@ int cmd_range(int argc, char **argv)
 	rr.report.alpha = cli.alpha;
 	rr.report.threshold = cli.threshold;
 	rr.report.method = cli.method;
-	rr.report.how = "run commit by commit";
+	rr.report.how = how_run(&cli);
 	r = open_repo_and_walk(&rr);
 	if (r == BP_EXIT_OK)
 		r = open_store(&rr);

@@ -175,6 +175,12 @@ struct commit_result {
 	char *log_path;	    /* build log, or NULL */
 	char *message;	    /* why it failed, or NULL */
 	double measured_at; /* seconds since the epoch */
+	/* --interleave: the previous commit, measured in turns with this
+	 * one; the change is judged on these pairs.  NULL / 0 otherwise.
+	 */
+	char *baseline_commit;
+	double *baseline_ms;
+	size_t n_baseline;
 	struct bench_result bench;
 };
 
@@ -182,17 +188,17 @@ struct commit_result {
  * successfully measured commit.
  */
 struct commit_change {
-	bool compared;    /* there was a previous measured commit */
-	size_t prev;      /* its index in the report */
-	double percent;   /* 100 * (mean - prev mean) / prev mean */
-	double p;         /* two-sided p-value of the test */
-	bool significant; /* p < alpha and |percent| >= threshold */
+	bool compared;	     /* there was a previous measured commit */
+	size_t prev;	     /* its index in the report */
+	double percent;	     /* 100 * (mean - prev mean) / prev mean */
+	double p;	     /* two-sided p-value of the test */
+	bool significant;    /* p < alpha and |percent| >= threshold */
 	const char *why_not; /* not compared: why (static), or NULL */
 };
 
 struct range_entry {
 	char short_id[13];
-	bool from_store;  /* read back, not measured by this run */
+	bool from_store; /* read back, not measured by this run */
 	struct commit_result res;
 	struct commit_change change;
 };
@@ -202,13 +208,13 @@ struct range_report {
 	const char *range;
 	char config_id[41];
 	const char *how;  /* how passes were run, e.g. "sequential" */
-	double alpha;     /* significance level */
+	double alpha;	  /* significance level */
 	double threshold; /* minimum |percent| to flag */
 	enum stats_method method;
 	struct range_entry *v;
 	size_t n;
-	size_t builds;    /* builds this run did */
-	size_t boots;     /* samples this run measured (warm-ups too) */
+	size_t builds; /* builds this run did */
+	size_t boots;  /* samples this run measured (warm-ups too) */
 };
 
 /* compare.c: annotations, pure. */

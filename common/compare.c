@@ -27,11 +27,24 @@ static const char *incomparable(const struct bench_env *a,
 	return NULL;
 }
 
+/* Interleaved runs judge the change on the passes taken in turns with
+ * the previous commit, not on that commit's own, older passes.
+ */
+static bool has_baseline(const struct range_entry *prev,
+			 const struct range_entry *cur)
+{
+	return cur->res.n_baseline > 0 && cur->res.baseline_commit &&
+	       prev->res.commit_id &&
+	       !strcmp(cur->res.baseline_commit, prev->res.commit_id);
+}
+
 static void compare_pair(const struct range_report *r,
 			 const struct range_entry *prev, size_t prev_i,
 			 struct range_entry *cur)
 {
 	const struct bench_result *a = &prev->res.bench, *b = &cur->res.bench;
+	const double *base = a->sample_ms;
+	size_t n_base = a->n_samples;
 	struct commit_change *c = &cur->change;
 	struct stats_test t;
 
@@ -39,14 +52,19 @@ static void compare_pair(const struct range_report *r,
 	c->why_not = incomparable(&a->env, &b->env);
 	if (c->why_not)
 		return;
-	if (stats_compare(&t, r->method, a->sample_ms, a->n_samples,
-			  b->sample_ms, b->n_samples) == -1) {
+	if (has_baseline(prev, cur)) {
+		base = cur->res.baseline_ms;
+		n_base = cur->res.n_baseline;
+	}
+	if (stats_compare(&t, r->method, base, n_base, b->sample_ms,
+			  b->n_samples) == -1) {
 		c->why_not = "too few samples for the test";
 		return;
 	}
 	c->compared = true;
 	c->p = t.p;
-	c->percent = stats_percent_change(a->summary.mean, b->summary.mean);
+	c->percent =
+	    stats_percent_change(stats_mean(base, n_base), b->summary.mean);
 	c->significant = t.p < r->alpha && fabs(c->percent) >= r->threshold;
 }
 

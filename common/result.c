@@ -50,6 +50,8 @@ void commit_result_free(struct commit_result *r)
 	free(r->config_id);
 	free(r->log_path);
 	free(r->message);
+	free(r->baseline_commit);
+	free(r->baseline_ms);
 	bench_result_free(&r->bench);
 	memset(r, 0, sizeof *r);
 }

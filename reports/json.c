@@ -459,7 +459,34 @@ cJSON *json_from_commit(const struct commit_result *r)
 	add_string(root, "message", r->message);
 	cJSON_AddNumberToObject(root, "measured_at", r->measured_at);
 	cJSON_AddItemToObject(root, "bench", json_from_bench(&r->bench));
+	if (r->baseline_commit) {
+		cJSON *b = cJSON_AddObjectToObject(root, "baseline");
+
+		add_string(b, "commit_id", r->baseline_commit);
+		cJSON_AddItemToObject(
+		    b, "samples_ms",
+		    samples_array(r->baseline_ms, r->n_baseline));
+	}
 	return root;
+}
+
+/* Optional: results of interleaved runs carry their baseline. */
+static int commit_baseline(struct commit_result *r, const cJSON *obj, char *why,
+			   size_t len)
+{
+	const cJSON *b = member(obj, "baseline");
+	char sub[256];
+
+	if (!b || cJSON_IsNull(b))
+		return 0;
+	if (!cJSON_IsObject(b))
+		return fail(why, len, "\"baseline\" is not an object");
+	if (get_required_string(b, "commit_id", &r->baseline_commit, sub,
+				sizeof sub) ||
+	    get_samples(b, "samples_ms", &r->baseline_ms, &r->n_baseline, sub,
+			sizeof sub))
+		return fail(why, len, "\"baseline\": %s", sub);
+	return 0;
 }
 
 static int commit_kind(const cJSON *obj, char *why, size_t len)
@@ -528,7 +555,8 @@ int json_to_commit(struct commit_result *out, const cJSON *obj, char *why,
 	memset(&r, 0, sizeof r);
 	ret = commit_kind(obj, why, whylen);
 	if (ret == 0 && (commit_fields(&r, obj, why, whylen) == -1 ||
-			 commit_bench(&r, obj, why, whylen) == -1))
+			 commit_bench(&r, obj, why, whylen) == -1 ||
+			 commit_baseline(&r, obj, why, whylen) == -1))
 		ret = -1;
 	if (ret < 0) {
 		commit_result_free(&r);

@@ -15,8 +15,8 @@ void report_bench_text(FILE *fp, const struct bench_result *res);
 void report_result_line(FILE *fp, const struct stats_summary *s);
 
 /* text.c: range reports */
-void report_range_entry_text(FILE *fp, const struct range_report *r,
-			     size_t i, bool color);
+void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
+			     bool color);
 void report_range_summary_text(FILE *fp, const struct range_report *r);
 
 /* json.c: the whole range as one document */

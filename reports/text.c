@@ -112,8 +112,8 @@ static void change_text(FILE *fp, const struct commit_change *c, bool color)
 /* The paper's format: "<short id> <subject>", then the time and, only
  * when significant, the change against the previous measured commit.
  */
-void report_range_entry_text(FILE *fp, const struct range_report *r,
-			     size_t i, bool color)
+void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
+			     bool color)
 {
 	const struct range_entry *e = &r->v[i];
 	const struct stats_summary *s = &e->res.bench.summary;
@@ -143,8 +143,9 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 {
 	size_t *idx = NULL, n = range_significant(r, &idx);
 
-	fprintf(fp, "\n%zu commits, %zu built and %zu passes run now; %s test, "
-		    "p < %g and at least %g%%; passes %s\n",
+	fprintf(fp,
+		"\n%zu commits, %zu built and %zu passes run now; %s test, "
+		"p < %g and at least %g%%; passes %s\n",
 		r->n, r->builds, r->boots,
 		r->method == STATS_WELCH ? "Welch t" : "Mann-Whitney U",
 		r->alpha, r->threshold, r->how);

@@ -58,28 +58,6 @@ static int pass(struct runner_ctx *ctx, struct bench_result *res,
 	return 0;
 }
 
-static int all_passes(struct runner_ctx *ctx, const struct runner *r,
-		      struct bench_result *res, enum sample_status *failed)
-{
-	const struct run_options *o = ctx->opts;
-
-	for (long i = 1; i <= o->warmup; i++) {
-		if (pass(ctx, res, "warm-up", i, o->warmup, &res->warmup_ms,
-			 &res->n_warmup, failed) == -1)
-			return -1;
-		if (i == 1 && r->observe)
-			r->observe(ctx);
-	}
-	for (long i = 1; i <= o->runs; i++) {
-		if (pass(ctx, res, "pass", i, o->runs, &res->sample_ms,
-			 &res->n_samples, failed) == -1)
-			return -1;
-		if (i == 1 && o->warmup == 0 && r->observe)
-			r->observe(ctx);
-	}
-	return 0;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag,
 			struct FTW *ftw)
 {
@@ -96,31 +74,77 @@ static void discard_cache(const char *dir)
 		bp_warning("cannot remove the cache '%s'", dir);
 }
 
-int runner_bench(const struct runner *r, const struct run_options *opts,
-		 struct bench_result *res, enum sample_status *failed)
-{
-	struct runner_ctx ctx = {
-	    .opts = opts,
-	    .env = &res->env,
-	    .runner = r,
-	};
-	double t0 = now_monotonic();
-	int ret;
+struct runner_session {
+	struct runner_ctx ctx;
+	struct bench_result *res;
+	double t0;
+	bool observed;
+};
 
-	*failed = SAMPLE_OK;
+int runner_session_open(struct runner_session **out, const struct runner *r,
+			const struct run_options *opts,
+			struct bench_result *res)
+{
+	struct runner_session *s = bp_malloc(sizeof *s);
+
+	s->ctx.opts = opts;
+	s->ctx.env = &res->env;
+	s->ctx.runner = r;
+	s->res = res;
+	s->t0 = now_monotonic();
 	res->started = now_realtime();
 	env_fill_host(&res->env);
 	res->env.timeout_s = opts->timeout_s;
-	ret = r->prepare(&ctx);
-	if (ret == BP_EXIT_OK && all_passes(&ctx, r, res, failed) == -1)
-		ret = sample_status_exit(*failed);
-	res->status = *failed;
+	*out = s;
+	return r->prepare(&s->ctx);
+}
+
+int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
+			enum sample_status *failed)
+{
+	struct bench_result *res = s->res;
+
+	if (warmup) {
+		if (pass(&s->ctx, res, "warm-up", i, n, &res->warmup_ms,
+			 &res->n_warmup, failed) == -1)
+			return -1;
+	} else if (pass(&s->ctx, res, "pass", i, n, &res->sample_ms,
+			&res->n_samples, failed) == -1)
+		return -1;
+	if (!s->observed && s->ctx.runner->observe)
+		s->ctx.runner->observe(&s->ctx);
+	s->observed = true;
+	return 0;
+}
+
+void runner_session_close(struct runner_session *s, enum sample_status status)
+{
+	struct bench_result *res = s->res;
+
+	res->status = status;
 	if (res->n_samples > 0)
 		stats_summarize(&res->summary, res->sample_ms, res->n_samples);
-	res->elapsed_s = now_monotonic() - t0;
+	res->elapsed_s = now_monotonic() - s->t0;
 	res->maxrss_kb = runner_maxrss_kb();
-	if (opts->discard_cache)
-		discard_cache(ctx.cachedir);
-	free(ctx.cachedir);
+	if (s->ctx.opts->discard_cache)
+		discard_cache(s->ctx.cachedir);
+	free(s->ctx.cachedir);
+	free(s);
+}
+
+int runner_bench(const struct runner *r, const struct run_options *opts,
+		 struct bench_result *res, enum sample_status *failed)
+{
+	struct runner_session *s;
+	int ret = runner_session_open(&s, r, opts, res);
+
+	*failed = SAMPLE_OK;
+	for (long i = 1; ret == BP_EXIT_OK && i <= opts->warmup; i++)
+		if (runner_session_pass(s, true, i, opts->warmup, failed) == -1)
+			ret = sample_status_exit(*failed);
+	for (long i = 1; ret == BP_EXIT_OK && i <= opts->runs; i++)
+		if (runner_session_pass(s, false, i, opts->runs, failed) == -1)
+			ret = sample_status_exit(*failed);
+	runner_session_close(s, *failed);
 	return ret;
 }

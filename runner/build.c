@@ -32,9 +32,8 @@ static int build_in_child(void *arg, double *seconds, char *msg, size_t len)
 	int wstatus = 0, fd;
 	pid_t pid;
 
-	fd = open(o->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-				       O_CLOEXEC,
-		  0600);
+	fd = open(o->log_path,
+		  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		snprintf(msg, len, "cannot write build log '%s': %s",
 			 o->log_path, strerror(errno));
@@ -62,8 +61,8 @@ static int build_in_child(void *arg, double *seconds, char *msg, size_t len)
 	return -1;
 }
 
-enum sample_status runner_build(const struct build_options *o,
-				double *seconds, char *msg, size_t len)
+enum sample_status runner_build(const struct build_options *o, double *seconds,
+				char *msg, size_t len)
 {
 	struct build_options copy = *o;
 	enum sample_status st;

@@ -30,8 +30,8 @@ struct run_options {
 	const char *cache_root; /* NULL: $XDG_CACHE_HOME/bootperf */
 	bool verbose;		/* appliance console on stderr */
 	bool progress;		/* one line per pass on stderr */
-	bool discard_cache; /* remove the libguestfs cache afterwards: its
-			    * qemu or kernel will not come back */
+	bool discard_cache;	/* remove the libguestfs cache afterwards: its
+				 * qemu or kernel will not come back */
 };
 
 #define RUN_OPTIONS_INIT                                                       \
@@ -82,19 +82,31 @@ char *command_expand(const char *cmd);
  */
 int runner_bench(const struct runner *r, const struct run_options *opts,
 		 struct bench_result *res, enum sample_status *failed);
+/* The same, a pass at a time, so two configurations can take turns
+ * (interleaved passes).  open returns a bp_exit code and always gives
+ * a session to close; pass returns 0 or -1 with *failed set; close
+ * fills the statistics and frees the session.
+ */
+struct runner_session;
+int runner_session_open(struct runner_session **out, const struct runner *r,
+			const struct run_options *opts,
+			struct bench_result *res);
+int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
+			enum sample_status *failed);
+void runner_session_close(struct runner_session *s, enum sample_status status);
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen);
 
 /* build.c */
 struct build_options {
-	const char *command;  /* run by /bin/sh -c in the worktree */
+	const char *command; /* run by /bin/sh -c in the worktree */
 	const char *worktree;
 	const char *log_path; /* output, truncated first */
 	double timeout_s;
 };
 /* SAMPLE_OK with *seconds set, else why in msg. */
-enum sample_status runner_build(const struct build_options *o,
-				double *seconds, char *msg, size_t len);
+enum sample_status runner_build(const struct build_options *o, double *seconds,
+				char *msg, size_t len);
 
 /* child.c */
 void runner_signals_init(void);

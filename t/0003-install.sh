@@ -1,5 +1,8 @@
 #!/bin/bash
 # make install puts the binary and the man page under DESTDIR/PREFIX.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires make
 

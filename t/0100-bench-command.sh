@@ -59,11 +59,11 @@ test_expect_success 'a failing command: exit 4, the pass named' '
 test_expect_success '--timeout kills the pass and all it started' '
 	start=$(date +%s) &&
 	expect_exit 5 bootperf bench --runner command \
-		--command "sleep 7373737 & sleep 7373737; wait" \
+		--command "sleep $(mark 737) & sleep $(mark 737); wait" \
 		--timeout 1 --runs 1 --warmup 0 2>err &&
 	test $(($(date +%s) - start)) -lt 30 &&
 	grep -q "timeout: no result within 1 s; killed" err &&
-	no_process 7373737
+	no_process "sleep $(mark 737)"
 '
 
 test_expect_success '--json on failure still says what happened' '
@@ -76,13 +76,13 @@ test_expect_success '--json on failure still says what happened' '
 for sig in INT TERM; do
 	test_expect_success "SIG$sig mid-pass: exit 130, nothing left running" '
 		(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" bench --runner command \
-			--command "sleep 8282828" --runs 1 --warmup 0 2>err) &
+			--command "sleep $(mark 828)" --runs 1 --warmup 0 2>err) &
 		pid=$! &&
-		sleep 1 && kill -'"$sig"' $pid &&
+		started "sleep $(mark 828)" && kill -'"$sig"' $pid &&
 		rc=0 && wait $pid || rc=$? &&
 		test "$rc" = 130 &&
 		grep -q "interrupted during pass 1 of 1" err &&
-		no_process 8282828
+		no_process "sleep $(mark 828)"
 	'
 done
 

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 requires_boots
 
-mkdir qemu && cp "$srcdir/t/lib/fake-qemu.sh" qemu/qemu
+mkdir qemu && cp "$srcdir/t/lib/fake-qemu.sh" qemu/qemu && mark 646 >qemu/marker
 
 test_expect_success 'a hung boot is killed at --timeout: exit 5, nothing left' '
 	echo hang >qemu/mode &&
@@ -16,7 +16,7 @@ test_expect_success 'a hung boot is killed at --timeout: exit 5, nothing left' '
 		--timeout 40 --runs 1 --warmup 0 2>err &&
 	grep -q "^bootperf: error: pass 1 of 1: timeout: no result within 40 s; killed$" err &&
 	grep -q -- "-kernel" qemu/invocations &&
-	no_process 6464646
+	no_process "sleep $(mark 646)"
 '
 
 test_expect_success '--accel auto: a hanging KVM falls back to TCG, warns once' '
@@ -27,7 +27,7 @@ test_expect_success '--accel auto: a hanging KVM falls back to TCG, warns once' 
 	grep -q "falling back to TCG" err &&
 	test "$(json auto.json "\$j->{environment}{accel}")" = tcg &&
 	test "$(json auto.json "\$j->{status}")" = ok &&
-	no_process 6464646
+	no_process "sleep $(mark 646)"
 '
 
 test_expect_success '--accel kvm: the same hang is an error, exit 6' '
@@ -35,7 +35,7 @@ test_expect_success '--accel kvm: the same hang is an error, exit 6' '
 		--kvm-probe-timeout 40 --runs 1 --warmup 0 2>err &&
 	test "$(wc -l <err)" = 1 &&
 	grep -q "^bootperf: error: --accel kvm: KVM cannot boot the appliance here" err &&
-	no_process 6464646
+	no_process "sleep $(mark 646)"
 '
 
 # The kernel panics (no init, no root) and qemu exits: libguestfs's

@@ -109,7 +109,7 @@ test_expect_success '--json: the whole range as one document' '
 hang_range() {
 	exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command --runs 5 --warmup 0 \
 		--store "$PWD/store9" --build "cp delay built" \
-		--command "test ! -e $TEST_DIR/hang || test \$(cat {worktree}/built) != 0.25 || sleep 9191919" \
+		--command "test ! -e $TEST_DIR/hang || test \$(cat {worktree}/built) != 0.25 || sleep $(mark 919)" \
 		"$@"
 }
 
@@ -122,7 +122,7 @@ test_expect_success 'kill -9 mid-run loses at most the commit in progress' '
 		sleep 0.1
 	done &&
 	sleep 1 && kill -9 $pid &&
-	{ wait $pid || true; } && no_process 9191919 &&
+	{ wait $pid || true; } && no_process "sleep $(mark 919)" &&
 	test "$(ls store9/results/*/ | grep -c "\.json$")" = 2 &&
 	test -z "$(find store9/results -name ".*" -type f)"
 '
@@ -138,15 +138,15 @@ test_expect_success 'the next run resumes where the killed one stopped' '
 test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
 		--runs 1 --warmup 0 --store "$PWD/store-int" --command true \
-		--build "test \$(cat delay) != 0.25 || sleep \$((7171716 + 1))" \
+		--build "test \$(cat delay) != 0.25 || sleep \$(( $(mark 717) - 1 + 1 ))" \
 		repo v1~7..v1 >int.txt 2>interr.txt) &
 	pid=$! &&
 	for i in $(seq 1 100); do
-		pgrep -f 7171717 >/dev/null && break
+		pgrep -fx "sleep $(mark 717)" >/dev/null && break
 		sleep 0.1
 	done &&
 	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
-	test "$rc" = 130 && no_process 7171717 &&
+	test "$rc" = 130 && no_process "sleep $(mark 717)" &&
 	test "$(ls store-int/results/*/ | grep -c "\.json$")" = 2 &&
 	grep -q "^2 commits, 3 built" int.txt &&
 	git -C store-int/worktree status --porcelain >wt-status &&
@@ -167,6 +167,43 @@ test_expect_success '--qemu-arg: a wrapper passes each argument as one word' '
 	grep -qx "\[$PWD/store-qa/worktree/pc bios\]" hv-args &&
 	grep -qx "\[it'"'"'s \$(x)\]" hv-args &&
 	grep -qx "\[-version\]" hv-args
+'
+
+# A machine that slows down steadily: every pass takes 4 ms longer than
+# the one before, whatever the commit.  Commit by commit, the later
+# commit looks 50% slower; in turns, nothing changed.
+# shellcheck disable=SC2034 # read by the test bodies
+drift='n=$(wc -l <"$BOOTPERF_WORKTREE/../../drift"); echo x >>"$BOOTPERF_WORKTREE/../../drift"; sleep $(awk -v n=$n "BEGIN { print 0.02 + n * 0.004 }")'
+
+test_expect_success 'commit by commit, drift looks like a regression' '
+	: >drift &&
+	bootperf range --runner command --command "$drift" --runs 5 \
+		--warmup 0 --store "$PWD/sd" --json repo v1~6..v1~4 >seq.json &&
+	test "$(json seq.json "\$j->{commits}[1]{change}{verdict}")" = regression
+'
+
+for mode in alternate random; do
+	test_expect_success "--interleave $mode: drift is not a regression" '
+		: >drift &&
+		bootperf range --runner command --command "$drift" --runs 5 \
+			--warmup 1 --store "$PWD/id-'$mode'" --interleave '$mode' \
+			--json repo v1~6..v1~4 >il.json &&
+		test "$(json il.json "\$j->{commits}[1]{change}{verdict}")" = none &&
+		json il.json "\$j->{passes}" | grep -q "^interleaved" &&
+		test "$(json il.json "\$j->{boots}")" = 18 &&
+		test "$(ls id-'$mode'/results/*/ | wc -l)" = 2
+	'
+done
+
+test_expect_success '--interleave still finds the planted changes' '
+	range --interleave alternate --store "$PWD/il-store" repo v1~7..v1 >il.txt &&
+	grep -A1 "^$(id v1~4) slow down the boot" il.txt |
+		grep -q "↓ degrades performance by" &&
+	grep -A1 "^$(id v1) speed up the boot" il.txt |
+		grep -q "↑ improves performance by" &&
+	test "$(grep -c "performance by" il.txt)" = 2 &&
+	grep -q "passes interleaved with the previous commit.s (A B A B)" il.txt &&
+	ls il-store/worktree-2 >/dev/null
 '
 
 test_expect_success '--first-parent stays on the mainline' '

@@ -21,6 +21,13 @@ export GIT_CONFIG_NOSYSTEM=1 HOME="$TEST_DIR/home"
 export BOOTPERF_CACHE_DIR="${BOOTPERF_TEST_CACHE:-$TEST_DIR/cache}"
 mkdir -p "$HOME"
 
+# mark N: a number unique to this test run, for sleep commands that
+# no_process looks for (other runs on the machine use other numbers).
+tag=$((10000 + $$ % 80000))
+mark() {
+	echo "$1$tag"
+}
+
 # The binary under test, under valgrind when the Makefile says so.
 bootperf() {
 	# shellcheck disable=SC2086 # the wrapper is a command line
@@ -105,6 +112,19 @@ sd_matches() {
 		my $sd = sqrt($ss / ($n - 1));
 		my $got = $j->{statistics}{sd_ms};
 		exit(abs($got - $sd) <= 1e-9 * ($sd + 1) ? 0 : 1)' "$1"
+}
+
+# started MARKER: wait up to 30 s for the measured command whose command
+# line starts with MARKER (bare, or under sh -c), so that a signal sent
+# next finds bootperf measuring with its handlers installed, however long
+# it took to start (valgrind, a loaded machine).
+started() {
+	for _ in $(seq 300); do
+		pgrep -f -- "^(sh -c )?$1" >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "never started: $1" >&2
+	return 1
 }
 
 # no_process MARKER: nothing left running whose command line has MARKER.

@@ -8,6 +8,7 @@
 #   delay:MS  a boot sleeps MS milliseconds first
 here=$(cd "$(dirname "$0")" && pwd)
 mode=$(cat "$here/mode" 2>/dev/null || echo pass)
+marker=$(cat "$here/marker" 2>/dev/null || echo 6464646)
 real=${FAKE_QEMU_REAL:-/usr/bin/qemu-system-x86_64}
 printf '%s\n' "$*" >>"$here/invocations"
 
@@ -15,9 +16,9 @@ booting=false
 case " $* " in *" -kernel "*) booting=true ;; esac
 if $booting; then
 	case "$mode" in
-	hang) exec sleep 6464646 ;;
+	hang) exec sleep "$marker" ;;
 	hang-kvm)
-		case " $* " in *accel=kvm*) exec sleep 6464646 ;; esac ;;
+		case " $* " in *accel=kvm*) exec sleep "$marker" ;; esac ;;
 	delay:*)
 		ms=${mode#delay:}
 		sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" ;;
