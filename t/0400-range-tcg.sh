@@ -23,10 +23,12 @@ test_expect_success 'the demo range flags the planted slowdown and speedup' '
 	test "$(grep -c "performance by" out.txt)" = 2
 '
 
-test_expect_success 'each commit booted with its own cache, removed after' '
+# "Document the delay" leaves the built qemu as it was (make does
+# nothing), so it boots the same file as its parent: 3 distinct caches.
+test_expect_success 'each built qemu booted with its own cache, removed after' '
 	cat "$TEST_DIR"/demo/qemu/.git/bootperf/results/*/*.json |
 		grep "\"cachedir\":" | sort -u >caches &&
-	test "$(wc -l <caches)" = 4 &&
+	test "$(wc -l <caches)" = 3 &&
 	! ls "$BOOTPERF_CACHE_DIR" | grep -q "^appliance-"
 '
 
