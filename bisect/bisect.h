@@ -45,6 +45,8 @@ void walk_repo_free(struct walk_repo *repo);
  * results store is <commondir>/bootperf.
  */
 const char *walk_repo_commondir(struct walk_repo *repo);
+/* The work tree's top directory (caller frees), NULL for a bare repo. */
+char *walk_repo_workdir(struct walk_repo *repo);
 
 /* Resolve one revision (sha, short sha, tag, branch, HEAD~3, ...) to the
  * commit it names.  On success out->subject is owned by the caller

@@ -128,6 +128,13 @@ const char *walk_repo_commondir(struct walk_repo *repo)
 	return repo->commondir;
 }
 
+char *walk_repo_workdir(struct walk_repo *repo)
+{
+	const char *dir = git_repository_workdir(repo->git);
+
+	return dir ? bp_strdup(dir) : NULL;
+}
+
 git_repository *walk_repo_git(struct walk_repo *repo)
 {
 	return repo->git;

@@ -46,6 +46,11 @@ enum {
 	OPT_NO_COLOR,
 	OPT_QEMU_ARG,
 	OPT_INTERLEAVE,
+	OPT_THRESHOLD_MS,
+	OPT_GOOD,
+	OPT_BAD,
+	OPT_IN_PLACE,
+	OPT_REPO,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -75,6 +80,19 @@ enum {
 	{ "long-options", no_argument, NULL, OPT_LONG_OPTIONS }
 /* clang-format on */
 
+/* The BUILD OPTIONS of range, bisect-run, ... (measure.c). */
+/* clang-format off */
+#define BUILD_LONG_OPTIONS                                                   \
+	{ "preset", required_argument, NULL, OPT_PRESET },                   \
+	{ "build", required_argument, NULL, OPT_BUILD },                     \
+	{ "hv-artifact", required_argument, NULL, OPT_HV_ARTIFACT },         \
+	{ "kernel-artifact", required_argument, NULL, OPT_KERNEL_ARTIFACT }, \
+	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },               \
+	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },     \
+	{ "store", required_argument, NULL, OPT_STORE },                     \
+	{ "force", no_argument, NULL, OPT_FORCE }
+/* clang-format on */
+
 /* Parsed RUN OPTIONS plus what the runner table needs. */
 struct run_cli {
 	struct run_options run;
@@ -93,11 +111,80 @@ int cmd_common_option(const char *cmd, int c, const struct option *opts);
 int cmd_usage_error(const char *cmd);
 int cmd_bad_option(const char *cmd, int c, char **argv);
 
+/* measure.c: build and measure one commit, keep the result */
+struct build_cli {
+	const char *build;
+	const char *hv_artifact;
+	const char *kernel_artifact;
+	const char **qemu_args; /* --qemu-arg, in order (owned array) */
+	size_t n_qemu_args;
+	double build_timeout_s;
+	const char *store_dir; /* NULL: GITDIR/bootperf */
+	bool force;
+};
+void build_cli_init(struct build_cli *b);
+/* 1 taken, 0 not a build option, -1 bad value (message printed). */
+int build_cli_parse(struct build_cli *b, int c, const char *arg);
+void build_cli_free(struct build_cli *b);
+
+struct walk_repo;
+struct store;
+
+/* Builds commits in bootperf's worktrees (two, for interleaving) and
+ * measures them under one configuration.  Functions return a bp_exit
+ * code; a failure that belongs to the commit (build, boot) is recorded
+ * in its result instead.
+ */
+struct measurer {
+	const struct build_cli *build;
+	const struct run_cli *run;
+	struct walk_repo *repo; /* borrowed */
+	struct store *store;	/* owned, locked */
+	char *worktree[2];
+	char built[2][41]; /* the commit built in each, "" if unknown */
+	char config_id[41];
+	size_t builds, boots; /* done by this run */
+	void (*progress)(void *arg, const char *what);
+	void *progress_arg;
+	const char *in_place; /* build worktree 0 here, no checkout */
+};
+
+/* The run options of a commit built in a worktree.  Owns hv, kernel. */
+struct prepared {
+	struct run_options o;
+	char *hv;
+	char *kernel;
+};
+
+/* Open and lock the store; config_extra joins the configuration id. */
+int measurer_open(struct measurer *m, struct walk_repo *repo,
+		  const char *config_extra);
+void measurer_close(struct measurer *m);
+/* Check res->commit_id out in worktree w and build it; *built false when
+ * the build failed (recorded in res).
+ */
+int measurer_build(struct measurer *m, int w, struct commit_result *res,
+		   bool *built);
+/* *ready false when the build's artifacts are missing (recorded). */
+int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
+		     struct prepared *p, bool *ready);
+void prepared_free(struct prepared *p);
+/* How the passes ended, from runner_bench's return and status. */
+int measurer_record(struct measurer *m, struct commit_result *res, int r,
+		    enum sample_status st);
+int measurer_bench(struct measurer *m, int w, struct commit_result *res);
+/* 1 when a stored result replaced *res (not with --force), else 0. */
+int measurer_recall(struct measurer *m, struct commit_result *res);
+int measurer_save(struct measurer *m, struct commit_result *res);
+/* Build in worktree 0, measure, save. */
+int measurer_measure(struct measurer *m, struct commit_result *res);
+
 /* help.c (generated from docs/bootperf.pod) */
 void help_print(FILE *fp, const char *cmd);
 
 /* one per subcommand */
 int cmd_bench(int argc, char **argv);
 int cmd_range(int argc, char **argv);
+int cmd_bisect_run(int argc, char **argv);
 
 #endif

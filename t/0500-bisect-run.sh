@@ -1,0 +1,117 @@
+#!/bin/bash
+# git bisect run bootperf bisect-run names the planted slow commit, on
+# 16-commit trees with the command runner (fast).
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2034,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git
+
+# make_tree DIR N CULPRIT [BROKEN]: commits 1..N; from CULPRIT on the
+# "boot" takes 0.20 s instead of 0.02 s; commit BROKEN does not build.
+make_tree() {
+	git init -q "$1" &&
+	git -C "$1" config user.name t && git -C "$1" config user.email t@t &&
+	for i in $(seq 1 "$2"); do
+		if [ "$i" -ge "$3" ]; then echo 0.20; else echo 0.02; fi >"$1/delay"
+		if [ "$i" = "${4:-0}" ]; then touch "$1/BROKEN"; else rm -f "$1/BROKEN"; fi
+		git -C "$1" add -A &&
+			git -C "$1" commit -q --allow-empty -m "commit $i" || return 1
+	done
+}
+
+bisect_run_opts=(--runner command --runs 3 --warmup 0
+	--command 'sleep $(cat {worktree}/built)'
+	--build 'test ! -e BROKEN && cp delay built')
+
+# first_bad DIR: the commit git bisect named, as "commit N".
+first_bad() {
+	git -C "$1" log -1 --format=%s refs/bisect/bad
+}
+
+test_expect_success 'git bisect run with --threshold-ms names the culprit' '
+	make_tree t16 16 11 &&
+	git -C t16 bisect start HEAD HEAD~15 >/dev/null &&
+	git -C t16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/s16" --threshold-ms 100 >run.log 2>&1 &&
+	grep -q "is the first bad commit" run.log &&
+	test "$(first_bad t16)" = "commit 11" &&
+	grep -q "bad (slow)" run.log && grep -q ": good (threshold 100.0ms)" run.log
+'
+
+test_expect_success 'the user checkout is git bisect'"'"'s own: untouched' '
+	test ! -e t16/built && git -C t16 status --porcelain >st &&
+	test ! -s st
+'
+
+test_expect_success '--good and --bad: endpoints measured, midpoint decides' '
+	make_tree g16 16 6 &&
+	git -C g16 tag good HEAD~15 && git -C g16 tag bad HEAD &&
+	git -C g16 bisect start bad good >/dev/null &&
+	git -C g16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sg" --good good --bad bad >run.log 2>&1 &&
+	test "$(first_bad g16)" = "commit 6"
+'
+
+test_expect_success 'an unbuildable commit before the culprit is skipped' '
+	make_tree b16 16 9 8 &&
+	git -C b16 bisect start HEAD HEAD~15 >/dev/null &&
+	{ git -C b16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sb" --threshold-ms 100 >run.log 2>&1 || true; } &&
+	grep -q "build-failed, skip" run.log &&
+	grep -q "commit 9" run.log &&
+	{ grep -q "is the first bad commit" run.log ||
+	  grep -q "first bad commit could be any of" run.log; }
+'
+
+test_expect_success 'custom terms: --term-old fast --term-new slow' '
+	make_tree f16 16 4 &&
+	git -C f16 bisect start --term-old fast --term-new slow HEAD HEAD~15 \
+		>/dev/null &&
+	git -C f16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sf" --threshold-ms 100 >run.log 2>&1 &&
+	test "$(git -C f16 log -1 --format=%s refs/bisect/slow)" = "commit 4"
+'
+
+test_expect_success '--in-place builds in the checked-out tree' '
+	make_tree p16 16 13 &&
+	git -C p16 bisect start HEAD HEAD~15 >/dev/null &&
+	git -C p16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sp" --threshold-ms 100 --in-place >run.log 2>&1 &&
+	test "$(first_bad p16)" = "commit 13" && test -e p16/built
+'
+
+count_opts=(--runner command --runs 3 --warmup 0
+	--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)'
+	--build 'echo x >>../../builds.log; cp delay built')
+
+test_expect_success 'stored results are reused: a second bisection boots nothing' '
+	make_tree r16 16 7 &&
+	for round in 1 2; do
+		git -C r16 bisect start HEAD HEAD~15 >/dev/null &&
+		git -C r16 bisect run "$BOOTPERF" bisect-run "${count_opts[@]}" \
+			--store "$PWD/sr" --threshold-ms 100 >run$round.log 2>&1 &&
+		test "$(first_bad r16)" = "commit 7" &&
+		git -C r16 bisect reset >/dev/null 2>&1 &&
+		wc -l <builds.log >builds.$round && wc -l <boots.log >boots.$round ||
+		exit 1
+	done &&
+	test "$(cat builds.1)" -ge 4 && cmp builds.1 builds.2 && cmp boots.1 boots.2
+'
+
+test_expect_success 'exit codes: endpoints that do not differ, usage' '
+	make_tree e3 3 99 &&
+	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" \
+		--repo e3 --store "$PWD/sx" --good HEAD~2 --bad HEAD~1 2>err &&
+	grep -q "the endpoints do not differ" err &&
+	expect_exit 129 bootperf bisect-run --repo e3 2>err &&
+	grep -q "needs either --threshold-ms MS or both --good REV and --bad REV" err &&
+	expect_exit 129 bootperf bisect-run --threshold-ms 10 --good a --bad b 2>err &&
+	grep -q "does not go with" err &&
+	expect_exit 129 bootperf bisect-run --threshold-ms x 2>err &&
+	grep -q -- "--threshold-ms: .x. is not a number" err &&
+	expect_exit 128 bootperf bisect-run --repo "$TEST_DIR" --threshold-ms 5 2>err &&
+	grep -q "is not a git repository" err
+'
+
+test_done
