@@ -232,7 +232,7 @@ static char *artifact(const char *wt, const char *rel)
 static int build_failed(struct measurer *m, struct commit_result *res,
 			const char *msg)
 {
-	if (strstr(msg, "not found (exit 127)") && m->builds == 1) {
+	if (strstr(msg, "command not found (exit 127)") && m->builds == 1) {
 		bp_error("--build: the build command was not found in the "
 			 "first commit: %s; see the log '%s'",
 			 m->build->build, res->log_path);

@@ -158,20 +158,22 @@ cJSON *json_from_bench(const struct bench_result *res)
 	return root;
 }
 
-int report_bench_json(FILE *fp, const struct bench_result *res)
+/* Print and free root; -1 when it or its text could not be made. */
+static int print_json(FILE *fp, cJSON *root)
 {
-	cJSON *root = json_from_bench(res);
-	char *text;
+	char *text = root ? cJSON_Print(root) : NULL;
 
-	if (!root)
-		return -1;
-	text = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!text)
 		return -1;
 	fprintf(fp, "%s\n", text);
 	cJSON_free(text);
 	return 0;
+}
+
+int report_bench_json(FILE *fp, const struct bench_result *res)
+{
+	return print_json(fp, json_from_bench(res));
 }
 
 /* --- reading --- */
@@ -616,7 +618,6 @@ int report_range_json(FILE *fp, const struct range_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *commits, *sig;
 	size_t *idx = NULL, n;
-	char *text;
 
 	if (!root)
 		return -1;
@@ -640,11 +641,5 @@ int report_range_json(FILE *fp, const struct range_report *r)
 		cJSON_AddItemToArray(
 		    sig, cJSON_CreateString(r->v[idx[i]].res.commit_id));
 	free(idx);
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	fprintf(fp, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	return print_json(fp, root);
 }

@@ -50,14 +50,7 @@ static int build_in_child(void *arg, double *seconds, char *msg, size_t len)
 	*seconds = now_monotonic() - t0;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return 0;
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)
-		snprintf(msg, len, "build command not found (exit 127)");
-	else if (WIFEXITED(wstatus))
-		snprintf(msg, len, "build exited with status %d",
-			 WEXITSTATUS(wstatus));
-	else
-		snprintf(msg, len, "build killed by signal %d",
-			 WTERMSIG(wstatus));
+	describe_exit(msg, len, "build", wstatus);
 	return -1;
 }
 

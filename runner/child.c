@@ -317,3 +317,18 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 		;
 	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
 }
+
+/* What a child's wait status says, in words: "build exited with status
+ * 2", "command killed by signal 9", "build: command not found (exit 127)".
+ */
+void describe_exit(char *msg, size_t len, const char *what, int wstatus)
+{
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)
+		snprintf(msg, len, "%s: command not found (exit 127)", what);
+	else if (WIFEXITED(wstatus))
+		snprintf(msg, len, "%s exited with status %d", what,
+			 WEXITSTATUS(wstatus));
+	else
+		snprintf(msg, len, "%s killed by signal %d", what,
+			 WTERMSIG(wstatus));
+}

@@ -85,12 +85,7 @@ static int command_sample(struct runner_ctx *ctx, double *ms, char *msg,
 	*ms = (now_monotonic() - t0) * 1000.0;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 		return 0;
-	if (WIFSIGNALED(wstatus))
-		snprintf(msg, msglen, "command killed by signal %d",
-			 WTERMSIG(wstatus));
-	else
-		snprintf(msg, msglen, "command exited with status %d",
-			 WEXITSTATUS(wstatus));
+	describe_exit(msg, msglen, "command", wstatus);
 	return -1;
 }
 

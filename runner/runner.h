@@ -116,6 +116,7 @@ long runner_maxrss_kb(void);
 typedef int (*child_fn)(void *arg, double *ms, char *msg, size_t msglen);
 enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 				 double *ms, char *msg, size_t msglen);
+void describe_exit(char *msg, size_t len, const char *what, int wstatus);
 int run_argv_capture(char *const argv[], double timeout_s, char *out,
 		     size_t outlen);
 
