@@ -153,6 +153,17 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	! grep -v "^??" wt-status
 '
 
+test_expect_success 'a hung build is killed at --build-timeout, the walk goes on' '
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/store-bt" --build-timeout 1 \
+		--build "test \$(cat delay) != 0.25 || sleep \$(( $(mark 616) - 1 + 1 ))" \
+		repo v1~5..v1~3 >bt.txt &&
+	grep -A1 "^$(id v1~4) slow down the boot" bt.txt |
+		grep -q "build-failed: build did not finish within 1 s; killed" &&
+	grep -A1 "^$(id v1~3) unrelated" bt.txt | grep -q "build-failed" &&
+	no_process "sleep $(mark 616)"
+'
+
 test_expect_success '--qemu-arg: a wrapper passes each argument as one word' '
 	cat >fakehv <<-\EOS &&
 	#!/bin/sh
