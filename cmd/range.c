@@ -2,12 +2,9 @@
  * own worktree, benchmark it, store every result and annotate the
  * commits whose boot time changed significantly.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bisect.h"
