@@ -18,6 +18,9 @@ cd "$TEST_DIR" || exit 1
 export GIT_AUTHOR_DATE="2020-01-01T00:00:00Z"
 export GIT_COMMITTER_DATE="2020-01-01T00:00:00Z"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TEST_DIR/home"
+# A fresh machine has no git identity.
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t
+export GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 export BOOTPERF_CACHE_DIR="${BOOTPERF_TEST_CACHE:-$TEST_DIR/cache}"
 mkdir -p "$HOME"
 

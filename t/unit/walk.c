@@ -680,6 +680,11 @@ int main(void)
 		return 1;
 	setenv("HOME", tmp, 1);
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	/* A fresh machine has no git identity. */
+	setenv("GIT_AUTHOR_NAME", "t", 1);
+	setenv("GIT_AUTHOR_EMAIL", "t@t", 1);
+	setenv("GIT_COMMITTER_NAME", "t", 1);
+	setenv("GIT_COMMITTER_EMAIL", "t@t", 1);
 	if (!ok(make_linear() == 0, "linear history c1..c6 made"))
 		return tap_done();
 	test_open();
