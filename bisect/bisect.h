@@ -98,6 +98,64 @@ int walk_range(struct walk_list *out, struct walk_repo *repo, const char *range,
 /* Free every subject and the array; list itself is the caller's. */
 void walk_list_free(struct walk_list *list);
 
+/* walk.c: the commit graph between two endpoints, for bisection */
+
+struct walk_graph {
+	struct walk_list list; /* GOOD..BAD oldest first, parents before
+				* children; BAD is the last */
+	size_t *parent_off;    /* list.n + 1 offsets into parents */
+	size_t *parents;       /* indices into list.v: the parents inside
+				* the range (first parent first) */
+	bool *parent_outside;  /* list.n: its first parent is not in the
+				* range (GOOD or an ancestor of it) */
+};
+
+/*
+ * The commits reachable from bad and not from good, for a bisection.
+ * good must be an ancestor of bad (WALK_ERR_EMPTY when not, or when the
+ * range is empty).  first_parent keeps bad's first-parent line only.
+ * *out is owned by the caller (walk_graph_free).
+ */
+int walk_graph(struct walk_graph *out, struct walk_repo *repo, const char *good,
+	       const char *bad, bool first_parent);
+void walk_graph_free(struct walk_graph *g);
+
+/* search.c: the bisection search, pure (tested with no git at all) */
+
+enum search_mark { SEARCH_UNKNOWN = 0, SEARCH_GOOD, SEARCH_BAD, SEARCH_SKIP };
+
+enum search_state {
+	SEARCH_TEST,	 /* test *next */
+	SEARCH_FOUND,	 /* *next is the first bad commit */
+	SEARCH_AMBIGUOUS /* only skipped commits are left to test */
+};
+
+struct search; /* opaque */
+
+/*
+ * Commits 0..n-1, parents before children; commit n-1 is the known bad
+ * one, and the known good commit is outside (an ancestor of those whose
+ * parents are not listed).  The parents of i are parents[parent_off[i]]
+ * up to parents[parent_off[i + 1]], each < i.  The arrays are copied.
+ * Returns -1 when n is 0 or a parent is not older than its child.
+ */
+int search_new(struct search **out, size_t n, const size_t *parent_off,
+	       const size_t *parents);
+void search_free(struct search *s);
+/* The answer about commit i; -1 (nothing changed) when i is no longer a
+ * candidate, i.e. an earlier answer decided it already.
+ */
+int search_mark(struct search *s, size_t i, enum search_mark m);
+enum search_mark search_get_mark(const struct search *s, size_t i);
+/* The next commit to test, or the answer. */
+enum search_state search_next(struct search *s, size_t *next);
+/* The candidates left, oldest first (the caller frees *out; out may be
+ * NULL); returns how many.
+ */
+size_t search_candidates(struct search *s, size_t **out);
+/* ceil(log2(candidates)): the steps left if none is skipped. */
+size_t search_steps_left(struct search *s);
+
 /* worktree.c: bootperf's own build worktree */
 
 /*

@@ -318,3 +318,151 @@ void walk_list_free(struct walk_list *list)
 	list->v = NULL;
 	list->n = 0;
 }
+
+/* Commit ids sorted, to find a parent's index in the list. */
+struct walk_index {
+	const char *id;
+	size_t i;
+};
+
+static int walk_index_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct walk_index *)a)->id,
+		      ((const struct walk_index *)b)->id);
+}
+
+static size_t walk_index_find(const struct walk_index *ix, size_t n,
+			      const git_oid *oid)
+{
+	char id[GIT_OID_HEXSZ + 1];
+	struct walk_index key = {.id = id};
+	const struct walk_index *hit;
+
+	git_oid_tostr(id, sizeof id, oid);
+	hit = bsearch(&key, ix, n, sizeof *ix, walk_index_cmp);
+	return hit ? hit->i : SIZE_MAX;
+}
+
+/* The parents of commit i inside the list, appended to g->parents. */
+static int walk_graph_parents(struct walk_graph *g, git_repository *git,
+			      const struct walk_index *ix, size_t i,
+			      bool first_parent, size_t *len)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+	unsigned np;
+
+	if (git_oid_fromstr(&oid, g->list.v[i].id) < 0 ||
+	    git_commit_lookup(&c, git, &oid) < 0)
+		return walk_git_fail(WALK_ERR_OTHER, "cannot read commit %s",
+				     g->list.v[i].id);
+	np = git_commit_parentcount(c);
+	if (first_parent && np > 1)
+		np = 1;
+	g->parent_off[i] = *len;
+	g->parent_outside[i] = true;
+	for (unsigned k = 0; k < np; k++) {
+		size_t p =
+		    walk_index_find(ix, g->list.n, git_commit_parent_id(c, k));
+
+		if (p == SIZE_MAX)
+			continue;
+		if (k == 0)
+			g->parent_outside[i] = false;
+		g->parents =
+		    reallocarray(g->parents, *len + 1, sizeof *g->parents);
+		if (!g->parents) {
+			bp_error("out of memory");
+			abort();
+		}
+		g->parents[(*len)++] = p;
+	}
+	git_commit_free(c);
+	return 0;
+}
+
+static int walk_graph_link(struct walk_graph *g, git_repository *git,
+			   bool first_parent)
+{
+	size_t n = g->list.n, len = 0;
+	struct walk_index *ix = bp_malloc(n * sizeof *ix);
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (struct walk_index){.id = g->list.v[i].id, .i = i};
+	qsort(ix, n, sizeof *ix, walk_index_cmp);
+	g->parent_off = bp_malloc((n + 1) * sizeof *g->parent_off);
+	g->parent_outside = bp_malloc(n * sizeof *g->parent_outside);
+	for (size_t i = 0; i < n && !err; i++)
+		err = walk_graph_parents(g, git, ix, i, first_parent, &len);
+	g->parent_off[n] = len;
+	free(ix);
+	return err;
+}
+
+static int walk_graph_check(git_repository *git, const git_oid *good,
+			    const git_oid *bad, const char *good_rev,
+			    const char *bad_rev)
+{
+	int r;
+
+	if (git_oid_equal(good, bad))
+		return walk_fail(WALK_ERR_EMPTY,
+				 "good '%s' and bad '%s' are the same commit",
+				 good_rev, bad_rev);
+	r = git_graph_descendant_of(git, bad, good);
+	if (r < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot compare '%s' and '%s'", good_rev,
+				     bad_rev);
+	if (r == 0)
+		return walk_fail(WALK_ERR_EMPTY,
+				 "good '%s' is not an ancestor of bad '%s'%s",
+				 good_rev, bad_rev,
+				 git_graph_descendant_of(git, good, bad) == 1
+				     ? " (swapped?)"
+				     : "");
+	return 0;
+}
+
+int walk_graph(struct walk_graph *out, struct walk_repo *repo, const char *good,
+	       const char *bad, bool first_parent)
+{
+	git_repository *git = walk_repo_git(repo);
+	git_commit *g = NULL, *b = NULL;
+	char *range = bp_asprintf("%s..%s", good, bad);
+	int err = -1;
+
+	memset(out, 0, sizeof *out);
+	if (walk_lookup(&g, git, good, NULL) < 0 ||
+	    walk_lookup(&b, git, bad, NULL) < 0 ||
+	    walk_graph_check(git, git_commit_id(g), git_commit_id(b), good,
+			     bad) < 0 ||
+	    walk_collect(&out->list, git, git_commit_id(g), git_commit_id(b),
+			 first_parent, range) < 0)
+		goto out;
+	if (out->list.n == 0 ||
+	    git_oid_streq(git_commit_id(b), out->list.v[out->list.n - 1].id)) {
+		walk_fail(WALK_ERR_OTHER, "cannot order the commits of '%s'",
+			  range);
+		goto out;
+	}
+	err = walk_graph_link(out, git, first_parent);
+out:
+	if (err)
+		walk_graph_free(out);
+	git_commit_free(g);
+	git_commit_free(b);
+	free(range);
+	return err;
+}
+
+void walk_graph_free(struct walk_graph *g)
+{
+	walk_list_free(&g->list);
+	free(g->parent_off);
+	free(g->parents);
+	free(g->parent_outside);
+	g->parent_off = g->parents = NULL;
+	g->parent_outside = NULL;
+}

@@ -83,6 +83,46 @@ int stats_compare(struct stats_test *out, enum stats_method m, const double *a,
  */
 size_t stats_mw_min_runs(double alpha);
 
+/* The level (e.g. 0.95) confidence interval of mean(b) - mean(a),
+ * Welch-Satterthwaite degrees of freedom.  -1 when a side has fewer
+ * than 2 samples or level is not in (0, 1).
+ */
+int stats_welch_ci(double *lo, double *hi, const double *a, size_t na,
+		   const double *b, size_t nb, double level);
+
+/*
+ * Wald's sequential probability ratio test: does a commit boot like the
+ * good endpoint or like the bad one?  Both hypotheses are normal with
+ * the endpoints' means and their pooled sd (at least 5% of the step).
+ * After each pass, the log likelihood ratio of "bad" over "good" is
+ *	sum (bad_mean - good_mean) (x - midpoint) / sigma^2
+ * (each x clamped to one step beyond the endpoints, so one wild pass
+ * cannot decide alone), and the verdict is bad once it reaches
+ * log((1 - beta) / alpha), good once it falls to log(beta / (1 - alpha)):
+ * alpha bounds the chance of calling a good commit bad, beta the
+ * reverse.  A large step is decided in one or two passes, a small one
+ * takes more, which is the point.
+ */
+struct stats_sprt {
+	double good_mean, bad_mean;
+	double sigma;
+	double upper, lower; /* decision bounds on the log ratio */
+};
+
+enum stats_verdict { STATS_UNDECIDED = 0, STATS_GOOD, STATS_BAD };
+
+/* -1 when a side is empty, the means are equal, or alpha or beta is
+ * not in (0, 0.5).
+ */
+int stats_sprt_init(struct stats_sprt *out, const double *good, size_t ng,
+		    const double *bad, size_t nb, double alpha, double beta);
+double stats_sprt_llr(const struct stats_sprt *t, const double *x, size_t n);
+/* The verdict on samples x (undecided when n == 0); *llr, when not
+ * NULL, receives the log ratio.
+ */
+enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
+			      size_t n, double *llr);
+
 /* 100 * (b - a) / a; +-inf or NaN if a == 0. */
 double stats_percent_change(double a, double b);
 

@@ -381,3 +381,96 @@ double stats_percent_change(double a, double b)
 {
 	return 100.0 * (b - a) / a;
 }
+
+int stats_welch_ci(double *lo, double *hi, const double *a, size_t na,
+		   const double *b, size_t nb, double level)
+{
+	double diff, sa, sb, se2, df, half;
+
+	if (na < 2 || nb < 2 || !(level > 0.0 && level < 1.0))
+		return -1;
+	diff = stats_mean(b, nb) - stats_mean(a, na);
+	sa = stats_var(a, na) / (double)na;
+	sb = stats_var(b, nb) / (double)nb;
+	se2 = sa + sb;
+	if (se2 == 0.0) {
+		*lo = *hi = diff;
+		return 0;
+	}
+	sa /= se2;
+	sb /= se2;
+	df = 1.0 / (sa * sa / (double)(na - 1) + sb * sb / (double)(nb - 1));
+	half = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, df) * sqrt(se2);
+	*lo = diff - half;
+	*hi = diff + half;
+	return 0;
+}
+
+/* Noise far below the step adds nothing but a division by ~0: such a
+ * step is told apart in one pass whatever sigma is.
+ */
+#define STATS_SPRT_MIN_SIGMA_SHARE 0.05
+
+int stats_sprt_init(struct stats_sprt *out, const double *good, size_t ng,
+		    const double *bad, size_t nb, double alpha, double beta)
+{
+	double mg, mb, ss = 0.0, floor_sd;
+	size_t df;
+
+	if (ng == 0 || nb == 0 || !(alpha > 0.0 && alpha < 0.5) ||
+	    !(beta > 0.0 && beta < 0.5))
+		return -1;
+	mg = stats_mean(good, ng);
+	mb = stats_mean(bad, nb);
+	if (mg == mb)
+		return -1;
+	df = ng + nb - 2;
+	if (ng > 1)
+		ss += stats_var(good, ng) * (double)(ng - 1);
+	if (nb > 1)
+		ss += stats_var(bad, nb) * (double)(nb - 1);
+	out->good_mean = mg;
+	out->bad_mean = mb;
+	out->sigma = df > 0 ? sqrt(ss / (double)df) : 0.0;
+	floor_sd = STATS_SPRT_MIN_SIGMA_SHARE * fabs(mb - mg);
+	if (!(out->sigma >= floor_sd))
+		out->sigma = floor_sd;
+	out->upper = log((1.0 - beta) / alpha);
+	out->lower = log(beta / (1.0 - alpha));
+	return 0;
+}
+
+double stats_sprt_llr(const struct stats_sprt *t, const double *x, size_t n)
+{
+	double step = t->bad_mean - t->good_mean;
+	double mid = (t->good_mean + t->bad_mean) / 2.0;
+	double lo = fmin(t->good_mean, t->bad_mean) - fabs(step);
+	double hi = fmax(t->good_mean, t->bad_mean) + fabs(step);
+	double llr = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* One wild pass (a stall of the host) weighs no more than
+		 * a pass a whole step beyond the farther endpoint.
+		 */
+		double v = fmin(fmax(x[i], lo), hi);
+
+		llr += step * (v - mid) / (t->sigma * t->sigma);
+	}
+	return llr;
+}
+
+enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
+			      size_t n, double *llr)
+{
+	double l = stats_sprt_llr(t, x, n);
+
+	if (llr)
+		*llr = l;
+	if (n == 0)
+		return STATS_UNDECIDED;
+	if (l >= t->upper)
+		return STATS_BAD;
+	if (l <= t->lower)
+		return STATS_GOOD;
+	return STATS_UNDECIDED;
+}

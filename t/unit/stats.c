@@ -479,6 +479,63 @@ static void test_sd_two_pass(void)
 	   "sd near 1/sqrt(12) for uniform data");
 }
 
+/* By hand: diff 3, variances 1 and 1, se = sqrt(2/3), df = 4,
+ * t(0.975, 4) = 2.776445, half width 2.266958.
+ */
+static void test_welch_ci(void)
+{
+	const double a[] = {1, 2, 3}, b[] = {4, 5, 6}, c[] = {7, 7};
+	double lo = 0, hi = 0;
+
+	ok(stats_welch_ci(&lo, &hi, a, 3, b, 3, 0.95) == 0, "welch ci");
+	is_double(lo, 0.733042, 1e-5, "welch ci low");
+	is_double(hi, 5.266958, 1e-5, "welch ci high");
+	ok(stats_welch_ci(&lo, &hi, a, 1, b, 3, 0.95) == -1,
+	   "welch ci needs two samples a side");
+	ok(stats_welch_ci(&lo, &hi, a, 3, b, 3, 1.0) == -1,
+	   "welch ci level must be below 1");
+	ok(stats_welch_ci(&lo, &hi, c, 2, c, 2, 0.95) == 0 && lo == 0 &&
+	       hi == 0,
+	   "welch ci without noise is the difference itself");
+}
+
+/* good mean 100, bad mean 110, pooled sd 2: each pass adds
+ * 10 (x - 105) / 4; bounds +-ln(99) = +-4.59512 for alpha = beta = 0.01.
+ */
+static void test_sprt(void)
+{
+	const double good[] = {100, 102, 98}, bad[] = {110, 112, 108};
+	const double slow[] = {109}, near[] = {104}, two[] = {104, 103};
+	const double wild[] = {1000}, same[] = {100, 100}, same2[] = {110};
+	struct stats_sprt t;
+	double llr = 0;
+
+	ok(stats_sprt_init(&t, good, 3, bad, 3, 0.01, 0.01) == 0, "sprt");
+	is_double(t.sigma, 2.0, 1e-12, "sprt pooled sd");
+	is_double(t.upper, 4.59512, 1e-5, "sprt upper bound ln 99");
+	is_double(t.lower, -4.59512, 1e-5, "sprt lower bound -ln 99");
+	ok(stats_sprt(&t, slow, 1, &llr) == STATS_BAD, "one slow pass: bad");
+	is_double(llr, 10.0, 1e-12, "llr of 109 is 10");
+	ok(stats_sprt(&t, near, 1, &llr) == STATS_UNDECIDED,
+	   "104 alone: undecided");
+	is_double(llr, -2.5, 1e-12, "llr of 104 is -2.5");
+	ok(stats_sprt(&t, two, 2, &llr) == STATS_GOOD, "104, 103: good");
+	is_double(llr, -7.5, 1e-12, "llr adds up");
+	stats_sprt(&t, wild, 1, &llr);
+	is_double(llr, 37.5, 1e-12, "a wild pass is clamped to 120");
+	ok(stats_sprt(&t, wild, 0, &llr) == STATS_UNDECIDED,
+	   "no pass: undecided");
+	ok(stats_sprt_init(&t, good, 3, good, 3, 0.01, 0.01) == -1,
+	   "equal endpoints: no test");
+	ok(stats_sprt_init(&t, good, 0, bad, 3, 0.01, 0.01) == -1,
+	   "an empty side: no test");
+	ok(stats_sprt_init(&t, good, 3, bad, 3, 0.5, 0.01) == -1,
+	   "alpha must be below 0.5");
+	ok(stats_sprt_init(&t, same, 2, same2, 1, 0.05, 0.05) == 0,
+	   "noiseless endpoints");
+	is_double(t.sigma, 0.5, 1e-12, "sigma floored at 5%% of the step");
+}
+
 int main(void)
 {
 	test_empty();
@@ -500,5 +557,7 @@ int main(void)
 	test_percent();
 	test_inputs_untouched();
 	test_sd_two_pass();
+	test_welch_ci();
+	test_sprt();
 	return tap_done();
 }
