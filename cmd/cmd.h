@@ -170,13 +170,26 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 		     struct prepared *p, bool *ready);
 void prepared_free(struct prepared *p);
 /* How the passes ended, from runner_bench's return and status. */
-int measurer_record(struct measurer *m, struct commit_result *res, int r,
-		    enum sample_status st);
-int measurer_bench(struct measurer *m, int w, struct commit_result *res);
+int measurer_record(struct commit_result *res, int r, enum sample_status st);
 /* 1 when a stored result replaced *res (not with --force), else 0. */
 int measurer_recall(struct measurer *m, struct commit_result *res);
 int measurer_save(struct measurer *m, struct commit_result *res);
-/* Build in worktree 0, measure, save. */
+/* How many passes a commit needs: want in all (stored ones count), or
+ * fewer once enough(arg, res), asked before each pass, says so.
+ */
+struct extend_goal {
+	size_t want;
+	bool (*enough)(void *arg, const struct commit_result *res);
+	void *arg;
+};
+/* Measure res until goal is met, in worktree w (built there first when
+ * another commit is), adding to the samples already in res when they
+ * were measured alike (same accelerator, qemu version and host), and
+ * save it.  A build or boot failure is recorded in res.
+ */
+int measurer_extend(struct measurer *m, int w, struct commit_result *res,
+		    const struct extend_goal *goal);
+/* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
 
 /* help.c (generated from docs/bootperf.pod) */

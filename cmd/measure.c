@@ -161,7 +161,10 @@ static char *join_qemu_args(const struct build_cli *b)
 }
 
 /* Everything that changes the number, in a fixed order: results under
- * another configuration are kept apart, never compared.
+ * another configuration are kept apart, never compared.  Runs and
+ * warm-ups change how precisely it is known, not what it is, so they
+ * are left out: a result with fewer passes than asked is topped up, and
+ * range, bisect and bisect-run share what any of them measured.
  */
 static int config_id(struct measurer *m, const char *extra)
 {
@@ -169,16 +172,16 @@ static int config_id(struct measurer *m, const char *extra)
 	const struct run_options *o = &m->run->run;
 	char *args = join_qemu_args(b);
 	char *text = bp_asprintf(
-	    "bootperf-config 1\nrunner %s\ncommand %s\nbuild %s\n"
+	    "bootperf-config 2\nrunner %s\ncommand %s\nbuild %s\n"
 	    "hv-artifact %s\nkernel-artifact %s\nhv %s\nkernel %s\n"
-	    "modules %s\nruns %ld\nwarmup %ld\nsmp %d\nmemsize %d\n"
+	    "modules %s\nsmp %d\nmemsize %d\n"
 	    "append %s\naccel %s\nqemu-args %s\n%s",
 	    m->run->runner->name, o->command ? o->command : "",
 	    b->build ? b->build : "", b->hv_artifact ? b->hv_artifact : "",
 	    b->kernel_artifact ? b->kernel_artifact : "", o->hv ? o->hv : "",
-	    o->kernel ? o->kernel : "", o->modules ? o->modules : "", o->runs,
-	    o->warmup, o->smp, o->memsize, o->append ? o->append : "",
-	    accel_name(o->accel), args, extra);
+	    o->kernel ? o->kernel : "", o->modules ? o->modules : "", o->smp,
+	    o->memsize, o->append ? o->append : "", accel_name(o->accel), args,
+	    extra);
 	int r = walk_hash_string(m->config_id, text);
 
 	free(args);
@@ -239,6 +242,7 @@ static int build_failed(struct measurer *m, struct commit_result *res,
 		return BP_EXIT_BUILD_CMD;
 	}
 	res->status = COMMIT_BUILD_FAILED;
+	free(res->message);
 	res->message = bp_strdup(msg);
 	return BP_EXIT_OK;
 }
@@ -292,6 +296,7 @@ static int check_artifacts(const struct measurer *m, struct commit_result *res,
 	if (!missing)
 		return 0;
 	res->status = COMMIT_BUILD_FAILED;
+	free(res->message);
 	res->message = bp_asprintf("the build did not produce '%s' (see "
 				   "--hv-artifact, --kernel-artifact)",
 				   missing);
@@ -367,10 +372,8 @@ void prepared_free(struct prepared *p)
 	free(p->kernel);
 }
 
-int measurer_record(struct measurer *m, struct commit_result *res, int r,
-		    enum sample_status st)
+int measurer_record(struct commit_result *res, int r, enum sample_status st)
 {
-	m->boots += res->bench.n_warmup + res->bench.n_samples;
 	if (st == SAMPLE_INTERRUPTED || (r != BP_EXIT_OK && st == SAMPLE_OK))
 		return r;
 	if (st == SAMPLE_OK)
@@ -378,25 +381,10 @@ int measurer_record(struct measurer *m, struct commit_result *res, int r,
 	else {
 		res->status =
 		    st == SAMPLE_TIMEOUT ? COMMIT_TIMEOUT : COMMIT_BOOT_FAILED;
+		free(res->message);
 		res->message = bp_strdup(res->bench.message);
 	}
 	return BP_EXIT_OK;
-}
-
-int measurer_bench(struct measurer *m, int w, struct commit_result *res)
-{
-	struct prepared p = {0};
-	enum sample_status st;
-	bool ready;
-	int r = measurer_prepare(m, w, res, &p, &ready);
-
-	if (r == BP_EXIT_OK && ready) {
-		progress(m, "measuring");
-		r = runner_bench(m->run->runner, &p.o, &res->bench, &st);
-		r = measurer_record(m, res, r, st);
-	}
-	prepared_free(&p);
-	return r;
 }
 
 int measurer_recall(struct measurer *m, struct commit_result *res)
@@ -424,12 +412,137 @@ int measurer_save(struct measurer *m, struct commit_result *res)
 	return store_put(m->store, res) == -1 ? BP_EXIT_STORE : BP_EXIT_OK;
 }
 
+/* Stored samples are topped up only when they were measured alike: the
+ * config id covers what was asked for, not what auto settled on.
+ */
+static bool same_setting(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static bool can_top_up(const struct commit_result *res,
+		       const struct bench_env *now)
+{
+	const struct bench_env *was = &res->bench.env;
+
+	return res->status == COMMIT_OK && res->bench.n_samples > 0 &&
+	       same_setting(was->accel, now->accel) &&
+	       same_setting(was->hv_version, now->hv_version) &&
+	       same_setting(was->host_name, now->host_name);
+}
+
+/* Start over: the stored samples cannot be added to. */
+static void drop_samples(struct commit_result *res)
+{
+	bench_result_free(&res->bench);
+	memset(&res->bench, 0, sizeof res->bench);
+	free(res->message);
+	res->message = NULL;
+}
+
+/* Warm-ups, then passes until res has want samples or enough says so;
+ * every pass goes into res at once, so enough sees it.
+ */
+static int extend_passes(struct measurer *m, struct runner_session *s,
+			 struct bench_result *now, struct commit_result *res,
+			 const struct extend_goal *goal, enum sample_status *st)
+{
+	const struct run_options *o = &m->run->run;
+	struct bench_result *b = &res->bench;
+	long most = (long)(goal->want - b->n_samples);
+
+	for (long i = 1; i <= o->warmup; i++)
+		if (runner_session_pass(s, true, i, o->warmup, st) == -1)
+			return -1;
+	for (long i = 1; i <= most; i++) {
+		if (goal->enough && goal->enough(goal->arg, res))
+			break;
+		if (runner_session_pass(s, false, i, most, st) == -1)
+			return -1;
+		if (bench_result_push(&b->sample_ms, &b->n_samples,
+				      now->sample_ms[now->n_samples - 1]) ==
+		    -1) {
+			*st = SAMPLE_ERROR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What this session adds to the result kept in res. */
+static void extend_merge(struct commit_result *res, struct bench_result *now,
+			 bool fresh)
+{
+	struct bench_result *b = &res->bench;
+
+	for (size_t i = 0; i < now->n_warmup; i++)
+		bench_result_push(&b->warmup_ms, &b->n_warmup,
+				  now->warmup_ms[i]);
+	if (fresh) {
+		b->env = now->env;
+		memset(&now->env, 0, sizeof now->env);
+		b->started = now->started;
+	}
+	b->status = now->status;
+	free(b->message);
+	b->message = now->message;
+	now->message = NULL;
+	b->elapsed_s += now->elapsed_s;
+	if (now->maxrss_kb > b->maxrss_kb)
+		b->maxrss_kb = now->maxrss_kb;
+	if (b->n_samples > 0)
+		stats_summarize(&b->summary, b->sample_ms, b->n_samples);
+}
+
+static int extend_bench(struct measurer *m, int w, struct commit_result *res,
+			const struct extend_goal *goal)
+{
+	struct prepared p = {0};
+	struct bench_result now = {0};
+	struct runner_session *s = NULL;
+	enum sample_status st = SAMPLE_OK;
+	bool ready, fresh = true;
+	int r = measurer_prepare(m, w, res, &p, &ready);
+
+	if (r != BP_EXIT_OK || !ready)
+		goto out;
+	progress(m, "measuring");
+	r = runner_session_open(&s, m->run->runner, &p.o, &now);
+	fresh = !can_top_up(res, &now.env);
+	if (fresh)
+		drop_samples(res);
+	if (r == BP_EXIT_OK && extend_passes(m, s, &now, res, goal, &st) == -1)
+		r = sample_status_exit(st);
+	runner_session_close(s, st);
+	m->boots += now.n_warmup + now.n_samples;
+	extend_merge(res, &now, fresh);
+	r = measurer_record(res, r, st);
+out:
+	bench_result_free(&now);
+	prepared_free(&p);
+	return r;
+}
+
+int measurer_extend(struct measurer *m, int w, struct commit_result *res,
+		    const struct extend_goal *goal)
+{
+	bool built = !strcmp(m->built[w], res->commit_id);
+	int r = BP_EXIT_OK;
+
+	if (res->bench.n_samples >= goal->want ||
+	    (goal->enough && res->bench.n_samples > 0 &&
+	     goal->enough(goal->arg, res)))
+		return BP_EXIT_OK;
+	if (!built)
+		r = measurer_build(m, w, res, &built);
+	if (r == BP_EXIT_OK && built)
+		r = extend_bench(m, w, res, goal);
+	return r == BP_EXIT_OK ? measurer_save(m, res) : r;
+}
+
 int measurer_measure(struct measurer *m, struct commit_result *res)
 {
-	bool built;
-	int r = measurer_build(m, 0, res, &built);
+	struct extend_goal goal = {.want = (size_t)m->run->run.runs};
 
-	if (r == BP_EXIT_OK && built)
-		r = measurer_bench(m, 0, res);
-	return r == BP_EXIT_OK ? measurer_save(m, res) : r;
+	return measurer_extend(m, 0, res, &goal);
 }

@@ -310,9 +310,10 @@ out:
 		runner_session_close(a, st);
 	if (b)
 		runner_session_close(b, st);
-	rr->m.boots += a_res->bench.n_warmup + a_res->bench.n_samples;
+	rr->m.boots += a_res->bench.n_warmup + a_res->bench.n_samples +
+		       res->bench.n_warmup + res->bench.n_samples;
 	if (b)
-		r = measurer_record(&rr->m, res, r, st);
+		r = measurer_record(res, r, st);
 	prepared_free(&pa);
 	prepared_free(&pb);
 	return r;
@@ -375,6 +376,13 @@ static int measure(struct range_run *rr, size_t i, struct range_entry *e)
 		    : measurer_measure(&rr->m, &e->res);
 }
 
+static bool fewer_passes(const struct range_run *rr,
+			 const struct commit_result *res)
+{
+	return !rr->cli->interleave && res->status == COMMIT_OK &&
+	       res->bench.n_samples < (size_t)rr->cli->run.run.runs;
+}
+
 static int one_commit(struct range_run *rr, size_t i)
 {
 	const struct walk_commit *c = &rr->commits.v[i];
@@ -387,7 +395,11 @@ static int one_commit(struct range_run *rr, size_t i)
 	e->res.config_id = bp_strdup(rr->report.config_id);
 	rr->current = i;
 	e->from_store = measurer_recall(&rr->m, &e->res);
-	if (!e->from_store)
+	if (e->from_store && fewer_passes(rr, &e->res)) {
+		/* Measured by a bisection with fewer passes: top it up. */
+		e->from_store = false;
+		r = measurer_measure(&rr->m, &e->res);
+	} else if (!e->from_store)
 		r = measure(rr, i, e);
 	if (r != 0)
 		return r;
