@@ -12,6 +12,7 @@ struct command {
 static const struct command commands[] = {
     {"bench", cmd_bench},
     {"range", cmd_range},
+    {"bisect", cmd_bisect},
     {"bisect-run", cmd_bisect_run},
 };
 

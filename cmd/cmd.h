@@ -51,6 +51,9 @@ enum {
 	OPT_BAD,
 	OPT_IN_PLACE,
 	OPT_REPO,
+	OPT_MIN_RUNS,
+	OPT_MAX_RUNS,
+	OPT_IMPROVEMENT,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -109,6 +112,11 @@ int run_cli_parse(struct run_cli *cli, int c, const char *arg);
 int run_cli_finish(struct run_cli *cli);
 int cmd_common_option(const char *cmd, int c, const struct option *opts);
 int cmd_usage_error(const char *cmd);
+/* 1 with *out set, or -1 after a message: a number in (min, max). */
+int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
+		       double *out);
+/* 1 with *out set, or -1: mann-whitney or welch (--test). */
+int cmd_parse_test(const char *arg, enum stats_method *out);
 int cmd_bad_option(const char *cmd, int c, char **argv);
 
 /* measure.c: build and measure one commit, keep the result */
@@ -181,6 +189,7 @@ struct extend_goal {
 	size_t want;
 	bool (*enough)(void *arg, const struct commit_result *res);
 	void *arg;
+	size_t measured; /* out: the passes measured (warm-ups aside) */
 };
 /* Measure res until goal is met, in worktree w (built there first when
  * another commit is), adding to the samples already in res when they
@@ -188,7 +197,7 @@ struct extend_goal {
  * save it.  A build or boot failure is recorded in res.
  */
 int measurer_extend(struct measurer *m, int w, struct commit_result *res,
-		    const struct extend_goal *goal);
+		    struct extend_goal *goal);
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
 
@@ -199,5 +208,6 @@ void help_print(FILE *fp, const char *cmd);
 int cmd_bench(int argc, char **argv);
 int cmd_range(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 #endif

@@ -495,7 +495,7 @@ static void extend_merge(struct commit_result *res, struct bench_result *now,
 }
 
 static int extend_bench(struct measurer *m, int w, struct commit_result *res,
-			const struct extend_goal *goal)
+			struct extend_goal *goal)
 {
 	struct prepared p = {0};
 	struct bench_result now = {0};
@@ -515,6 +515,7 @@ static int extend_bench(struct measurer *m, int w, struct commit_result *res,
 		r = sample_status_exit(st);
 	runner_session_close(s, st);
 	m->boots += now.n_warmup + now.n_samples;
+	goal->measured += now.n_samples;
 	extend_merge(res, &now, fresh);
 	r = measurer_record(res, r, st);
 out:
@@ -524,7 +525,7 @@ out:
 }
 
 int measurer_extend(struct measurer *m, int w, struct commit_result *res,
-		    const struct extend_goal *goal)
+		    struct extend_goal *goal)
 {
 	bool built = !strcmp(m->built[w], res->commit_id);
 	int r = BP_EXIT_OK;

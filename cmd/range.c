@@ -46,34 +46,6 @@ static const struct option range_options[] = {
 };
 /* clang-format on */
 
-static int parse_fraction(const char *opt, const char *arg, double min,
-			  double max, double *out)
-{
-	char *end = NULL;
-	double v = strtod(arg, &end);
-
-	if (end == arg || *end || !(v > min && v < max)) {
-		bp_error("%s: '%s' is not a number above %g and below %g", opt,
-			 arg, min, max);
-		return -1;
-	}
-	*out = v;
-	return 1;
-}
-
-static int parse_test(struct range_cli *cli, const char *arg)
-{
-	if (!strcmp(arg, "mann-whitney"))
-		cli->method = STATS_MANN_WHITNEY;
-	else if (!strcmp(arg, "welch"))
-		cli->method = STATS_WELCH;
-	else {
-		bp_error("--test: '%s' is not one of mann-whitney, welch", arg);
-		return -1;
-	}
-	return 1;
-}
-
 static int parse_interleave(struct range_cli *cli, const char *arg)
 {
 	if (!strcmp(arg, "alternate"))
@@ -113,12 +85,12 @@ static int range_option(struct range_cli *cli, int c, const char *arg)
 	case OPT_EVERY:
 		return parse_size("--every", arg, &cli->walk.every);
 	case OPT_ALPHA:
-		return parse_fraction("--alpha", arg, 0, 1, &cli->alpha);
+		return cmd_parse_fraction("--alpha", arg, 0, 1, &cli->alpha);
 	case OPT_THRESHOLD:
-		return parse_fraction("--threshold", arg, -1e-9, 1e6,
-				      &cli->threshold);
+		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
+					  &cli->threshold);
 	case OPT_TEST:
-		return parse_test(cli, arg);
+		return cmd_parse_test(arg, &cli->method);
 	case OPT_INTERLEAVE:
 		return parse_interleave(cli, arg);
 	}

@@ -129,6 +129,34 @@ int run_cli_finish(struct run_cli *cli)
 	return 0;
 }
 
+int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
+		       double *out)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v > min && v < max)) {
+		bp_error("%s: '%s' is not a number above %g and below %g", opt,
+			 arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 1;
+}
+
+int cmd_parse_test(const char *arg, enum stats_method *out)
+{
+	if (!strcmp(arg, "mann-whitney"))
+		*out = STATS_MANN_WHITNEY;
+	else if (!strcmp(arg, "welch"))
+		*out = STATS_WELCH;
+	else {
+		bp_error("--test: '%s' is not one of mann-whitney, welch", arg);
+		return -1;
+	}
+	return 1;
+}
+
 /* --help, --version and --long-options, common to every subcommand.
  * Returns an exit code, or -1 when c is none of them.
  */

@@ -141,6 +141,9 @@ enum bp_exit {
 	BP_EXIT_EMPTY_RANGE = 8, /* a range with no commits (or reversed) */
 	BP_EXIT_STORE = 9,	 /* store unusable, in use or unwritable */
 	BP_EXIT_BUILD_CMD = 10,	 /* the build command does not exist */
+	BP_EXIT_NO_CHANGE = 11,	 /* bisect: the endpoints do not differ */
+	BP_EXIT_AMBIGUOUS = 12,	 /* bisect: skipped commits hide the culprit */
+	BP_EXIT_UNTESTABLE = 13, /* bisect: an endpoint cannot be measured */
 	BP_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM */
 };
 
@@ -256,6 +259,68 @@ struct range_report {
 	size_t builds; /* builds this run did */
 	size_t boots;  /* samples this run measured (warm-ups too) */
 };
+
+/* A commit the bisection measured: an endpoint or a step. */
+struct bisect_step {
+	char short_id[13];
+	struct commit_result res;   /* owned */
+	enum stats_verdict verdict; /* STATS_UNDECIDED: skipped (could not
+				     * be built or booted) */
+	bool by_midpoint;	    /* --max-runs reached undecided: judged
+				     * by its mean against the midpoint */
+	double llr;		    /* the SPRT's log ratio, bad over good */
+	size_t passes_now;	    /* passes measured by this run */
+	size_t left;		    /* candidates left after this step */
+};
+
+enum bisect_outcome {
+	BISECT_FOUND,	  /* the first bad commit is known */
+	BISECT_AMBIGUOUS, /* skipped commits hide it among candidates */
+	BISECT_NO_CHANGE, /* the endpoints do not differ as asked */
+	BISECT_STOPPED	  /* interrupted or failed half-way */
+};
+
+/* In struct bisect_report, a step is named by its index in steps, or: */
+#define BISECT_GOOD_ENDPOINT ((size_t)-1)
+#define BISECT_BAD_ENDPOINT ((size_t)-2)
+
+struct bisect_candidate {
+	char id[41];
+	char short_id[13];
+	char *subject;	    /* owned */
+	const char *status; /* "skipped" or "bad" */
+};
+
+struct bisect_report {
+	const char *repo;
+	const char *good_rev, *bad_rev;
+	char config_id[41];
+	bool first_parent;
+	bool improvement; /* looking for the commit that made it faster */
+	double alpha, threshold;
+	enum stats_method method;
+	size_t n_commits; /* in GOOD..BAD */
+	struct bisect_step good, bad;
+	struct stats_test endpoints; /* good (a) against bad (b) */
+	double endpoint_percent;
+	struct stats_sprt sprt;
+	struct bisect_step *steps;
+	size_t n_steps;
+	enum bisect_outcome outcome;
+	char *why;	 /* NO_CHANGE, STOPPED: the reason (owned) */
+	size_t culprit;	 /* FOUND: the first bad commit */
+	size_t baseline; /* FOUND: what its change is measured against */
+	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
+	struct bisect_candidate *candidates;		   /* AMBIGUOUS */
+	size_t n_candidates;
+	size_t builds, boots;
+};
+
+/* compare.c */
+/* steps[k], or an endpoint for BISECT_GOOD_ENDPOINT, BISECT_BAD_ENDPOINT. */
+const struct bisect_step *bisect_report_step(const struct bisect_report *r,
+					     size_t k);
+void bisect_report_free(struct bisect_report *r);
 
 /* compare.c: annotations, pure. */
 /* Fill v[i].change for every entry: each ok commit against the previous

@@ -119,3 +119,30 @@ void range_report_free(struct range_report *r)
 	r->v = NULL;
 	r->n = 0;
 }
+
+const struct bisect_step *bisect_report_step(const struct bisect_report *r,
+					     size_t k)
+{
+	if (k == BISECT_GOOD_ENDPOINT)
+		return &r->good;
+	if (k == BISECT_BAD_ENDPOINT)
+		return &r->bad;
+	return k < r->n_steps ? &r->steps[k] : NULL;
+}
+
+void bisect_report_free(struct bisect_report *r)
+{
+	commit_result_free(&r->good.res);
+	commit_result_free(&r->bad.res);
+	for (size_t i = 0; i < r->n_steps; i++)
+		commit_result_free(&r->steps[i].res);
+	for (size_t i = 0; i < r->n_candidates; i++)
+		free(r->candidates[i].subject);
+	free(r->steps);
+	free(r->candidates);
+	free(r->why);
+	r->steps = NULL;
+	r->candidates = NULL;
+	r->why = NULL;
+	r->n_steps = r->n_candidates = 0;
+}

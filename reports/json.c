@@ -643,3 +643,138 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	free(idx);
 	return print_json(fp, root);
 }
+
+static const char *verdict_name(const struct bisect_step *s)
+{
+	if (s->verdict == STATS_BAD)
+		return "bad";
+	if (s->verdict == STATS_GOOD)
+		return "good";
+	return s->res.status == COMMIT_OK ? NULL : "skipped";
+}
+
+static cJSON *bisect_step_object(const struct bisect_step *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_string(o, "commit", s->res.commit_id);
+	add_string(o, "short_id", s->short_id);
+	add_string(o, "subject", s->res.subject);
+	add_string(o, "status", commit_status_name(s->res.status));
+	add_string(o, "message", s->res.message);
+	add_string(o, "log", s->res.log_path);
+	add_string(o, "verdict", verdict_name(s));
+	cJSON_AddBoolToObject(o, "by_midpoint", s->by_midpoint);
+	cJSON_AddItemToObject(o, "llr", number_or_null(s->llr));
+	cJSON_AddNumberToObject(o, "passes_now", (double)s->passes_now);
+	cJSON_AddNumberToObject(o, "left", (double)s->left);
+	cJSON_AddItemToObject(o, "statistics",
+			      stats_object(&s->res.bench.summary));
+	cJSON_AddItemToObject(
+	    o, "samples_ms",
+	    samples_array(s->res.bench.sample_ms, s->res.bench.n_samples));
+	return o;
+}
+
+static cJSON *bisect_endpoints_object(const struct bisect_report *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "good", bisect_step_object(&r->good));
+	cJSON_AddItemToObject(o, "bad", bisect_step_object(&r->bad));
+	cJSON_AddItemToObject(o, "percent",
+			      number_or_null(r->endpoint_percent));
+	cJSON_AddItemToObject(o, "p", number_or_null(r->endpoints.p));
+	return o;
+}
+
+static cJSON *bisect_sprt_object(const struct stats_sprt *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "good_mean_ms", number_or_null(t->good_mean));
+	cJSON_AddItemToObject(o, "bad_mean_ms", number_or_null(t->bad_mean));
+	cJSON_AddItemToObject(o, "sigma_ms", number_or_null(t->sigma));
+	cJSON_AddItemToObject(o, "upper", number_or_null(t->upper));
+	cJSON_AddItemToObject(o, "lower", number_or_null(t->lower));
+	return o;
+}
+
+static cJSON *bisect_culprit_object(const struct bisect_report *r)
+{
+	const struct bisect_step *c = bisect_report_step(r, r->culprit);
+	const struct bisect_step *a = bisect_report_step(r, r->baseline);
+	cJSON *o, *ci;
+
+	if (r->outcome != BISECT_FOUND || !c || !a)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_string(o, "commit", c->res.commit_id);
+	add_string(o, "short_id", c->short_id);
+	add_string(o, "subject", c->res.subject);
+	add_string(o, "against", a->res.commit_id);
+	cJSON_AddItemToObject(o, "change_ms", number_or_null(r->change_ms));
+	cJSON_AddItemToObject(o, "change_percent",
+			      number_or_null(r->change_percent));
+	ci = cJSON_AddArrayToObject(o, "ci95_ms");
+	cJSON_AddItemToArray(ci, number_or_null(r->ci_low));
+	cJSON_AddItemToArray(ci, number_or_null(r->ci_high));
+	return o;
+}
+
+static cJSON *bisect_candidates_array(const struct bisect_report *r)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < r->n_candidates; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		add_string(o, "commit", r->candidates[i].id);
+		add_string(o, "short_id", r->candidates[i].short_id);
+		add_string(o, "subject", r->candidates[i].subject);
+		add_string(o, "status", r->candidates[i].status);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static const char *const bisect_outcome_names[] = {
+    [BISECT_FOUND] = "found",
+    [BISECT_AMBIGUOUS] = "ambiguous",
+    [BISECT_NO_CHANGE] = "no-change",
+    [BISECT_STOPPED] = "stopped",
+};
+
+int report_bisect_json(FILE *fp, const struct bisect_report *r)
+{
+	cJSON *root = cJSON_CreateObject(), *steps;
+
+	if (!root)
+		return -1;
+	add_string(root, "type", "bootperf-bisect");
+	cJSON_AddNumberToObject(root, "format", 1);
+	add_string(root, "repo", r->repo);
+	add_string(root, "good", r->good_rev);
+	add_string(root, "bad", r->bad_rev);
+	add_string(root, "config_id", r->config_id);
+	cJSON_AddBoolToObject(root, "first_parent", r->first_parent);
+	add_string(root, "looking_for",
+		   r->improvement ? "improvement" : "regression");
+	add_string(root, "test",
+		   r->method == STATS_WELCH ? "welch" : "mann-whitney");
+	cJSON_AddNumberToObject(root, "alpha", r->alpha);
+	cJSON_AddNumberToObject(root, "threshold_percent", r->threshold);
+	cJSON_AddNumberToObject(root, "commits", (double)r->n_commits);
+	cJSON_AddItemToObject(root, "endpoints", bisect_endpoints_object(r));
+	cJSON_AddItemToObject(root, "sprt", bisect_sprt_object(&r->sprt));
+	steps = cJSON_AddArrayToObject(root, "steps");
+	for (size_t i = 0; i < r->n_steps; i++)
+		cJSON_AddItemToArray(steps, bisect_step_object(&r->steps[i]));
+	add_string(root, "outcome", bisect_outcome_names[r->outcome]);
+	add_string(root, "reason", r->why);
+	cJSON_AddItemToObject(root, "culprit", bisect_culprit_object(r));
+	cJSON_AddItemToObject(root, "candidates", bisect_candidates_array(r));
+	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
+	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
+	return print_json(fp, root);
+}

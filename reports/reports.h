@@ -19,6 +19,17 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 			     bool color);
 void report_range_summary_text(FILE *fp, const struct range_report *r);
 
+/* text.c: bisect, as it goes */
+void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
+			      size_t steps);
+void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r);
+void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
+			     size_t steps_left);
+void report_bisect_result_text(FILE *fp, const struct bisect_report *r);
+
+/* json.c: a whole bisection as one document */
+int report_bisect_json(FILE *fp, const struct bisect_report *r);
+
 /* json.c: the whole range as one document */
 int report_range_json(FILE *fp, const struct range_report *r);
 

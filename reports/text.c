@@ -164,3 +164,115 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	}
 	free(idx);
 }
+
+/* "slow" and "fast": what a bad and a good commit are in this search. */
+static const char *side_word(const struct bisect_report *r, bool bad)
+{
+	return bad != r->improvement ? "slow" : "fast";
+}
+
+static void time_text(FILE *fp, const struct commit_result *res)
+{
+	const struct stats_summary *s = &res->bench.summary;
+
+	if (res->status != COMMIT_OK) {
+		fprintf(fp, "%s", commit_status_name(res->status));
+		if (res->message)
+			fprintf(fp, ": %s", res->message);
+		if (res->log_path && res->status == COMMIT_BUILD_FAILED)
+			fprintf(fp, " (log: %s)", res->log_path);
+		return;
+	}
+	if (isnan(s->sd))
+		fprintf(fp, "%.1fms ±n/a", s->mean);
+	else
+		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
+	fprintf(fp, " (%zu passes)", s->n);
+}
+
+void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
+			      size_t steps)
+{
+	fprintf(fp,
+		"Bisecting %zu commits after %s up to %s%s: about %zu "
+		"steps\n\n",
+		r->n_commits, r->good_rev, r->bad_rev,
+		r->first_parent ? " (first parent only)" : "", steps);
+}
+
+void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
+{
+	const struct bisect_step *e[2] = {&r->good, &r->bad};
+
+	for (int i = 0; i < 2; i++) {
+		fprintf(fp, "%s %s %s\n\t", i ? "bad " : "good", e[i]->short_id,
+			e[i]->res.subject ? e[i]->res.subject : "");
+		time_text(fp, &e[i]->res);
+		fputc('\n', fp);
+	}
+	if (r->good.res.status != COMMIT_OK || r->bad.res.status != COMMIT_OK)
+		return;
+	fprintf(fp, "\tbad is %+.1f%% against good (%s p%s%.3g)\n",
+		r->endpoint_percent,
+		r->method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+		r->endpoints.p < 0.001 ? "<" : "=",
+		r->endpoints.p < 0.001 ? 0.001 : r->endpoints.p);
+}
+
+void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
+			     size_t steps_left)
+{
+	const struct bisect_step *s = &r->steps[k];
+
+	fprintf(fp, "%sstep %zu: %s %s\n\t", k ? "" : "\n", k + 1, s->short_id,
+		s->res.subject ? s->res.subject : "");
+	time_text(fp, &s->res);
+	if (s->verdict == STATS_UNDECIDED)
+		fprintf(fp, ": skipped");
+	else
+		fprintf(fp, ": %s%s", side_word(r, s->verdict == STATS_BAD),
+			s->by_midpoint ? " (undecided at --max-runs, by the "
+					 "midpoint)"
+				       : "");
+	fprintf(fp, "  [%zu left, about %zu steps]\n", s->left, steps_left);
+}
+
+static void culprit_text(FILE *fp, const struct bisect_report *r)
+{
+	const struct bisect_step *c = bisect_report_step(r, r->culprit);
+	const struct bisect_step *a = bisect_report_step(r, r->baseline);
+
+	fprintf(fp, "First %s commit: %s %s\n", side_word(r, true), c->short_id,
+		c->res.subject ? c->res.subject : "");
+	fprintf(fp, "\t%+.1fms (%+.1f%%) against %s%s", r->change_ms,
+		r->change_percent, a->short_id,
+		r->baseline == BISECT_GOOD_ENDPOINT ? " (good)" : "");
+	if (!isnan(r->ci_low))
+		fprintf(fp, ", 95%% CI %+.1f to %+.1fms", r->ci_low,
+			r->ci_high);
+	fputc('\n', fp);
+}
+
+void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
+{
+	fputc('\n', fp);
+	if (r->outcome == BISECT_FOUND)
+		culprit_text(fp, r);
+	else if (r->outcome == BISECT_AMBIGUOUS) {
+		fprintf(fp,
+			"Commits that could not be measured hide the first "
+			"%s commit; it is one of:\n",
+			side_word(r, true));
+		for (size_t i = 0; i < r->n_candidates; i++)
+			fprintf(fp, "\t%s %s (%s)\n", r->candidates[i].short_id,
+				r->candidates[i].subject,
+				strcmp(r->candidates[i].status, "bad")
+				    ? r->candidates[i].status
+				    : side_word(r, true));
+	} else if (r->why)
+		fprintf(fp, "No answer: %s\n", r->why);
+	fprintf(fp,
+		"%zu steps, %zu builds and %zu boots (warm-ups too) run now; "
+		"sequential test with error rates %g\n",
+		r->n_steps, r->builds, r->boots, r->alpha);
+}

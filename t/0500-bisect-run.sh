@@ -2,23 +2,10 @@
 # git bisect run bootperf bisect-run names the planted slow commit, on
 # 16-commit trees with the command runner (fast).
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
-# shellcheck disable=SC2016,SC2034,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck disable=SC2016,SC2034,SC2154,SC2317 # SC2154: pick sets them; SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires git
-
-# make_tree DIR N CULPRIT [BROKEN]: commits 1..N; from CULPRIT on the
-# "boot" takes 0.20 s instead of 0.02 s; commit BROKEN does not build.
-make_tree() {
-	git init -q "$1" &&
-	git -C "$1" config user.name t && git -C "$1" config user.email t@t &&
-	for i in $(seq 1 "$2"); do
-		if [ "$i" -ge "$3" ]; then echo 0.20; else echo 0.02; fi >"$1/delay"
-		if [ "$i" = "${4:-0}" ]; then touch "$1/BROKEN"; else rm -f "$1/BROKEN"; fi
-		git -C "$1" add -A &&
-			git -C "$1" commit -q --allow-empty -m "commit $i" || return 1
-	done
-}
 
 bisect_run_opts=(--runner command --runs 3 --warmup 0
 	--command 'sleep $(cat {worktree}/built)'
@@ -37,6 +24,25 @@ test_expect_success 'git bisect run with --threshold-ms names the culprit' '
 	grep -q "is the first bad commit" run.log &&
 	test "$(first_bad t16)" = "commit 11" &&
 	grep -q "bad (slow)" run.log && grep -q ": good (threshold 100.0ms)" run.log
+'
+
+pick c64 2 64
+test_expect_success "64 commits, the slowdown planted at commit $c64" '
+	make_tree t64 65 "$c64" &&
+	git -C t64 bisect start HEAD HEAD~64 >/dev/null &&
+	git -C t64 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/s64" --threshold-ms 100 >run.log 2>&1 &&
+	test "$(first_bad t64)" = "commit $c64"
+'
+
+test_expect_success 'across a merge: git names the side commit' '
+	make_merge_tree tm &&
+	git -C tm bisect start main main~7 >/dev/null &&
+	git -C tm bisect run "$BOOTPERF" bisect-run --runner command --runs 3 \
+		--warmup 0 --command "sleep \$(cat {worktree}/built)" \
+		--build "cat delay* | awk \"{s += \\\$1} END {print s}\" >built" \
+		--store "$PWD/sm" --threshold-ms 100 >run.log 2>&1 &&
+	test "$(first_bad tm)" = "commit s2"
 '
 
 test_expect_success 'the user checkout is git bisect'"'"'s own: untouched' '

@@ -117,6 +117,51 @@ sd_matches() {
 		exit(abs($got - $sd) <= 1e-9 * ($sd + 1) ? 0 : 1)' "$1"
 }
 
+# make_tree DIR N CULPRIT [BROKEN]: a repository of commits 1..N ("commit
+# I"); from CULPRIT on the "boot" takes $TREE_SLOW (0.20) s instead of $TREE_FAST
+# (0.02) s (the file delay); commit BROKEN does not build (it has a file
+# BROKEN).
+make_tree() {
+	git init -q "$1" &&
+		for i in $(seq 1 "$2"); do
+			if [ "$i" -ge "$3" ]; then
+				echo "${TREE_SLOW:-0.20}"
+			else
+				echo "${TREE_FAST:-0.02}"
+			fi >"$1/delay"
+			if [ "$i" = "${4:-0}" ]; then touch "$1/BROKEN"; else rm -f "$1/BROKEN"; fi
+			git -C "$1" add -A &&
+				git -C "$1" commit -q --allow-empty -m "commit $i" || return 1
+		done
+}
+
+# make_merge_tree DIR: main 1 2 3 4 5 6 M 7 8, a side line s1 s2 s3 from 2 merged at
+# M; s2 adds the delay, in a file of its own so the merge is clean.
+make_merge_tree() {
+	git init -q -b main "$1" && cd "$1" &&
+	echo 0.02 >delay && git add delay &&
+	git commit -q -m "commit 1" && git commit -q --allow-empty -m "commit 2" &&
+	git checkout -q -b side &&
+	git commit -q --allow-empty -m "commit s1" &&
+	echo 0.18 >delay-side && git add delay-side && git commit -q -m "commit s2" &&
+	git commit -q --allow-empty -m "commit s3" &&
+	git checkout -q main &&
+	for i in 3 4 5 6; do git commit -q --allow-empty -m "commit $i"; done &&
+	git merge -q --no-ff -m "commit M" side &&
+	git commit -q --allow-empty -m "commit 7" &&
+	git commit -q --allow-empty -m "commit 8" && cd ..
+}
+
+# pick VAR LOW HIGH: VAR becomes a random whole number in LOW..HIGH; the
+# same ones again when BOOTPERF_TEST_SEED is set (tests name what they
+# picked, so a failure can be replayed).
+if [ -n "${BOOTPERF_TEST_SEED:-}" ]; then
+	RANDOM=$BOOTPERF_TEST_SEED
+fi
+pick() {
+	printf -v "$1" %d $(($2 + RANDOM % ($3 - $2 + 1)))
+}
+
 # started MARKER: wait up to 30 s for the measured command whose command
 # line starts with MARKER (bare, or under sh -c), so that a signal sent
 # next finds bootperf measuring with its handlers installed, however long

@@ -47,8 +47,9 @@ static enum search_state run(const struct graph *g, size_t culprit,
 	size_t next = 0;
 
 	*steps = 0;
+	*answer = SIZE_MAX;
 	if (search_new(&s, g->n, g->off, g->par) == -1)
-		return SEARCH_AMBIGUOUS + 1;
+		return SEARCH_AMBIGUOUS;
 	while ((st = search_next(s, &next)) == SEARCH_TEST && *steps < 200) {
 		enum search_mark m = skip && skip[next]		  ? SEARCH_SKIP
 				     : ancestor(g, culprit, next) ? SEARCH_BAD

@@ -1,0 +1,585 @@
+/* bootperf bisect - find the first slow commit between GOOD and BAD by
+ * itself: libgit2 for the graph, bootperf's own worktrees for the
+ * builds, the search of bisect/search.c for the next commit, and a
+ * sequential test (SPRT) that stops measuring a commit as soon as its
+ * passes say which endpoint it boots like.  The user's checkout and
+ * git's own bisect state are never touched.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bisect.h"
+#include "cmd.h"
+#include "reports.h"
+
+struct bisect_cli {
+	struct run_cli run;
+	struct build_cli build;
+	bool first_parent;
+	bool improvement;
+	long min_runs, max_runs;
+	double alpha, threshold;
+	enum stats_method method;
+	const char *repo, *good, *bad;
+};
+
+/* clang-format off */
+static const struct option bisect_options[] = {
+	RUN_LONG_OPTIONS,
+	BUILD_LONG_OPTIONS,
+	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
+	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
+	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "test", required_argument, NULL, OPT_TEST },
+	{ "improvement", no_argument, NULL, OPT_IMPROVEMENT },
+	COMMON_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+/* clang-format on */
+
+static int own_option(struct bisect_cli *cli, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_FIRST_PARENT:
+		cli->first_parent = true;
+		return 1;
+	case OPT_IMPROVEMENT:
+		cli->improvement = true;
+		return 1;
+	case OPT_MIN_RUNS:
+		return parse_count("--min-runs", arg, 1, 100000, &cli->min_runs)
+			   ? -1
+			   : 1;
+	case OPT_MAX_RUNS:
+		return parse_count("--max-runs", arg, 1, 100000, &cli->max_runs)
+			   ? -1
+			   : 1;
+	case OPT_ALPHA:
+		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+	case OPT_THRESHOLD:
+		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
+					  &cli->threshold);
+	case OPT_TEST:
+		return cmd_parse_test(arg, &cli->method);
+	}
+	return 0;
+}
+
+static void bisect_cli_init(struct bisect_cli *cli)
+{
+	memset(cli, 0, sizeof *cli);
+	run_cli_init(&cli->run);
+	build_cli_init(&cli->build);
+	/* One warm-up absorbs a new qemu's probes and the appliance build;
+	 * endpoints start at 5 passes, the fewest Mann-Whitney needs for
+	 * p < 0.01.
+	 */
+	cli->run.run.runs = 5;
+	cli->run.run.warmup = 1;
+	cli->min_runs = 2;
+	cli->max_runs = 10;
+	cli->alpha = 0.01;
+	cli->threshold = 1.0;
+	cli->method = STATS_MANN_WHITNEY;
+}
+
+static int check(struct bisect_cli *cli)
+{
+	if (cli->min_runs > cli->max_runs) {
+		bp_error("--min-runs %ld is more than --max-runs %ld",
+			 cli->min_runs, cli->max_runs);
+		return -1;
+	}
+	if (cli->run.run.runs > cli->max_runs) {
+		bp_error("--runs %ld is more than --max-runs %ld",
+			 cli->run.run.runs, cli->max_runs);
+		return -1;
+	}
+	if (cli->method == STATS_MANN_WHITNEY &&
+	    (size_t)cli->max_runs < stats_mw_min_runs(cli->alpha)) {
+		bp_error("--max-runs %ld: the Mann-Whitney test needs at "
+			 "least %zu passes an endpoint to reach p < %g",
+			 cli->max_runs, stats_mw_min_runs(cli->alpha),
+			 cli->alpha);
+		return -1;
+	}
+	return run_cli_finish(&cli->run);
+}
+
+/* Returns -1 to go on, or the exit status to stop with now. */
+static int parse(int argc, char **argv, struct bisect_cli *cli)
+{
+	int c, r;
+
+	bisect_cli_init(cli);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", bisect_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cmd_bad_option("bisect", c, argv);
+		r = cmd_common_option("bisect", c, bisect_options);
+		if (r >= 0)
+			return r;
+		r = own_option(cli, c, optarg);
+		if (r == 0)
+			r = build_cli_parse(&cli->build, c, optarg);
+		if (r == 0)
+			r = run_cli_parse(&cli->run, c, optarg);
+		if (r == -1)
+			return BP_EXIT_USAGE;
+	}
+	if (argc - optind != 3) {
+		bp_error("bisect needs REPO GOOD BAD, e.g. 'bootperf bisect "
+			 "~/src/qemu v8.0.0 v8.1.0'");
+		return cmd_usage_error("bisect");
+	}
+	cli->repo = argv[optind];
+	cli->good = argv[optind + 1];
+	cli->bad = argv[optind + 2];
+	if (cli->run.json)
+		cli->run.run.progress = false;
+	if (check(cli) == -1)
+		return cmd_usage_error("bisect");
+	return -1;
+}
+
+struct bisect_state {
+	struct bisect_cli *cli;
+	struct walk_repo *repo;
+	struct walk_graph graph;
+	struct measurer m;
+	struct search *search;
+	struct bisect_report report;
+	size_t cap_steps;
+	const char *what; /* the commit being measured, for progress */
+};
+
+static void progress(void *arg, const char *what)
+{
+	const struct bisect_state *b = arg;
+
+	if (b->cli->run.run.progress)
+		bp_note("%s: %s", b->what ? b->what : "", what);
+}
+
+static void step_init(struct bisect_step *s, const struct walk_commit *c,
+		      const char *config_id)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->short_id, sizeof s->short_id, "%s", c->short_id);
+	s->res.commit_id = bp_strdup(c->id);
+	s->res.subject = bp_strdup(c->subject);
+	s->res.config_id = bp_strdup(config_id);
+	s->llr = NAN;
+}
+
+/* Passes of s, in worktree w, until goal is met.  A failure (stored,
+ * or from this run) stands: the commit is skipped, not retried.
+ */
+static int measure(struct bisect_state *b, struct bisect_step *s, int w,
+		   struct extend_goal *goal)
+{
+	int r;
+
+	if (s->res.status != COMMIT_OK)
+		return BP_EXIT_OK;
+	b->what = s->short_id;
+	r = measurer_extend(&b->m, w, &s->res, goal);
+	s->passes_now += goal->measured;
+	return r;
+}
+
+/* Endpoints: good in worktree 0, bad in worktree 1, so that both stay
+ * built while passes are added to tell them apart.
+ */
+static int endpoints_measure(struct bisect_state *b, size_t want)
+{
+	struct extend_goal good = {.want = want}, bad = {.want = want};
+	int r = measure(b, &b->report.good, 0, &good);
+
+	if (r == BP_EXIT_OK)
+		r = measure(b, &b->report.bad, 1, &bad);
+	return r;
+}
+
+static bool endpoint_usable(struct bisect_state *b, struct bisect_step *s,
+			    const char *which, const char *rev)
+{
+	if (s->res.status == COMMIT_OK)
+		return true;
+	b->report.why =
+	    bp_asprintf("the %s endpoint '%s' cannot be measured: %s: %s",
+			which, rev, commit_status_name(s->res.status),
+			s->res.message ? s->res.message : "");
+	return false;
+}
+
+static void endpoints_compare(struct bisect_report *r)
+{
+	const struct bench_result *g = &r->good.res.bench,
+				  *d = &r->bad.res.bench;
+
+	memset(&r->endpoints, 0, sizeof r->endpoints);
+	r->endpoints.p = 1.0;
+	stats_compare(&r->endpoints, r->method, g->sample_ms, g->n_samples,
+		      d->sample_ms, d->n_samples);
+	r->endpoint_percent =
+	    stats_percent_change(g->summary.mean, d->summary.mean);
+}
+
+static bool endpoints_differ(const struct bisect_report *r)
+{
+	return r->endpoints.p < r->alpha &&
+	       fabs(r->endpoint_percent) >= r->threshold;
+}
+
+/* Both endpoints, with passes added while they do not differ yet.
+ * Returns a bp_exit code; BP_EXIT_NO_CHANGE with report.why set when
+ * there is nothing to look for.
+ */
+static int endpoints(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	size_t want = (size_t)b->cli->run.run.runs;
+	int r = BP_EXIT_OK;
+
+	for (;;) {
+		r = endpoints_measure(b, want);
+		if (r != BP_EXIT_OK)
+			return r;
+		if (!endpoint_usable(b, &rep->good, "good", rep->good_rev) ||
+		    !endpoint_usable(b, &rep->bad, "bad", rep->bad_rev))
+			return BP_EXIT_UNTESTABLE;
+		endpoints_compare(rep);
+		if (endpoints_differ(rep) || want >= (size_t)b->cli->max_runs)
+			break;
+		want = want + 2 < (size_t)b->cli->max_runs
+			   ? want + 2
+			   : (size_t)b->cli->max_runs;
+	}
+	if (!endpoints_differ(rep)) {
+		rep->why = bp_asprintf(
+		    "the endpoints do not differ: %+.1f%% with p=%.3g, where "
+		    "p < %g and at least %g%% were asked; nothing to bisect",
+		    rep->endpoint_percent, rep->endpoints.p, rep->alpha,
+		    rep->threshold);
+		return BP_EXIT_NO_CHANGE;
+	}
+	if ((rep->endpoint_percent > 0) == rep->improvement) {
+		rep->why = bp_asprintf(
+		    "good '%s' boots %s than bad '%s' (%+.1f%%)%s",
+		    rep->good_rev, rep->improvement ? "faster" : "slower",
+		    rep->bad_rev, rep->endpoint_percent,
+		    rep->improvement
+			? "; to find a regression, leave out --improvement"
+			: "; to find the commit that made it faster, use "
+			  "--improvement");
+		return BP_EXIT_NO_CHANGE;
+	}
+	stats_sprt_init(&rep->sprt, rep->good.res.bench.sample_ms,
+			rep->good.res.bench.n_samples,
+			rep->bad.res.bench.sample_ms,
+			rep->bad.res.bench.n_samples, rep->alpha, rep->alpha);
+	return BP_EXIT_OK;
+}
+
+struct sprt_goal {
+	const struct stats_sprt *t;
+	size_t min_runs;
+};
+
+static bool sprt_decided(void *arg, const struct commit_result *res)
+{
+	const struct sprt_goal *g = arg;
+
+	return res->bench.n_samples >= g->min_runs &&
+	       stats_sprt(g->t, res->bench.sample_ms, res->bench.n_samples,
+			  NULL) != STATS_UNDECIDED;
+}
+
+static void judge(const struct bisect_report *rep, struct bisect_step *s)
+{
+	const struct bench_result *bench = &s->res.bench;
+	double mid = (rep->sprt.good_mean + rep->sprt.bad_mean) / 2;
+
+	s->verdict = STATS_UNDECIDED;
+	if (s->res.status != COMMIT_OK || bench->n_samples == 0)
+		return;
+	s->verdict =
+	    stats_sprt(&rep->sprt, bench->sample_ms, bench->n_samples, &s->llr);
+	if (s->verdict != STATS_UNDECIDED)
+		return;
+	/* Out of passes: the nearer endpoint, said so in the report. */
+	s->by_midpoint = true;
+	s->verdict = (bench->summary.mean > mid) ==
+			     (rep->sprt.bad_mean > rep->sprt.good_mean)
+			 ? STATS_BAD
+			 : STATS_GOOD;
+}
+
+static struct bisect_step *new_step(struct bisect_state *b, size_t i)
+{
+	struct bisect_report *rep = &b->report;
+
+	if (rep->n_steps == b->cap_steps) {
+		b->cap_steps = b->cap_steps ? 2 * b->cap_steps : 8;
+		rep->steps =
+		    reallocarray(rep->steps, b->cap_steps, sizeof *rep->steps);
+		if (!rep->steps) {
+			bp_error("out of memory");
+			abort();
+		}
+	}
+	step_init(&rep->steps[rep->n_steps], &b->graph.list.v[i],
+		  b->m.config_id);
+	return &rep->steps[rep->n_steps++];
+}
+
+static int one_step(struct bisect_state *b, size_t i)
+{
+	struct sprt_goal sg = {.t = &b->report.sprt,
+			       .min_runs = (size_t)b->cli->min_runs};
+	struct extend_goal goal = {.want = (size_t)b->cli->max_runs,
+				   .enough = sprt_decided,
+				   .arg = &sg};
+	struct bisect_step *s = new_step(b, i);
+	enum search_mark mark;
+	int r;
+
+	measurer_recall(&b->m, &s->res);
+	r = measure(b, s, 0, &goal);
+	if (r != BP_EXIT_OK) {
+		commit_result_free(&s->res);
+		b->report.n_steps--;
+		return r;
+	}
+	judge(&b->report, s);
+	mark = s->verdict == STATS_BAD	  ? SEARCH_BAD
+	       : s->verdict == STATS_GOOD ? SEARCH_GOOD
+					  : SEARCH_SKIP;
+	search_mark(b->search, i, mark);
+	s->left = search_candidates(b->search, NULL);
+	if (!b->cli->run.json) {
+		report_bisect_step_text(stdout, &b->report,
+					b->report.n_steps - 1,
+					search_steps_left(b->search));
+		fflush(stdout);
+	}
+	return BP_EXIT_OK;
+}
+
+/* The step that measured graph commit i, or SIZE_MAX. */
+static size_t step_of(const struct bisect_state *b, size_t i)
+{
+	const char *id = b->graph.list.v[i].id;
+
+	for (size_t k = 0; k < b->report.n_steps; k++)
+		if (!strcmp(b->report.steps[k].res.commit_id, id))
+			return k;
+	return SIZE_MAX;
+}
+
+/* The culprit against its first parent when measured, else against
+ * the good endpoint; a 95% interval when both have two passes.
+ */
+static void size_of_change(struct bisect_state *b, size_t i)
+{
+	struct bisect_report *rep = &b->report;
+	size_t first = b->graph.parent_off[i] < b->graph.parent_off[i + 1]
+			   ? b->graph.parents[b->graph.parent_off[i]]
+			   : SIZE_MAX;
+	size_t k = first == SIZE_MAX || b->graph.parent_outside[i]
+		       ? SIZE_MAX
+		       : step_of(b, first);
+	const struct bench_result *a, *c;
+
+	rep->baseline = k == SIZE_MAX ? BISECT_GOOD_ENDPOINT : k;
+	a = &bisect_report_step(rep, rep->baseline)->res.bench;
+	c = &bisect_report_step(rep, rep->culprit)->res.bench;
+	rep->change_ms = c->summary.mean - a->summary.mean;
+	rep->change_percent =
+	    stats_percent_change(a->summary.mean, c->summary.mean);
+	if (stats_welch_ci(&rep->ci_low, &rep->ci_high, a->sample_ms,
+			   a->n_samples, c->sample_ms, c->n_samples,
+			   0.95) == -1)
+		rep->ci_low = rep->ci_high = NAN;
+}
+
+static void found(struct bisect_state *b, size_t i)
+{
+	struct bisect_report *rep = &b->report;
+	size_t k =
+	    i == b->graph.list.n - 1 ? BISECT_BAD_ENDPOINT : step_of(b, i);
+
+	rep->outcome = BISECT_FOUND;
+	rep->culprit = k;
+	size_of_change(b, i);
+}
+
+static void ambiguous(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	size_t *idx = NULL, n = search_candidates(b->search, &idx);
+
+	rep->outcome = BISECT_AMBIGUOUS;
+	rep->candidates = bp_malloc(n * sizeof *rep->candidates);
+	for (size_t k = 0; k < n; k++) {
+		const struct walk_commit *c = &b->graph.list.v[idx[k]];
+		struct bisect_candidate *cand = &rep->candidates[k];
+
+		snprintf(cand->id, sizeof cand->id, "%s", c->id);
+		snprintf(cand->short_id, sizeof cand->short_id, "%s",
+			 c->short_id);
+		cand->subject = bp_strdup(c->subject);
+		cand->status = search_get_mark(b->search, idx[k]) == SEARCH_BAD
+				   ? "bad"
+				   : "skipped";
+	}
+	rep->n_candidates = n;
+	free(idx);
+}
+
+static int search_all(struct bisect_state *b)
+{
+	size_t i;
+	enum search_state st;
+	int r = BP_EXIT_OK;
+
+	while ((st = search_next(b->search, &i)) == SEARCH_TEST) {
+		r = one_step(b, i);
+		if (r != BP_EXIT_OK)
+			return r;
+	}
+	if (st == SEARCH_FOUND) {
+		found(b, i);
+		return BP_EXIT_OK;
+	}
+	ambiguous(b);
+	return BP_EXIT_AMBIGUOUS;
+}
+
+static int open_all(struct bisect_state *b)
+{
+	struct bisect_cli *cli = b->cli;
+	struct walk_commit gc = {0}, bc = {0};
+	enum walk_error kind;
+	int r = BP_EXIT_OK;
+
+	if (walk_repo_open(&b->repo, cli->repo) == -1 ||
+	    walk_graph(&b->graph, b->repo, cli->good, cli->bad,
+		       cli->first_parent) == -1 ||
+	    walk_resolve(&gc, b->repo, cli->good) == -1 ||
+	    walk_resolve(&bc, b->repo, cli->bad) == -1) {
+		kind = walk_last_error();
+		r = kind == WALK_ERR_EMPTY ? BP_EXIT_EMPTY_RANGE
+		    : kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION
+			? BP_EXIT_REPO
+			: BP_EXIT_FAILURE;
+		goto out;
+	}
+	b->m.build = &cli->build;
+	b->m.run = &cli->run;
+	b->m.progress = progress;
+	b->m.progress_arg = b;
+	r = measurer_open(&b->m, b->repo, "");
+	if (r != BP_EXIT_OK)
+		goto out;
+	memcpy(b->report.config_id, b->m.config_id, sizeof b->m.config_id);
+	step_init(&b->report.good, &gc, b->m.config_id);
+	step_init(&b->report.bad, &bc, b->m.config_id);
+	measurer_recall(&b->m, &b->report.good.res);
+	measurer_recall(&b->m, &b->report.bad.res);
+	b->report.n_commits = b->graph.list.n;
+	if (search_new(&b->search, b->graph.list.n, b->graph.parent_off,
+		       b->graph.parents) == -1) {
+		bp_error("cannot order the commits between '%s' and '%s'",
+			 cli->good, cli->bad);
+		r = BP_EXIT_FAILURE;
+	}
+out:
+	walk_commit_clear(&gc);
+	walk_commit_clear(&bc);
+	return r;
+}
+
+static void report_init(struct bisect_report *rep, const struct bisect_cli *cli)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->repo = cli->repo;
+	rep->good_rev = cli->good;
+	rep->bad_rev = cli->bad;
+	rep->first_parent = cli->first_parent;
+	rep->improvement = cli->improvement;
+	rep->alpha = cli->alpha;
+	rep->threshold = cli->threshold;
+	rep->method = cli->method;
+	rep->outcome = BISECT_STOPPED;
+	rep->change_ms = rep->change_percent = NAN;
+	rep->ci_low = rep->ci_high = NAN;
+}
+
+static int run(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	int r = open_all(b);
+
+	if (r != BP_EXIT_OK)
+		return r;
+	if (!b->cli->run.json)
+		report_bisect_start_text(stdout, rep,
+					 search_steps_left(b->search));
+	r = endpoints(b);
+	if (!b->cli->run.json && rep->good.res.bench.n_samples &&
+	    rep->bad.res.bench.n_samples)
+		report_bisect_endpoints_text(stdout, rep);
+	if (r == BP_EXIT_OK)
+		r = search_all(b);
+	if (r == BP_EXIT_NO_CHANGE)
+		rep->outcome = BISECT_NO_CHANGE;
+	if (r == BP_EXIT_INTERRUPTED)
+		rep->why = bp_strdup("interrupted");
+	return r;
+}
+
+/* What is printed at the end: the answer, or why there is none. */
+static void finish(struct bisect_state *b, int r)
+{
+	struct bisect_report *rep = &b->report;
+	bool reported = rep->outcome != BISECT_STOPPED || rep->why;
+
+	rep->builds = b->m.builds;
+	rep->boots = b->m.boots;
+	if (reported && b->cli->run.json)
+		report_bisect_json(stdout, rep);
+	else if (reported)
+		report_bisect_result_text(stdout, rep);
+	if (rep->why && r != BP_EXIT_INTERRUPTED)
+		bp_error("%s", rep->why);
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	struct bisect_cli cli;
+	struct bisect_state b = {.cli = &cli};
+	int r = parse(argc, argv, &cli);
+
+	if (r != -1) {
+		build_cli_free(&cli.build);
+		return r;
+	}
+	runner_signals_init();
+	report_init(&b.report, &cli);
+	r = run(&b);
+	finish(&b, r);
+	bisect_report_free(&b.report);
+	search_free(b.search);
+	measurer_close(&b.m);
+	walk_graph_free(&b.graph);
+	walk_repo_free(b.repo);
+	build_cli_free(&cli.build);
+	return r;
+}

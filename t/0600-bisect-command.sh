@@ -1,0 +1,147 @@
+#!/bin/bash
+# bootperf bisect: the built-in performance bisection names the planted
+# slow commit, at a random position of 16- and 64-commit trees, across
+# merges, around unbuildable commits, and says so when there is nothing
+# to find.  Command runner: fast.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2034,SC2154,SC2317 # SC2154: pick sets them; SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git
+
+# Every build appends to builds.log, every pass (warm-ups too) to
+# boots.log; the "boot" sleeps what the commit's delay files add up to.
+opts=(--runner command
+	--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)'
+	--build 'echo x >>../../builds.log; test ! -e BROKEN && cat delay* | awk "{s += \$1} END {print s}" >built')
+
+count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# commit_of DIR N: the id of "commit N".
+commit_of() {
+	git -C "$1" log --all --format=%h --grep="^commit $2\$"
+}
+
+pick c16 2 16
+test_expect_success "16 commits, the slowdown planted at commit $c16" '
+	make_tree t16 17 "$c16" &&
+	git -C t16 rev-parse HEAD >head.before &&
+	bootperf bisect "${opts[@]}" --store "$PWD/s16" t16 HEAD~16 HEAD \
+		>out16 2>err16 &&
+	cat out16 &&
+	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" out16 &&
+	test "$(grep -c "^step " out16)" -le 4 &&
+	test "$(count builds.log)" -le 6
+'
+
+test_expect_success 'the change is sized against the commit before, with a CI' '
+	grep -A1 "^First slow commit" out16 |
+		grep -q "+1[0-9][0-9]\.[0-9]ms (+[0-9.]*%) against .*, 95% CI +1[0-9][0-9]\.[0-9] to +1[0-9][0-9]\.[0-9]ms"
+'
+
+test_expect_success 'the user checkout and git bisect state are untouched' '
+	test ! -e t16/built && test -z "$(git -C t16 status --porcelain)" &&
+	test ! -e t16/.git/BISECT_LOG && git -C t16 symbolic-ref -q HEAD &&
+	git -C t16 rev-parse HEAD | cmp - head.before
+'
+
+test_expect_success 'a second bisection reads the store: no build, no boot' '
+	b=$(count builds.log) && p=$(count boots.log) &&
+	bootperf bisect "${opts[@]}" --store "$PWD/s16" t16 HEAD~16 HEAD >again &&
+	test "$(count builds.log)" = "$b" && test "$(count boots.log)" = "$p" &&
+	grep -q "0 builds and 0 boots" again &&
+	diff <(grep "^First" out16) <(grep "^First" again)
+'
+
+test_expect_success 'range reuses what bisect measured, topping up to --runs' '
+	step1=$(sed -n "s/^step 1: \([0-9a-f]*\) .*/\1/p" out16) &&
+	test -n "$step1" &&
+	b=$(count builds.log) && p=$(count boots.log) &&
+	bootperf range "${opts[@]}" --runs 5 --warmup 1 --store "$PWD/s16" \
+		--json t16 HEAD >head.json &&
+	test "$(count builds.log)" = "$b" && test "$(count boots.log)" = "$p" &&
+	test "$(json head.json "\$j->{commits}[0]{from_store}")" = 1 &&
+	bootperf range "${opts[@]}" --runs 5 --warmup 1 --store "$PWD/s16" \
+		--json t16 "$step1" >step.json &&
+	test "$(count builds.log)" = $((b + 1)) &&
+	test "$(count boots.log)" = $((p + 1 + 3)) &&
+	test "$(json step.json "scalar @{\$j->{commits}[0]{samples_ms}}")" = 5
+'
+
+pick c64 2 64
+test_expect_success "64 commits, slowdown of 10% at commit $c64: few builds and boots" '
+	rm -f builds.log boots.log &&
+	TREE_FAST=0.20 TREE_SLOW=0.22 make_tree t64 65 "$c64" &&
+	bootperf bisect "${opts[@]}" --store "$PWD/s64" --json t64 HEAD~64 HEAD \
+		>out64.json &&
+	test "$(json out64.json "\$j->{outcome}")" = found &&
+	test "$(json out64.json "\$j->{culprit}{subject}")" = "commit $c64" &&
+	test "$(json out64.json "\$j->{builds}")" -le 8 &&
+	test "$(count builds.log)" -le 8 &&
+	test "$(json out64.json "scalar @{\$j->{steps}}")" -le 6 &&
+	test "$(json out64.json "\$j->{boots}")" = "$(count boots.log)" &&
+	test "$(count boots.log)" -le 39
+'
+
+pick cb 3 16
+test_expect_success "an unbuildable commit right before the culprit (commit $cb)" '
+	make_tree tb 17 "$cb" $((cb - 1)) &&
+	expect_exit 12 bootperf bisect "${opts[@]}" --store "$PWD/sb" tb HEAD~16 HEAD \
+		>outb 2>errb &&
+	cat outb &&
+	grep -q "build-failed: .*: skipped" outb &&
+	grep -A3 "hide the first slow commit" outb >cands &&
+	grep -q "$(commit_of tb $((cb - 1))) commit $((cb - 1)) (build-failed\|skipped)" cands &&
+	grep -q "$(commit_of tb "$cb") commit $cb (slow)" cands &&
+	test "$(grep -c "^	" cands)" = 2
+'
+
+test_expect_success 'endpoints that do not differ: nothing to bisect (exit 11)' '
+	make_tree te 9 99 &&
+	expect_exit 11 bootperf bisect "${opts[@]}" --store "$PWD/se" \
+		--max-runs 6 te HEAD~8 HEAD >oute 2>erre &&
+	grep -q "the endpoints do not differ" erre &&
+	grep -q "No answer" oute && test "$(grep -c "^step" oute)" = 0
+'
+
+test_expect_success 'good slower than bad: a clear message; --improvement finds it' '
+	git init -q ti &&
+	for i in $(seq 1 9); do
+		if [ "$i" -ge 6 ]; then echo 0.02; else echo 0.20; fi >ti/delay &&
+		git -C ti add -A && git -C ti commit -q --allow-empty -m "commit $i" ||
+		exit 1
+	done &&
+	expect_exit 11 bootperf bisect "${opts[@]}" --store "$PWD/si" ti HEAD~8 HEAD \
+		2>erri >/dev/null &&
+	grep -q "boots slower than bad .*use --improvement" erri &&
+	bootperf bisect "${opts[@]}" --store "$PWD/si" --improvement ti HEAD~8 HEAD >outi &&
+	grep -q "^First fast commit: $(commit_of ti 6) commit 6" outi
+'
+
+test_expect_success 'across a merge: the side commit, or the merge with --first-parent' '
+	make_merge_tree tm &&
+	bootperf bisect "${opts[@]}" --store "$PWD/sm" tm main~7 main >outm &&
+	grep -q "^First slow commit: $(commit_of tm s2) commit s2" outm &&
+	bootperf bisect "${opts[@]}" --store "$PWD/sm" --first-parent tm main~7 main \
+		>outf &&
+	grep -q "^Bisecting 7 commits .*(first parent only)" outf &&
+	grep -q "^First slow commit: $(commit_of tm M) commit M" outf &&
+	! grep -q "commit s[123]" outf
+'
+
+test_expect_success 'bad input: usage, revisions, not an ancestor' '
+	expect_exit 2 bootperf bisect t16 HEAD 2>err &&
+	grep -q "bisect needs REPO GOOD BAD" err &&
+	expect_exit 2 bootperf bisect --min-runs 5 --max-runs 3 t16 HEAD~1 HEAD 2>err &&
+	grep -q -- "--min-runs 5 is more than --max-runs 3" err &&
+	expect_exit 2 bootperf bisect --alpha 0.7 t16 HEAD~1 HEAD 2>err &&
+	grep -q -- "--alpha: .0.7. is not a number above 0 and below 0.5" err &&
+	expect_exit 7 bootperf bisect "${opts[@]}" t16 nosuch HEAD 2>err &&
+	grep -q "unknown revision .nosuch." err &&
+	expect_exit 8 bootperf bisect "${opts[@]}" t16 HEAD HEAD~3 2>err &&
+	grep -q "good .HEAD. is not an ancestor of bad .HEAD~3. (swapped?)" err &&
+	expect_exit 7 bootperf bisect "${opts[@]}" "$TEST_DIR" HEAD~1 HEAD 2>err &&
+	grep -q "is not a git repository" err
+'
+
+test_done
