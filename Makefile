@@ -39,13 +39,16 @@ HEADERS   := $(wildcard */*.h)
 UNIT_SRCS := $(wildcard t/unit/*.c)
 UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS))
 SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
+# The fault-injection shim (LD_PRELOAD); not with sanitizers, whose
+# runtime must come first.
+FAILFS    := $(if $(SANITIZE),,$(BUILDDIR)/t/failfs.so)
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh examples/*.sh scripts/*.sh) \
 	     .ci/run scripts/install-deps
 
 .PHONY: all deps check check-fast check-sanitize check-valgrind demo bench \
 	install uninstall analyze format format-check man clean
 
-all: $(BIN) $(BUILDDIR)/bootperf.1 $(UNIT_BINS)
+all: $(BIN) $(BUILDDIR)/bootperf.1 $(UNIT_BINS) $(FAILFS)
 
 deps:
 	@scripts/install-deps
@@ -74,6 +77,10 @@ $(BIN): $(BUILDDIR)/main.o $(BUILDDIR)/libbootperf.a
 $(BUILDDIR)/t/%.t: t/unit/%.c t/unit/tap.h $(BUILDDIR)/libbootperf.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit $(LDFLAGS) -o $@ $< \
 		$(BUILDDIR)/libbootperf.a $(PKG_LIBS) -lm
+
+# dlsym's object-to-function pointers are not ISO C: no -Wpedantic here.
+$(BUILDDIR)/t/failfs.so: t/lib/failfs.c | $(BUILDDIR)/.dirs
+	$(CC) -O2 -g -Wall -Wextra $(if $(CI),-Werror) -shared -fPIC -o $@ $< -ldl
 
 $(BUILDDIR)/bootperf.1: docs/bootperf.pod | $(BUILDDIR)/.dirs
 	pod2man --utf8 --errors=die -c "bootperf manual" \
@@ -117,6 +124,7 @@ run-tests:
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
+	BOOTPERF_FAILFS="$(if $(FAILFS),$(CURDIR)/$(FAILFS))" \
 	prove $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.
@@ -140,12 +148,14 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bootperf $(DESTDIR)$(MANDIR)/man1/bootperf.1
 
 C_SRCS := main.c $(MODULE_SRCS) $(UNIT_SRCS)
+# Test shims: formatted and checked by cppcheck, built with their own flags.
+SHIM_SRCS := t/lib/failfs.c
 
 analyze: deps $(BUILDDIR)/help.c
 	@scripts/install-deps analyze
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Icommon -Irunner \
-		-Ireports -Ibisect -Icmd $(C_SRCS)
+		-Ireports -Ibisect -Icmd $(C_SRCS) $(SHIM_SRCS)
 	for f in $(C_SRCS); do \
 		clang-tidy --quiet --warnings-as-errors='*' $$f -- \
 			$(CFLAGS) $(PKG_CFLAGS) -It/unit || exit 1; \
@@ -155,11 +165,11 @@ analyze: deps $(BUILDDIR)/help.c
 	shellcheck -x $(SCRIPTS)
 
 format:
-	clang-format -i $(C_SRCS) $(HEADERS)
+	clang-format -i $(C_SRCS) $(SHIM_SRCS) $(HEADERS)
 
 format-check:
 	@scripts/install-deps format
-	clang-format --dry-run --Werror $(C_SRCS) $(HEADERS)
+	clang-format --dry-run --Werror $(C_SRCS) $(SHIM_SRCS) $(HEADERS)
 
 clean:
 	rm -rf build build-san bootperf

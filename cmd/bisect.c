@@ -350,8 +350,9 @@ static int one_step(struct bisect_state *b, size_t i)
 	enum search_mark mark;
 	int r;
 
-	measurer_recall(&b->m, &s->res);
-	r = measure(b, s, 0, &goal);
+	r = measurer_recall(&b->m, &s->res) == -1 ? BP_EXIT_STORE : BP_EXIT_OK;
+	if (r == BP_EXIT_OK)
+		r = measure(b, s, 0, &goal);
 	if (r != BP_EXIT_OK) {
 		commit_result_free(&s->res);
 		b->report.n_steps--;
@@ -491,8 +492,11 @@ static int open_all(struct bisect_state *b)
 	memcpy(b->report.config_id, b->m.config_id, sizeof b->m.config_id);
 	step_init(&b->report.good, &gc, b->m.config_id);
 	step_init(&b->report.bad, &bc, b->m.config_id);
-	measurer_recall(&b->m, &b->report.good.res);
-	measurer_recall(&b->m, &b->report.bad.res);
+	if (measurer_recall(&b->m, &b->report.good.res) == -1 ||
+	    measurer_recall(&b->m, &b->report.bad.res) == -1) {
+		r = BP_EXIT_STORE;
+		goto out;
+	}
 	b->report.n_commits = b->graph.list.n;
 	if (search_new(&b->search, b->graph.list.n, b->graph.parent_off,
 		       b->graph.parents) == -1) {

@@ -142,6 +142,7 @@ static int result_of(struct measurer *m, struct walk_repo *repo,
 		     const char *rev, struct commit_result *res)
 {
 	struct walk_commit c = {0};
+	int stored;
 
 	memset(res, 0, sizeof *res);
 	if (walk_resolve(&c, repo, rev) == -1)
@@ -151,7 +152,10 @@ static int result_of(struct measurer *m, struct walk_repo *repo,
 	res->config_id = bp_strdup(m->config_id);
 	walk_commit_clear(&c);
 	/* A stored failure stands; stored passes are topped up to --runs. */
-	if (measurer_recall(m, res) && res->status != COMMIT_OK)
+	stored = measurer_recall(m, res);
+	if (stored == -1)
+		return BP_EXIT_STORE;
+	if (stored && res->status != COMMIT_OK)
 		return BP_EXIT_OK;
 	return measurer_measure(m, res);
 }

@@ -179,7 +179,10 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 void prepared_free(struct prepared *p);
 /* How the passes ended, from runner_bench's return and status. */
 int measurer_record(struct commit_result *res, int r, enum sample_status st);
-/* 1 when a stored result replaced *res (not with --force), else 0. */
+/* 1 when a stored result replaced *res (not with --force), 0 when there
+ * is none (or it is unreadable: it will be measured again), -1 when a
+ * newer bootperf's result is in the way (message printed; BP_EXIT_STORE).
+ */
 int measurer_recall(struct measurer *m, struct commit_result *res);
 int measurer_save(struct measurer *m, struct commit_result *res);
 /* How many passes a commit needs: want in all (stored ones count), or

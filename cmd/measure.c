@@ -396,7 +396,11 @@ int measurer_recall(struct measurer *m, struct commit_result *res)
 		return 0;
 	r = store_get(m->store, m->config_id, res->commit_id, &stored);
 	if (r == -1)
-		bp_warning("measuring %.12s again", res->commit_id);
+		bp_warning("measuring %.12s again; the new result replaces "
+			   "that file",
+			   res->commit_id);
+	if (r == -2)
+		return -1; /* never overwrite a newer bootperf's result */
 	if (r != 0) {
 		commit_result_free(&stored);
 		return 0;

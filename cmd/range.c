@@ -359,14 +359,17 @@ static int one_commit(struct range_run *rr, size_t i)
 {
 	const struct walk_commit *c = &rr->commits.v[i];
 	struct range_entry *e = &rr->report.v[i];
-	int r = 0;
+	int r = 0, stored;
 
 	snprintf(e->short_id, sizeof e->short_id, "%s", c->short_id);
 	e->res.commit_id = bp_strdup(c->id);
 	e->res.subject = bp_strdup(c->subject);
 	e->res.config_id = bp_strdup(rr->report.config_id);
 	rr->current = i;
-	e->from_store = measurer_recall(&rr->m, &e->res);
+	stored = measurer_recall(&rr->m, &e->res);
+	if (stored == -1)
+		return BP_EXIT_STORE;
+	e->from_store = stored;
 	if (e->from_store && fewer_passes(rr, &e->res)) {
 		/* Measured by a bisection with fewer passes: top it up. */
 		e->from_store = false;

@@ -104,7 +104,8 @@ const char *store_dir(const struct store *st);
 char *store_log_path(const struct store *st, const char *commit_id);
 char *store_worktree_path(const struct store *st);
 
-/* Exclusive lock on <dir>/lock, held until store_close.  0 once held
+/* Exclusive lock on <dir>/lock, held until store_close; once held, temp
+ * files that killed writers left behind are removed.  0 once held
  * (also when this handle already holds it), 1 when another open of the
  * lock holds it and wait is false (after "store '...' is in use by another
  * bootperf (pid N)"), -1 on error.  wait = true blocks, after a note;
@@ -122,7 +123,8 @@ int store_put(struct store *st, const struct commit_result *r);
 
 /* 0 with *out filled (commit_result_free), 1 when nothing is stored for
  * the pair, -1 when the file cannot be read or is not a result of this
- * bootperf for that commit and config (one message naming the file).
+ * bootperf for that commit and config, -2 when a newer bootperf wrote it
+ * (one message naming the file; a caller must not overwrite such a file).
  * *out is zeroed first, so commit_result_free is always safe on it.
  */
 int store_get(struct store *st, const char *config_id, const char *commit_id,

@@ -258,6 +258,54 @@ static int store_flock(const struct store *st, int fd, bool wait)
 	return -1;
 }
 
+/* Temp files a killed writer left in one config directory. */
+static void store_sweep_dir(int cfgfd)
+{
+	DIR *d = fdopendir(cfgfd);
+	struct dirent *e;
+
+	if (!d) {
+		close(cfgfd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' && len > 5 &&
+		    !strcmp(e->d_name + len - 4, ".tmp"))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Only the lock holder writes results, so once it holds the lock any
+ * temp file is litter of a writer that was killed (kill -9, power cut):
+ * never a result, but not worth keeping either.
+ */
+static void store_sweep(struct store *st)
+{
+	int fd = dup(st->resfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		int cfgfd;
+
+		if (!store_valid_id(e->d_name))
+			continue;
+		cfgfd = openat(dirfd(d), e->d_name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfgfd >= 0)
+			store_sweep_dir(cfgfd);
+	}
+	closedir(d);
+}
+
 int store_lock(struct store *st, bool wait)
 {
 	int fd;
@@ -279,6 +327,7 @@ int store_lock(struct store *st, bool wait)
 	}
 	store_lock_write_pid(fd);
 	st->lockfd = fd;
+	store_sweep(st);
 	return 0;
 }
 
@@ -411,7 +460,7 @@ out:
 
 static void store_corrupt(const char *path, const char *why)
 {
-	bp_error("corrupt result '%s': %s; delete it to re-measure", path, why);
+	bp_error("corrupt result '%s': %s", path, why);
 }
 
 static int store_read_all(int fd, char *buf, size_t size, size_t *got)
@@ -570,12 +619,13 @@ static int store_decode(const char *text, size_t len, const char *path,
 		ret = -1;
 	}
 	if (ret == -2)
-		bp_error("result '%s' was written by a newer bootperf (%s)",
+		bp_error("result '%s' was written by a newer bootperf (%s); "
+			 "use that bootperf or another store",
 			 path, why);
 	else if (ret == -1)
 		store_corrupt(path, why);
 	cJSON_Delete(root);
-	return ret < 0 ? -1 : 0;
+	return ret;
 }
 
 int store_get(struct store *st, const char *config_id, const char *commit_id,

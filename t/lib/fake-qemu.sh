@@ -6,6 +6,13 @@
 #   hang      a boot (-kernel) sleeps forever; feature probes pass through
 #   hang-kvm  a boot under accel=kvm sleeps forever, others pass through
 #   delay:MS  a boot sleeps MS milliseconds first
+#   exit      a boot exits at once with status 1
+#   crash:MS  a boot runs the real qemu and kills it with SIGSEGV after MS
+#             milliseconds (qemu crashing mid-boot)
+#   paused    a boot runs the real qemu with -S: the guest never runs, so
+#             the appliance never answers
+# Real qemus it starts carry "-name fakeqemu-MARKER", sleeps "MARKER",
+# so tests can look for what is left (MARKER: the file marker beside it).
 here=$(cd "$(dirname "$0")" && pwd)
 mode=$(cat "$here/mode" 2>/dev/null || echo pass)
 marker=$(cat "$here/marker" 2>/dev/null || echo 6464646)
@@ -22,6 +29,16 @@ if $booting; then
 	delay:*)
 		ms=${mode#delay:}
 		sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" ;;
+	exit) echo "fake qemu: exiting at once" >&2; exit 1 ;;
+	crash:*)
+		ms=${mode#crash:}
+		"$real" "$@" -name "fakeqemu-$marker" &
+		pid=$!
+		sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+		kill -SEGV "$pid"
+		wait "$pid"
+		exit $? ;;
+	paused) exec "$real" "$@" -S -name "fakeqemu-$marker" ;;
 	esac
 fi
 exec "$real" "$@"

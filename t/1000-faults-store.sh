@@ -1,0 +1,118 @@
+#!/bin/bash
+# Faults in the results store: a full disk, a read-only store, a kill -9
+# in the middle of writing a result, and corrupt, truncated, empty,
+# foreign and newer files.  Each: the exit status, one clear message, no
+# partial result, every earlier result still readable.  The failures are
+# injected with an LD_PRELOAD shim (t/lib/failfs.c), so no privileges
+# are needed.  Command runner: fast.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2034,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git
+
+make_tree repo 6 4
+
+# range STORE RANGE [OPTIONS]: the whole walk, fast.
+range() {
+	local store=$1 revs=$2
+	shift 2
+	bootperf range --runner command --runs 3 --warmup 0 --test welch \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--store "$PWD/$store" "$@" repo "$revs"
+}
+
+# results STORE: the stored results, one line each (name and checksum).
+results() {
+	(cd "$1/results" && find . -name "*.json" -type f -exec md5sum {} + | sort)
+}
+
+# readable STORE: every stored result parses and is a bootperf result.
+readable() {
+	for f in "$1"/results/*/*.json; do
+		test "$(json "$f" "\$j->{type}")" = bootperf-commit-result || return 1
+	done
+}
+
+no_litter() {
+	test -z "$(find "$1/results" -name ".*" -type f)"
+}
+
+with_failfs() {
+	[ -n "${BOOTPERF_FAILFS:-}" ] || return 0
+	FAILFS="$1" LD_PRELOAD="$BOOTPERF_FAILFS" "${@:2}"
+}
+
+test_expect_success 'a store with two results' '
+	range s HEAD~5..HEAD~3 >/dev/null &&
+	test "$(results s | wc -l)" = 2 && results s >before
+'
+
+if [ -z "${BOOTPERF_FAILFS:-}" ]; then
+	echo "# the failfs shim is not built (sanitizer build): skipping injected faults"
+else
+	test_expect_success 'disk full while writing a result: exit 9, nothing lost' '
+		expect_exit 9 with_failfs "enospc:$PWD/s/results" \
+			range s HEAD~5..HEAD >out 2>err &&
+		grep -q "^bootperf: error: cannot write result .$PWD/s/results/.*\.json.: No space left on device$" err &&
+		results s | cmp - before && no_litter s && readable s
+	'
+
+	test_expect_success 'after the disk is freed, the run resumes' '
+		range s HEAD~5..HEAD --json >resumed.json &&
+		test "$(json resumed.json "\$j->{commits}[0]{from_store}")" = 1 &&
+		test "$(json resumed.json "\$j->{commits}[1]{from_store}")" = 1 &&
+		test "$(json resumed.json "\$j->{commits}[2]{from_store}")" = 0 &&
+		test "$(results s | wc -l)" = 5 && readable s
+	'
+
+	test_expect_success 'a read-only store: exit 9 before any build' '
+		results s >before &&
+		expect_exit 9 with_failfs "erofs:$PWD/s" \
+			range s HEAD~5..HEAD --force 2>err &&
+		grep -q "^bootperf: error: store .$PWD/s. is not writable: Read-only file system$" err &&
+		test "$(wc -l <err)" = 1 &&
+		results s | cmp - before && readable s
+	'
+
+	test_expect_success 'kill -9 in the middle of writing a result' '
+		results s >before &&
+		rc=0 && with_failfs "kill:$PWD/s/results" \
+			range s HEAD~5..HEAD --force >/dev/null 2>&1 || rc=$? &&
+		test "$rc" = 137 &&
+		results s | cmp - before && readable s &&
+		test -n "$(find s/results -name ".*.tmp")"
+	'
+
+	test_expect_success 'the next run sweeps the half-written temp file' '
+		range s HEAD~5..HEAD >/dev/null && no_litter s && readable s
+	'
+fi
+
+# plant STORE N TEXT: replace the result of HEAD~N with TEXT.
+plant() {
+	local f
+	f=$(echo "$1"/results/*/"$(git -C repo rev-parse "HEAD~$2")".json)
+	printf "%s" "$3" >"$f" && echo "$PWD/$f"
+}
+
+test_expect_success 'corrupt, truncated, empty and foreign files: named, measured again' '
+	range s HEAD~5..HEAD >/dev/null &&
+	f=$(plant s 4 "{\"type\": \"bootperf-commit-result\", \"format\": 1, \"comm") &&
+	g=$(plant s 3 "") && h=$(plant s 2 "{\"hello\": \"world\"}") &&
+	range s HEAD~5..HEAD --json >again.json 2>err &&
+	grep -q "^bootperf: error: corrupt result .$f.: truncated JSON" err &&
+	grep -q "^bootperf: error: corrupt result .$g.: the file is empty" err &&
+	grep -q "^bootperf: error: corrupt result .$h.: not a bootperf result" err &&
+	test "$(grep -c "warning: measuring .* again" err)" = 3 &&
+	test "$(json again.json "\$j->{builds}")" = 3 && readable s
+'
+
+test_expect_success 'a result of a newer bootperf is never overwritten: exit 9' '
+	f=$(plant s 1 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
+	expect_exit 9 range s HEAD~5..HEAD 2>err >/dev/null &&
+	grep -q "result .$f. was written by a newer bootperf (format 99, this one reads 1); use that bootperf or another store" err &&
+	grep -q "\"format\": 99" "$f"
+'
+
+test_done
