@@ -37,7 +37,10 @@ LIB_OBJS  := $(patsubst %.c,$(BUILDDIR)/%.o,$(MODULE_SRCS)) \
 	     $(BUILDDIR)/help.o
 HEADERS   := $(wildcard */*.h)
 UNIT_SRCS := $(wildcard t/unit/*.c)
-UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS))
+# Fuzz harnesses double as unit tests that replay their corpus.
+FUZZ_SRCS := $(wildcard t/fuzz/*.c)
+UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS)) \
+	     $(patsubst t/fuzz/%.c,$(BUILDDIR)/t/fuzz-%.t,$(FUZZ_SRCS))
 SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
 # The fault-injection shim (LD_PRELOAD); not with sanitizers, whose
 # runtime must come first.
@@ -45,7 +48,7 @@ FAILFS    := $(if $(SANITIZE),,$(BUILDDIR)/t/failfs.so)
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh examples/*.sh scripts/*.sh) \
 	     .ci/run scripts/install-deps
 
-.PHONY: all deps check check-fast check-sanitize check-valgrind demo bench \
+.PHONY: all deps check check-fast check-sanitize check-valgrind demo bench fuzz \
 	install uninstall analyze format format-check man clean
 
 all: $(BIN) $(BUILDDIR)/bootperf.1 $(UNIT_BINS) $(FAILFS)
@@ -77,6 +80,56 @@ $(BIN): $(BUILDDIR)/main.o $(BUILDDIR)/libbootperf.a
 $(BUILDDIR)/t/%.t: t/unit/%.c t/unit/tap.h $(BUILDDIR)/libbootperf.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit $(LDFLAGS) -o $@ $< \
 		$(BUILDDIR)/libbootperf.a $(PKG_LIBS) -lm
+
+$(BUILDDIR)/t/fuzz-%.t: t/fuzz/%.c t/fuzz/replay.h $(BUILDDIR)/libbootperf.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/fuzz $(LDFLAGS) -o $@ $< \
+		$(BUILDDIR)/libbootperf.a $(PKG_LIBS) -lm
+
+# make fuzz: each harness under libFuzzer (clang, ASan+UBSan) for
+# FUZZ_SECONDS, its corpus grown in build-fuzz/corpus-NAME from the seeds
+# in t/fuzz/NAME/.  A crash stops it and leaves crash-* here: copy the
+# file into t/fuzz/NAME/ and it becomes a regression test of make check.
+FUZZ_SECONDS ?= 120
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -DBOOTPERF_LIBFUZZER \
+		-DBOOTPERF_VERSION='"$(VERSION)"' -fno-omit-frame-pointer \
+		-Icommon -Irunner -Ireports -Ibisect -Icmd -It/fuzz \
+		-Ibuild-fuzz
+FUZZ_BINS    := $(patsubst t/fuzz/%.c,build-fuzz/fuzz-%,$(FUZZ_SRCS))
+.SECONDARY: $(FUZZ_OBJS)
+FUZZ_OBJS    := $(patsubst %.c,build-fuzz/%.o,$(MODULE_SRCS)) \
+		build-fuzz/help.o
+
+build-fuzz/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		$(PKG_CFLAGS) -c $< -o $@
+
+build-fuzz/help.c: docs/bootperf.pod scripts/pod2help.pl
+	@mkdir -p build-fuzz
+	perl scripts/pod2help.pl $< > $@.tmp && mv $@.tmp $@
+
+build-fuzz/help.o: build-fuzz/help.c cmd/cmd.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build-fuzz/fuzz-%: t/fuzz/%.c t/fuzz/replay.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
+
+fuzz: deps
+	@scripts/install-deps fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		n=$${f#build-fuzz/fuzz-}; mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp \
+		$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 \
+			-print_final_stats=1 build-fuzz/corpus-$$n t/fuzz/$$n \
+			2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)" \
+			|| true; \
+		test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || \
+			{ echo "fuzz: $$n found a problem"; exit 1; }; \
+	done
 
 # dlsym's object-to-function pointers are not ISO C: no -Wpedantic here.
 $(BUILDDIR)/t/failfs.so: t/lib/failfs.c | $(BUILDDIR)/.dirs
@@ -147,7 +200,7 @@ install: $(BIN) $(BUILDDIR)/bootperf.1
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bootperf $(DESTDIR)$(MANDIR)/man1/bootperf.1
 
-C_SRCS := main.c $(MODULE_SRCS) $(UNIT_SRCS)
+C_SRCS := main.c $(MODULE_SRCS) $(UNIT_SRCS) $(FUZZ_SRCS)
 # Test shims: formatted and checked by cppcheck, built with their own flags.
 SHIM_SRCS := t/lib/failfs.c
 
@@ -172,4 +225,4 @@ format-check:
 	clang-format --dry-run --Werror $(C_SRCS) $(SHIM_SRCS) $(HEADERS)
 
 clean:
-	rm -rf build build-san bootperf
+	rm -rf build build-san build-fuzz bootperf

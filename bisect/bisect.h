@@ -29,6 +29,7 @@ enum walk_error {
 	WALK_ERR_REPO,	   /* not a repository, cannot open it */
 	WALK_ERR_REVISION, /* unknown, ambiguous or malformed revision */
 	WALK_ERR_EMPTY,	   /* a range with no commits */
+	WALK_ERR_DAMAGED,  /* objects are missing (not shallow) */
 	WALK_ERR_OTHER	   /* I/O, corrupt objects, worktree trouble */
 };
 

@@ -57,11 +57,20 @@ int walk_fail(enum walk_error kind, const char *fmt, ...)
 int walk_git_fail(enum walk_error kind, const char *fmt, ...)
 {
 	const git_error *e = git_error_last();
+	char detail[512];
 	va_list ap;
 
+	snprintf(detail, sizeof detail, "%s",
+		 e && e->message ? e->message : "unknown libgit2 error");
+	/* A missing object in a repository that is not shallow: damage. */
+	if (e && e->klass == GIT_ERROR_ODB && kind == WALK_ERR_OTHER) {
+		kind = WALK_ERR_DAMAGED;
+		snprintf(detail, sizeof detail,
+			 "%s; the repository is damaged (try git fsck)",
+			 e->message ? e->message : "object not found");
+	}
 	va_start(ap, fmt);
-	walk_vfail(kind, e && e->message ? e->message : "unknown libgit2 error",
-		   fmt, ap);
+	walk_vfail(kind, detail, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -172,6 +181,8 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 {
 	const char *what = rc == GIT_EAMBIGUOUS ? "ambiguous" : "unknown";
 	const char *hint = "";
+	bool missing =
+	    git_error_last() && git_error_last()->klass == GIT_ERROR_ODB;
 
 	if (rc != GIT_ENOTFOUND && rc != GIT_EINVALIDSPEC &&
 	    rc != GIT_EAMBIGUOUS)
@@ -179,6 +190,9 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 				     "cannot resolve revision '%s'", rev);
 	if (rc == GIT_ENOTFOUND && git_repository_is_shallow(git) == 1)
 		hint = " (shallow repository: it may lie past the boundary)";
+	else if (rc == GIT_ENOTFOUND && missing)
+		hint = " (an object it needs is missing: the repository is "
+		       "damaged, try git fsck)";
 	if (range)
 		return walk_fail(WALK_ERR_REVISION,
 				 "%s revision '%s' in range '%s'%s", what, rev,

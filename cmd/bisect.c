@@ -476,10 +476,9 @@ static int open_all(struct bisect_state *b)
 	    walk_resolve(&gc, b->repo, cli->good) == -1 ||
 	    walk_resolve(&bc, b->repo, cli->bad) == -1) {
 		kind = walk_last_error();
-		r = kind == WALK_ERR_EMPTY ? BP_EXIT_EMPTY_RANGE
-		    : kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION
-			? BP_EXIT_REPO
-			: BP_EXIT_FAILURE;
+		r = kind == WALK_ERR_EMPTY   ? BP_EXIT_EMPTY_RANGE
+		    : kind == WALK_ERR_OTHER ? BP_EXIT_FAILURE
+					     : BP_EXIT_REPO;
 		goto out;
 	}
 	b->m.build = &cli->build;

@@ -265,7 +265,8 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	if (!(m->in_place && w == 0) &&
 	    walk_worktree_checkout(m->repo, m->worktree[w], res->commit_id) ==
 		-1)
-		return BP_EXIT_FAILURE;
+		return walk_last_error() == WALK_ERR_DAMAGED ? BP_EXIT_REPO
+							     : BP_EXIT_FAILURE;
 	if (b.command) {
 		free(res->log_path);
 		res->log_path = store_log_path(m->store, res->commit_id);

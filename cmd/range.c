@@ -189,7 +189,8 @@ static int open_repo_and_walk(struct range_run *rr)
 	kind = walk_last_error();
 	if (kind == WALK_ERR_EMPTY)
 		return BP_EXIT_EMPTY_RANGE;
-	if (kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION)
+	if (kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION ||
+	    kind == WALK_ERR_DAMAGED)
 		return BP_EXIT_REPO;
 	return BP_EXIT_FAILURE;
 }
@@ -421,6 +422,26 @@ static void range_run_free(struct range_run *rr)
 	walk_repo_free(rr->repo);
 }
 
+/* A range where no commit could be measured (a broken toolchain, a
+ * hypervisor that never boots) must not look like a quiet success to a
+ * script or a cron job.
+ */
+static int none_measured(const struct range_report *r)
+{
+	size_t failed[4] = {0};
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].res.status == COMMIT_OK)
+			return BP_EXIT_OK;
+		failed[r->v[i].res.status]++;
+	}
+	bp_error("no commit of the range could be measured (%zu "
+		 "build-failed, %zu boot-failed, %zu timeout)",
+		 failed[COMMIT_BUILD_FAILED], failed[COMMIT_BOOT_FAILED],
+		 failed[COMMIT_TIMEOUT]);
+	return BP_EXIT_NONE_MEASURED;
+}
+
 /* The report states how passes were run: drift looks different. */
 static const char *how_run(struct range_cli *cli)
 {
@@ -464,6 +485,8 @@ int cmd_range(int argc, char **argv)
 		r = walk_all(&rr);
 	if (r == BP_EXIT_OK || r == BP_EXIT_INTERRUPTED)
 		finish(&rr);
+	if (r == BP_EXIT_OK)
+		r = none_measured(&rr.report);
 	range_run_free(&rr);
 	return r;
 }

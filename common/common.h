@@ -144,7 +144,8 @@ enum bp_exit {
 	BP_EXIT_NO_CHANGE = 11,	 /* bisect: the endpoints do not differ */
 	BP_EXIT_AMBIGUOUS = 12,	 /* bisect: skipped commits hide the culprit */
 	BP_EXIT_UNTESTABLE = 13, /* bisect: an endpoint cannot be measured */
-	BP_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM */
+	BP_EXIT_NONE_MEASURED = 14, /* range: no commit could be measured */
+	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
 };
 
 /* What one sample (one boot or one command run) came to. */

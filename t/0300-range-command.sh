@@ -154,7 +154,7 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 '
 
 test_expect_success 'a hung build is killed at --build-timeout, the walk goes on' '
-	bootperf range --runner command --command true --runs 1 --warmup 0 \
+	expect_exit 14 bootperf range --runner command --command true --runs 1 --warmup 0 \
 		--store "$PWD/store-bt" --build-timeout 1 \
 		--build "test \$(cat delay) != 0.25 || sleep \$(( $(mark 616) - 1 + 1 ))" \
 		repo v1~5..v1~3 >bt.txt &&

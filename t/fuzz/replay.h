@@ -1,0 +1,109 @@
+/* replay.h - a harness for libFuzzer that is also a unit test.
+ *
+ * A harness file defines LLVMFuzzerTestOneInput and includes this file.
+ * Built by `make fuzz` (clang -fsanitize=fuzzer, BOOTPERF_LIBFUZZER set),
+ * libFuzzer drives it.  Built as a unit test (build/t/fuzz-NAME.t), main()
+ * below replays every file in t/fuzz/NAME/ (the seed corpus and the
+ * inputs that once crashed, kept as regression tests) and says "ok" for
+ * each one that returns.
+ */
+#ifndef BOOTPERF_FUZZ_REPLAY_H
+#define BOOTPERF_FUZZ_REPLAY_H
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every rejected input prints its one error line: not worth reading in
+ * a replay.  Under libFuzzer, -close_fd_mask=2 does it, and the
+ * sanitizers' reports must still get through.
+ */
+static inline void quiet_stderr(void)
+{
+#ifndef BOOTPERF_LIBFUZZER
+	if (!freopen("/dev/null", "w", stderr))
+		abort();
+#endif
+}
+
+#ifndef BOOTPERF_LIBFUZZER
+static int replay_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int replay_one(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+	int ok = 0;
+
+	if (fp && fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+	    fseek(fp, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf && fread(buf, 1, (size_t)n, fp) == (size_t)n) {
+			LLVMFuzzerTestOneInput(buf, (size_t)n);
+			ok = 1;
+		}
+	}
+	free(buf);
+	if (fp)
+		fclose(fp);
+	return ok;
+}
+
+/* Every file of dir, in name order, as one TAP test each. */
+static int replay_dir(const char *dir)
+{
+	char **names = NULL, *path;
+	size_t n = 0, failed = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		printf("1..0 # SKIP no corpus '%s'\n", dir);
+		return 0;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			char **grown = realloc(names, (n + 1) * sizeof *names);
+
+			if (!grown)
+				abort();
+			names = grown;
+			names[n++] = strdup(e->d_name);
+		}
+	closedir(d);
+	qsort(names, n, sizeof *names, replay_cmp);
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		int ok;
+
+		path = malloc(strlen(dir) + strlen(names[i]) + 2);
+		sprintf(path, "%s/%s", dir, names[i]);
+		ok = replay_one(path);
+		failed += !ok;
+		printf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, names[i]);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return failed ? 1 : 0;
+}
+
+int main(void)
+{
+	const char *src = getenv("BOOTPERF_SRCDIR");
+	char dir[4096];
+
+	snprintf(dir, sizeof dir, "%s/t/fuzz/%s", src ? src : ".", FUZZ_CORPUS);
+	return replay_dir(dir);
+}
+#endif
+
+#endif
