@@ -13,14 +13,14 @@ commit() { # commit DELAY SUBJECT
 	echo "$1" >repo/delay && git -C repo add delay &&
 		git -C repo commit -q --allow-empty -m "$2"
 }
-commit 0.05 "base"
-commit 0.05 "docs only"
-commit 0.05 "tidy"
-commit 0.25 "slow down the boot"
-commit 0.25 "unrelated"
+commit 0.10 "base"
+commit 0.10 "docs only"
+commit 0.10 "tidy"
+commit 0.50 "slow down the boot"
+commit 0.50 "unrelated"
 echo x >repo/BROKEN && git -C repo add BROKEN && git -C repo commit -qm "break the build"
 git -C repo rm -q BROKEN && git -C repo commit -qm "fix the build"
-commit 0.05 "speed up the boot"
+commit 0.10 "speed up the boot"
 git -C repo tag v1
 # shellcheck disable=SC2317 # called only from the eval'd test bodies
 id() { git -C repo rev-parse --short=7 "$1"; }
@@ -28,7 +28,7 @@ id() { git -C repo rev-parse --short=7 "$1"; }
 # Every build appends to builds.log, every pass to boots.log.
 # shellcheck disable=SC2317 # called only from the eval'd test bodies
 range() {
-	bootperf range --runner command --threshold 20 --runs 5 --warmup 1 \
+	bootperf range --runner command --threshold 50 --runs 5 --warmup 1 \
 		--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)' \
 		--build 'echo x >>../../builds.log; test ! -e BROKEN && cp delay built' \
 		--store "$PWD/store" "$@"
@@ -109,7 +109,7 @@ test_expect_success '--json: the whole range as one document' '
 hang_range() {
 	exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command --runs 5 --warmup 0 \
 		--store "$PWD/store9" --build "cp delay built" \
-		--command "test ! -e $TEST_DIR/hang || test \$(cat {worktree}/built) != 0.25 || sleep $(mark 919)" \
+		--command "test ! -e $TEST_DIR/hang || test \$(cat {worktree}/built) != 0.50 || sleep $(mark 919)" \
 		"$@"
 }
 
@@ -138,7 +138,7 @@ test_expect_success 'the next run resumes where the killed one stopped' '
 test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
 		--runs 1 --warmup 0 --store "$PWD/store-int" --command true \
-		--build "test \$(cat delay) != 0.25 || sleep \$(( $(mark 717) - 1 + 1 ))" \
+		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 717) - 1 + 1 ))" \
 		repo v1~7..v1 >int.txt 2>interr.txt) &
 	pid=$! &&
 	for i in $(seq 1 100); do
@@ -156,7 +156,7 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 test_expect_success 'a hung build is killed at --build-timeout, the walk goes on' '
 	expect_exit 14 bootperf range --runner command --command true --runs 1 --warmup 0 \
 		--store "$PWD/store-bt" --build-timeout 1 \
-		--build "test \$(cat delay) != 0.25 || sleep \$(( $(mark 616) - 1 + 1 ))" \
+		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 616) - 1 + 1 ))" \
 		repo v1~5..v1~3 >bt.txt &&
 	grep -A1 "^$(id v1~4) slow down the boot" bt.txt |
 		grep -q "build-failed: build did not finish within 1 s; killed" &&
@@ -180,11 +180,11 @@ test_expect_success '--qemu-arg: a wrapper passes each argument as one word' '
 	grep -qx "\[-version\]" hv-args
 '
 
-# A machine that slows down steadily: every pass takes 4 ms longer than
+# A machine that slows down steadily: every pass takes 20 ms longer than
 # the one before, whatever the commit.  Commit by commit, the later
-# commit looks 50% slower; in turns, nothing changed.
+# commit looks more than twice as slow; in turns, nothing changed.
 # shellcheck disable=SC2034 # read by the test bodies
-drift='n=$(wc -l <"$BOOTPERF_WORKTREE/../../drift"); echo x >>"$BOOTPERF_WORKTREE/../../drift"; sleep $(awk -v n=$n "BEGIN { print 0.02 + n * 0.004 }")'
+drift='n=$(wc -l <"$BOOTPERF_WORKTREE/../../drift"); echo x >>"$BOOTPERF_WORKTREE/../../drift"; sleep $(awk -v n=$n "BEGIN { print 0.02 + n * 0.02 }")'
 
 test_expect_success 'commit by commit, drift looks like a regression' '
 	: >drift &&
@@ -272,7 +272,7 @@ test_expect_success 'a store in use by another run: exit 9, nothing lost' '
 # The same configuration as range() above, as a script for script(1).
 cat >tty-range.sh <<EOS
 #!/bin/bash
-exec "$BOOTPERF" range --runner command --threshold 20 --runs 5 --warmup 1 \\
+exec "$BOOTPERF" range --runner command --threshold 50 --runs 5 --warmup 1 \\
 	--command 'echo x >>"\$BOOTPERF_WORKTREE/../../boots.log"; sleep \$(cat {worktree}/built)' \\
 	--build 'echo x >>../../builds.log; test ! -e BROKEN && cp delay built' \\
 	--store "$PWD/store" "\$@" repo v1~7..v1
