@@ -14,21 +14,14 @@ static const struct option bench_options[] = {
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct run_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {
+	    .cmd = "bench", .options = bench_options, .run = cli};
+	int r;
 
 	run_cli_init(cli);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", bench_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("bench", c, argv);
-		r = cmd_common_option("bench", c, bench_options);
-		if (r >= 0)
-			return r;
-		r = run_cli_parse(cli, c, optarg);
-		if (r == -1)
-			return BP_EXIT_USAGE;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (optind < argc) {
 		bp_error("bench takes no arguments, but got '%s'",
 			 argv[optind]);

@@ -41,8 +41,10 @@ static const struct option bisect_options[] = {
 };
 /* clang-format on */
 
-static int own_option(struct bisect_cli *cli, int c, const char *arg)
+static int own_option(void *arg_cli, int c, const char *arg)
 {
+	struct bisect_cli *cli = arg_cli;
+
 	switch (c) {
 	case OPT_FIRST_PARENT:
 		cli->first_parent = true;
@@ -113,25 +115,18 @@ static int check(struct bisect_cli *cli)
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct bisect_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {.cmd = "bisect",
+				     .options = bisect_options,
+				     .own = own_option,
+				     .cli = cli,
+				     .build = &cli->build,
+				     .run = &cli->run};
+	int r;
 
 	bisect_cli_init(cli);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", bisect_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("bisect", c, argv);
-		r = cmd_common_option("bisect", c, bisect_options);
-		if (r >= 0)
-			return r;
-		r = own_option(cli, c, optarg);
-		if (r == 0)
-			r = build_cli_parse(&cli->build, c, optarg);
-		if (r == 0)
-			r = run_cli_parse(&cli->run, c, optarg);
-		if (r == -1)
-			return BP_EXIT_USAGE;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (argc - optind != 3) {
 		bp_error("bisect needs REPO GOOD BAD, e.g. 'bootperf bisect "
 			 "~/src/qemu v8.0.0 v8.1.0'");

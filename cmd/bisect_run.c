@@ -59,8 +59,10 @@ static int parse_ms(const char *arg, double *out)
 	return 1;
 }
 
-static int own_option(struct bisect_run_cli *cli, int c, const char *arg)
+static int own_option(void *arg_cli, int c, const char *arg)
 {
+	struct bisect_run_cli *cli = arg_cli;
+
 	switch (c) {
 	case OPT_THRESHOLD_MS:
 		return parse_ms(arg, &cli->threshold_ms);
@@ -102,32 +104,23 @@ static int check(struct bisect_run_cli *cli, int argc)
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {.cmd = "bisect-run",
+				     .options = bisect_run_options,
+				     .own = own_option,
+				     .cli = cli,
+				     .build = &cli->build,
+				     .run = &cli->run};
+	int r;
 
 	memset(cli, 0, sizeof *cli);
 	run_cli_init(&cli->run);
 	build_cli_init(&cli->build);
 	cli->repo = ".";
 	cli->threshold_ms = NAN;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", bisect_run_options, NULL)) !=
-	       -1) {
-		if (c == '?' || c == ':') {
-			cmd_bad_option("bisect-run", c, argv);
-			return BISECT_USAGE;
-		}
-		r = cmd_common_option("bisect-run", c, bisect_run_options);
-		if (r >= 0)
-			return r;
-		r = own_option(cli, c, optarg);
-		if (r == 0)
-			r = build_cli_parse(&cli->build, c, optarg);
-		if (r == 0)
-			r = run_cli_parse(&cli->run, c, optarg);
-		if (r == -1)
-			return BISECT_USAGE;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	/* git bisect aborts on 128 and above: a usage error must, too. */
+	if (r != -1)
+		return r == BP_EXIT_USAGE ? BISECT_USAGE : r;
 	if (check(cli, argc) == -1) {
 		cmd_usage_error("bisect-run");
 		return BISECT_USAGE;

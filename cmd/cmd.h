@@ -111,6 +111,23 @@ void run_cli_init(struct run_cli *cli);
 int run_cli_parse(struct run_cli *cli, int c, const char *arg);
 int run_cli_finish(struct run_cli *cli);
 int cmd_common_option(const char *cmd, int c, const struct option *opts);
+/* One subcommand's options: its table, its own options (own returns 1
+ * taken, 0 not its own, -1 bad value after a message), then BUILD and
+ * RUN options when build and run are set.
+ */
+struct build_cli;
+struct cmd_parser {
+	const char *cmd;
+	const struct option *options;
+	int (*own)(void *cli, int c, const char *arg);
+	void *cli;
+	struct build_cli *build;
+	struct run_cli *run;
+};
+/* The getopt_long loop: -1 to go on with the operands at argv[optind],
+ * or the exit status to stop with now (--help, a usage error).
+ */
+int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv);
 int cmd_usage_error(const char *cmd);
 /* 1 with *out set, or -1 after a message: a number in (min, max). */
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,

@@ -71,8 +71,10 @@ static int parse_size(const char *opt, const char *arg, size_t *out)
 }
 
 /* Options of range itself: 1 taken, 0 not ours, -1 bad value. */
-static int range_option(struct range_cli *cli, int c, const char *arg)
+static int range_option(void *arg_cli, int c, const char *arg)
 {
+	struct range_cli *cli = arg_cli;
+
 	switch (c) {
 	case OPT_FIRST_PARENT:
 		cli->walk.first_parent = true;
@@ -133,25 +135,18 @@ static void warn_few_runs(const struct range_cli *cli)
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct range_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {.cmd = "range",
+				     .options = range_options,
+				     .own = range_option,
+				     .cli = cli,
+				     .build = &cli->build,
+				     .run = &cli->run};
+	int r;
 
 	range_cli_init(cli);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", range_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("range", c, argv);
-		r = cmd_common_option("range", c, range_options);
-		if (r >= 0)
-			return r;
-		r = range_option(cli, c, optarg);
-		if (r == 0)
-			r = build_cli_parse(&cli->build, c, optarg);
-		if (r == 0)
-			r = run_cli_parse(&cli->run, c, optarg);
-		if (r == -1)
-			return BP_EXIT_USAGE;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (argc - optind != 2) {
 		bp_error("range needs REPO and RANGE, e.g. 'bootperf range "
 			 "~/src/qemu v8.0.0..v8.1.0'");

@@ -178,6 +178,29 @@ int cmd_common_option(const char *cmd, int c, const struct option *opts)
 	return -1;
 }
 
+int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv)
+{
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", p->options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cmd_bad_option(p->cmd, c, argv);
+		r = cmd_common_option(p->cmd, c, p->options);
+		if (r >= 0)
+			return r;
+		r = p->own ? p->own(p->cli, c, optarg) : 0;
+		if (r == 0 && p->build)
+			r = build_cli_parse(p->build, c, optarg);
+		if (r == 0 && p->run)
+			r = run_cli_parse(p->run, c, optarg);
+		if (r == -1)
+			return BP_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* After getopt_long returned '?' or ':' (optstring starts with ':'). */
 int cmd_bad_option(const char *cmd, int c, char **argv)
 {
