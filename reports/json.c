@@ -592,24 +592,35 @@ static cJSON *change_object(const struct range_report *r,
 	return o;
 }
 
+/* What every report says of a commit: which one, how it went, its
+ * statistics and samples.
+ */
+static cJSON *commit_object(const struct commit_result *res,
+			    const char *short_id)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_string(o, "commit", res->commit_id);
+	add_string(o, "short_id", short_id);
+	add_string(o, "subject", res->subject);
+	add_string(o, "status", commit_status_name(res->status));
+	add_string(o, "message", res->message);
+	add_string(o, "log", res->log_path);
+	cJSON_AddItemToObject(o, "build_s", number_or_null(res->build_s));
+	cJSON_AddItemToObject(o, "statistics",
+			      stats_object(&res->bench.summary));
+	cJSON_AddItemToObject(
+	    o, "samples_ms",
+	    samples_array(res->bench.sample_ms, res->bench.n_samples));
+	return o;
+}
+
 static cJSON *range_entry_object(const struct range_report *r, size_t i)
 {
 	const struct range_entry *e = &r->v[i];
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = commit_object(&e->res, e->short_id);
 
-	add_string(o, "commit", e->res.commit_id);
-	add_string(o, "short_id", e->short_id);
-	add_string(o, "subject", e->res.subject);
-	add_string(o, "status", commit_status_name(e->res.status));
-	add_string(o, "message", e->res.message);
-	add_string(o, "log", e->res.log_path);
-	cJSON_AddItemToObject(o, "build_s", number_or_null(e->res.build_s));
 	cJSON_AddBoolToObject(o, "from_store", e->from_store);
-	cJSON_AddItemToObject(o, "statistics",
-			      stats_object(&e->res.bench.summary));
-	cJSON_AddItemToObject(
-	    o, "samples_ms",
-	    samples_array(e->res.bench.sample_ms, e->res.bench.n_samples));
 	cJSON_AddItemToObject(o, "change", change_object(r, e));
 	return o;
 }
@@ -655,24 +666,13 @@ static const char *verdict_name(const struct bisect_step *s)
 
 static cJSON *bisect_step_object(const struct bisect_step *s)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = commit_object(&s->res, s->short_id);
 
-	add_string(o, "commit", s->res.commit_id);
-	add_string(o, "short_id", s->short_id);
-	add_string(o, "subject", s->res.subject);
-	add_string(o, "status", commit_status_name(s->res.status));
-	add_string(o, "message", s->res.message);
-	add_string(o, "log", s->res.log_path);
 	add_string(o, "verdict", verdict_name(s));
 	cJSON_AddBoolToObject(o, "by_midpoint", s->by_midpoint);
 	cJSON_AddItemToObject(o, "llr", number_or_null(s->llr));
 	cJSON_AddNumberToObject(o, "passes_now", (double)s->passes_now);
 	cJSON_AddNumberToObject(o, "left", (double)s->left);
-	cJSON_AddItemToObject(o, "statistics",
-			      stats_object(&s->res.bench.summary));
-	cJSON_AddItemToObject(
-	    o, "samples_ms",
-	    samples_array(s->res.bench.sample_ms, s->res.bench.n_samples));
 	return o;
 }
 

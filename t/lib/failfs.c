@@ -138,11 +138,7 @@ int open(const char *name, int flags, ...)
 	if (flags & (O_CREAT | O_TMPFILE))
 		m = va_arg(ap, mode_t);
 	va_end(ap);
-	if (writes(flags) && hit_at(EROFS_MODE, AT_FDCWD, name)) {
-		errno = EROFS;
-		return -1;
-	}
-	return NEXT(open)(name, flags, m);
+	return openat(AT_FDCWD, name, flags, m);
 }
 
 /* Like Linux, an existing name is EEXIST even on a read-only mount. */
