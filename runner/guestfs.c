@@ -326,6 +326,8 @@ static int probe_kvm(struct runner_ctx *ctx, char *why, size_t len)
 	return BP_EXIT_OK;
 }
 
+static bool warned_tcg;
+
 /* --accel auto falls back to TCG with one warning; kvm stops. */
 static int settle_accel(struct runner_ctx *ctx)
 {
@@ -349,7 +351,10 @@ static int settle_accel(struct runner_ctx *ctx)
 			 why);
 		return BP_EXIT_NO_ACCEL;
 	}
-	bp_warning("KVM unusable (%s); falling back to TCG", why);
+	/* Once per run: a range settles the accelerator for every commit. */
+	if (!warned_tcg)
+		bp_warning("KVM unusable (%s); falling back to TCG", why);
+	warned_tcg = true;
 	return BP_EXIT_OK;
 }
 
