@@ -54,6 +54,11 @@ enum {
 	OPT_MIN_RUNS,
 	OPT_MAX_RUNS,
 	OPT_IMPROVEMENT,
+	OPT_QUIET_RUNS,
+	OPT_SVG,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_LIST_STAGES,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -201,6 +206,13 @@ int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
 
+/* stages.c: analyzed boots (bootperf analyze) */
+/* o->warmup analyzed warm-ups, then o->runs analyzed passes in turns
+ * with quiet_runs quiet ones (the same settings, not analyzed).  *a is
+ * filled even on failure; returns a bp_exit code.
+ */
+int analysis_measure(struct analysis *a, const struct run_options *o,
+		     long quiet_runs, bool progress);
 /* help.c (generated from docs/bootperf.pod) */
 void help_print(FILE *fp, const char *cmd);
 
@@ -209,5 +221,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_range(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

@@ -70,17 +70,16 @@ void report_result_line(FILE *fp, const struct stats_summary *s)
 	fprintf(fp, " (n=%zu)\n", s->n);
 }
 
-void report_bench_text(FILE *fp, const struct bench_result *res)
+void report_header_text(FILE *fp, const struct bench_result *res,
+			const char *passes, const char *passes_how)
 {
 	const struct bench_env *e = &res->env;
-	char passes[64], timeout[32];
+	char timeout[32];
 
-	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)", res->n_samples,
-		 res->n_warmup);
 	snprintf(timeout, sizeof timeout, "%.0f s per pass", e->timeout_s);
 	fputc('\n', fp);
 	field(fp, "bootperf version", e->bootperf_version, NULL);
-	field(fp, "test passes", passes, "to change use --runs, --warmup");
+	field(fp, "test passes", passes, passes_how);
 	field(fp, "host version", e->host_version, NULL);
 	field(fp, "host CPU", e->host_cpu, NULL);
 	if (e->runner && !strcmp(e->runner, "command"))
@@ -89,6 +88,15 @@ void report_bench_text(FILE *fp, const struct bench_result *res)
 		guestfs_fields(fp, e);
 	field(fp, "timeout", timeout, "to change use --timeout");
 	fputc('\n', fp);
+}
+
+void report_bench_text(FILE *fp, const struct bench_result *res)
+{
+	char passes[64];
+
+	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)", res->n_samples,
+		 res->n_warmup);
+	report_header_text(fp, res, passes, "to change use --runs, --warmup");
 	report_result_line(fp, &res->summary);
 }
 

@@ -1,0 +1,102 @@
+/* bootperf - analyzed boots: what bootperf analyze measures. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static void note_pass(bool progress, const char *kind, long i, long n,
+		      const struct bench_result *res, size_t events)
+{
+	if (!progress || res->n_samples + res->n_warmup == 0)
+		return;
+	if (events)
+		bp_note("%s %ld/%ld: %.1fms, %zu events", kind, i, n,
+			res->sample_ms[res->n_samples - 1], events);
+	else if (!strcmp(kind, "warm-up"))
+		bp_note("%s %ld/%ld: %.1fms", kind, i, n,
+			res->warmup_ms[res->n_warmup - 1]);
+	else
+		bp_note("%s %ld/%ld: %.1fms", kind, i, n,
+			res->sample_ms[res->n_samples - 1]);
+}
+
+static int analyzed_pass(struct analysis *a, struct runner_session *v, long i,
+			 long n, bool progress, enum sample_status *st)
+{
+	struct boot_events ev;
+	struct boot_events *grown;
+
+	if (runner_session_events(v, i, n, &ev, st) == -1) {
+		boot_events_free(&ev);
+		return -1;
+	}
+	grown = realloc(a->passes, (a->n_passes + 1) * sizeof *grown);
+	if (!grown) {
+		bp_error("out of memory");
+		abort();
+	}
+	a->passes = grown;
+	a->passes[a->n_passes++] = ev;
+	note_pass(progress, "analyzed pass", i, n, &a->verbose, ev.n);
+	return 0;
+}
+
+/* Warm-ups (analyzed boots, events dropped), then analyzed and quiet
+ * passes in turns, so a drift of the machine affects both alike.
+ */
+static int passes(struct analysis *a, struct runner_session *v,
+		  struct runner_session *q, const struct run_options *o,
+		  long quiet_runs, bool progress, enum sample_status *st)
+{
+	long most = o->runs > quiet_runs ? o->runs : quiet_runs;
+
+	for (long i = 1; i <= o->warmup; i++) {
+		if (runner_session_pass(v, true, i, o->warmup, st) == -1)
+			return -1;
+		note_pass(progress, "warm-up", i, o->warmup, &a->verbose, 0);
+	}
+	for (long i = 1; i <= most; i++) {
+		if (i <= o->runs &&
+		    analyzed_pass(a, v, i, o->runs, progress, st) == -1)
+			return -1;
+		if (i > quiet_runs)
+			continue;
+		if (runner_session_pass(q, false, i, quiet_runs, st) == -1)
+			return -1;
+		note_pass(progress, "quiet pass", i, quiet_runs, &a->quiet, 0);
+	}
+	return 0;
+}
+
+int analysis_measure(struct analysis *a, const struct run_options *o,
+		     long quiet_runs, bool progress)
+{
+	struct run_options vo = *o, qo = *o;
+	struct runner_session *v = NULL, *q = NULL;
+	enum sample_status st = SAMPLE_OK;
+	int r;
+
+	memset(a, 0, sizeof *a);
+	vo.analyze = true;
+	vo.progress = qo.progress = false;
+	/* One cache for both: the analyzed session removes it, if asked. */
+	qo.discard_cache = false;
+	r = runner_session_open(&v, &runner_guestfs, &vo, &a->verbose);
+	if (r == BP_EXIT_OK && quiet_runs > 0) {
+		/* Settled already: TCG needs no second probe or warning
+		 * (KVM is probed once more, by a boot of a second or two).
+		 */
+		qo.accel = runner_session_accel(v);
+		r = runner_session_open(&q, &runner_guestfs, &qo, &a->quiet);
+	}
+	if (r == BP_EXIT_OK &&
+	    passes(a, v, q, &vo, quiet_runs, progress, &st) == -1)
+		r = sample_status_exit(st);
+	if (q)
+		runner_session_close(q, st);
+	runner_session_close(v, st);
+	stages_summarize(&a->stages, a->passes, a->n_passes, stage_table,
+			 stage_table_len);
+	return r;
+}
