@@ -17,6 +17,7 @@
 struct bisect_cli {
 	struct run_cli run;
 	struct build_cli build;
+	struct stages_cli stages;
 	bool first_parent;
 	bool improvement;
 	long min_runs, max_runs;
@@ -29,6 +30,7 @@ struct bisect_cli {
 static const struct option bisect_options[] = {
 	RUN_LONG_OPTIONS,
 	BUILD_LONG_OPTIONS,
+	STAGES_LONG_OPTIONS,
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
@@ -107,6 +109,8 @@ static int check(struct bisect_cli *cli)
 			 cli->alpha);
 		return -1;
 	}
+	if (stages_cli_finish(&cli->stages, &cli->run) == -1)
+		return -1;
 	return run_cli_finish(&cli->run);
 }
 
@@ -127,6 +131,8 @@ static int parse(int argc, char **argv, struct bisect_cli *cli)
 		r = own_option(cli, c, optarg);
 		if (r == 0)
 			r = build_cli_parse(&cli->build, c, optarg);
+		if (r == 0)
+			r = stages_cli_parse(&cli->stages, c, optarg);
 		if (r == 0)
 			r = run_cli_parse(&cli->run, c, optarg);
 		if (r == -1)
@@ -538,6 +544,8 @@ static int run(struct bisect_state *b)
 		report_bisect_endpoints_text(stdout, rep);
 	if (r == BP_EXIT_OK)
 		r = search_all(b);
+	if (r == BP_EXIT_OK)
+		r = stages_bisect(&b->m, rep, &b->cli->stages);
 	if (r == BP_EXIT_NO_CHANGE)
 		rep->outcome = BISECT_NO_CHANGE;
 	if (r == BP_EXIT_INTERRUPTED)

@@ -15,6 +15,7 @@ struct range_cli {
 	struct run_cli run;
 	struct build_cli build;
 	struct walk_options walk;
+	struct stages_cli stages;
 	double alpha;
 	double threshold;
 	enum stats_method method;
@@ -33,6 +34,7 @@ struct range_cli {
 static const struct option range_options[] = {
 	RUN_LONG_OPTIONS,
 	BUILD_LONG_OPTIONS,
+	STAGES_LONG_OPTIONS,
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "max-commits", required_argument, NULL, OPT_MAX_COMMITS },
 	{ "every", required_argument, NULL, OPT_EVERY },
@@ -148,6 +150,8 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 		if (r == 0)
 			r = build_cli_parse(&cli->build, c, optarg);
 		if (r == 0)
+			r = stages_cli_parse(&cli->stages, c, optarg);
+		if (r == 0)
 			r = run_cli_parse(&cli->run, c, optarg);
 		if (r == -1)
 			return BP_EXIT_USAGE;
@@ -161,7 +165,8 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	cli->range = argv[optind + 1];
 	if (cli->run.json)
 		cli->run.run.progress = false;
-	if (run_cli_finish(&cli->run) == -1)
+	if (run_cli_finish(&cli->run) == -1 ||
+	    stages_cli_finish(&cli->stages, &cli->run) == -1)
 		return BP_EXIT_USAGE;
 	warn_few_runs(cli);
 	return -1;
@@ -459,6 +464,8 @@ int cmd_range(int argc, char **argv)
 		r = open_measurer(&rr);
 	if (r == BP_EXIT_OK)
 		r = walk_all(&rr);
+	if (r == BP_EXIT_OK)
+		r = stages_range(&rr.m, &rr.report, &cli.stages);
 	if (r == BP_EXIT_OK || r == BP_EXIT_INTERRUPTED)
 		finish(&rr);
 	range_run_free(&rr);

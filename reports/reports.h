@@ -76,7 +76,7 @@ struct cJSON *json_from_commit(const struct commit_result *r);
 int json_to_commit(struct commit_result *out, const struct cJSON *obj,
 		   char *why, size_t whylen);
 
-/* stages.c: bootperf analyze */
+/* stages.c: bootperf analyze and --stages */
 /* Header, timeline (phases and their parts, and any activity of 1% or
  * more), the longest activities, and the cost of verbose boots.
  */
@@ -85,6 +85,9 @@ void report_analysis_text(FILE *fp, const struct analysis *a, bool color);
 int report_analysis_json(FILE *fp, const struct analysis *a);
 /* The timeline as a self-contained SVG chart. */
 int report_stages_svg(FILE *fp, const struct stage_report *r);
+/* range/bisect --stages: each change stage by stage (NULL: nothing). */
+void report_stage_deltas_text(FILE *fp, const struct stage_deltas *d);
+struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
 
 /* store.c */
 /*

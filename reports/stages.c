@@ -1,5 +1,6 @@
 /* bootperf - boot stage reports: the timeline and longest activities of
- * bootperf analyze (text, JSON, SVG).
+ * bootperf analyze (text, JSON, SVG), and the stage by stage changes of
+ * range --stages and bisect --stages.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -400,4 +401,120 @@ int report_stages_svg(FILE *fp, const struct stage_report *r)
 			svg_row(fp, &r->v[i], rows++, scale);
 	fputs("</svg>\n", fp);
 	return ferror(fp) ? -1 : 0;
+}
+
+/* --- range and bisect --stages --- */
+
+static bool delta_shown(const struct stage_changes *c,
+			const struct stage_change *x)
+{
+	return x->kind == STAGE_PHASE || x->kind == STAGE_DETAIL ||
+	       (!isnan(x->delta_ms) &&
+		fabs(x->delta_ms) >=
+		    c->total_a * STAGE_HIGHLIGHT_PERCENT / 100.0);
+}
+
+static void ms_or_dash(FILE *fp, double ms)
+{
+	if (isnan(ms))
+		fprintf(fp, " %11s", "not seen");
+	else
+		fprintf(fp, " %9.1fms", ms);
+}
+
+static void one_delta(FILE *fp, const struct stage_delta *d)
+{
+	const struct stage_changes *c = &d->changes;
+
+	fprintf(fp, "%s %s\n", d->short_id, d->subject);
+	if (d->why_not) {
+		fprintf(fp, "\tnot analyzed: %s\n", d->why_not);
+		return;
+	}
+	if (c->most != SIZE_MAX)
+		fprintf(fp, "\tagainst %s: %s %+.1fms", d->base_short,
+			c->v[c->most].name, c->v[c->most].delta_ms);
+	if (c->most_part != SIZE_MAX)
+		fprintf(fp, "; of the parts, %s %+.1fms",
+			c->v[c->most_part].name, c->v[c->most_part].delta_ms);
+	fprintf(fp, "\n\t%-34s %11s %11s %11s\n", "stage", d->base_short,
+		d->short_id, "change");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct stage_change *x = &c->v[i];
+
+		if (!delta_shown(c, x))
+			continue;
+		fprintf(fp, "\t%s%-*s", x->kind == STAGE_PHASE ? "" : "  ",
+			x->kind == STAGE_PHASE ? 34 : 32, x->name);
+		ms_or_dash(fp, x->a_ms);
+		ms_or_dash(fp, x->b_ms);
+		if (isnan(x->delta_ms))
+			fputc('\n', fp);
+		else
+			fprintf(fp, " %+9.1fms\n", x->delta_ms);
+	}
+	fprintf(fp, "\t%-34s %9.1fms %9.1fms %+9.1fms\n", "(the whole run)",
+		c->total_a, c->total_b, c->total_b - c->total_a);
+}
+
+void report_stage_deltas_text(FILE *fp, const struct stage_deltas *d)
+{
+	if (!d)
+		return;
+	fprintf(fp,
+		"\nStages (%ld warm-ups, then %ld analyzed pass%s each; "
+		"verbose boots, slower than the times above):\n",
+		d->warmup, d->runs, d->runs == 1 ? "" : "es");
+	if (d->n == 0)
+		fprintf(fp, "No significant changes to analyze.\n");
+	for (size_t i = 0; i < d->n; i++)
+		one_delta(fp, &d->v[i]);
+}
+
+static cJSON *change_object(const struct stage_change *x)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", x->name);
+	cJSON_AddStringToObject(o, "kind", stage_kind_name(x->kind));
+	cJSON_AddItemToObject(o, "before_ms", number_or_null(x->a_ms));
+	cJSON_AddItemToObject(o, "after_ms", number_or_null(x->b_ms));
+	cJSON_AddItemToObject(o, "change_ms", number_or_null(x->delta_ms));
+	return o;
+}
+
+static cJSON *delta_object(const struct stage_delta *d)
+{
+	const struct stage_changes *c = &d->changes;
+	cJSON *o = cJSON_CreateObject(), *stages;
+
+	cJSON_AddStringToObject(o, "commit", d->commit);
+	cJSON_AddStringToObject(o, "against", d->base);
+	cJSON_AddNumberToObject(o, "runs", (double)d->runs);
+	cJSON_AddItemToObject(o, "not_analyzed",
+			      d->why_not ? cJSON_CreateString(d->why_not)
+					 : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "changed_most",
+			      c->most != SIZE_MAX
+				  ? cJSON_CreateString(c->v[c->most].name)
+				  : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "part_changed_most",
+			      c->most_part != SIZE_MAX
+				  ? cJSON_CreateString(c->v[c->most_part].name)
+				  : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "before_ms", number_or_null(c->total_a));
+	cJSON_AddItemToObject(o, "after_ms", number_or_null(c->total_b));
+	stages = cJSON_AddArrayToObject(o, "stages");
+	for (size_t i = 0; i < c->n; i++)
+		cJSON_AddItemToArray(stages, change_object(&c->v[i]));
+	return o;
+}
+
+struct cJSON *json_from_stage_deltas(const struct stage_deltas *d)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < d->n; i++)
+		cJSON_AddItemToArray(arr, delta_object(&d->v[i]));
+	return arr;
 }

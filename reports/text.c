@@ -171,6 +171,7 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 			e->res.subject ? e->res.subject : "");
 	}
 	free(idx);
+	report_stage_deltas_text(fp, r->stages);
 }
 
 /* "slow" and "fast": what a bad and a good commit are in this search. */
@@ -283,4 +284,5 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 		"%zu steps, %zu builds and %zu boots (warm-ups too) run now; "
 		"sequential test with error rates %g\n",
 		r->n_steps, r->builds, r->boots, r->alpha);
+	report_stage_deltas_text(fp, r->stages);
 }

@@ -135,4 +135,14 @@ test_expect_success 'bad input: one line, distinct exit status' '
 	grep -q "analyze takes no arguments" err
 '
 
+test_expect_success 'range and bisect --stages: usage errors before any work' '
+	expect_exit 2 bootperf range --stages --runner command --command true \
+		repo HEAD 2>err &&
+	grep -q "^bootperf: error: --stages boots the appliance; it cannot go with --runner command$" err &&
+	expect_exit 2 bootperf bisect --stage-runs 2 repo A B 2>err &&
+	grep -q "^bootperf: error: --stage-runs needs --stages$" err &&
+	expect_exit 2 bootperf range --stages --stage-runs 0 repo HEAD 2>err &&
+	grep -q "stage-runs" err
+'
+
 test_done
