@@ -9,12 +9,15 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
+/* clang-format off */
 static const struct command commands[] = {
     {"bench", cmd_bench},
     {"range", cmd_range},
     {"bisect", cmd_bisect},
     {"bisect-run", cmd_bisect_run},
+    {"analyze", cmd_analyze},
 };
+/* clang-format on */
 
 static const struct command *find_command(const char *name)
 {

@@ -17,6 +17,7 @@
 struct bisect_cli {
 	struct run_cli run;
 	struct build_cli build;
+	struct stages_cli stages;
 	bool first_parent;
 	bool improvement;
 	long min_runs, max_runs;
@@ -29,6 +30,7 @@ struct bisect_cli {
 static const struct option bisect_options[] = {
 	RUN_LONG_OPTIONS,
 	BUILD_LONG_OPTIONS,
+	STAGES_LONG_OPTIONS,
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
@@ -68,7 +70,7 @@ static int own_option(void *arg_cli, int c, const char *arg)
 	case OPT_TEST:
 		return cmd_parse_test(arg, &cli->method);
 	}
-	return 0;
+	return stages_cli_parse(&cli->stages, c, arg);
 }
 
 static void bisect_cli_init(struct bisect_cli *cli)
@@ -109,6 +111,8 @@ static int check(struct bisect_cli *cli)
 			 cli->alpha);
 		return -1;
 	}
+	if (stages_cli_finish(&cli->stages, &cli->run) == -1)
+		return -1;
 	return run_cli_finish(&cli->run);
 }
 
@@ -536,6 +540,8 @@ static int run(struct bisect_state *b)
 		report_bisect_endpoints_text(stdout, rep);
 	if (r == BP_EXIT_OK)
 		r = search_all(b);
+	if (r == BP_EXIT_OK)
+		r = stages_bisect(&b->m, rep, &b->cli->stages);
 	if (r == BP_EXIT_NO_CHANGE)
 		rep->outcome = BISECT_NO_CHANGE;
 	if (r == BP_EXIT_INTERRUPTED)

@@ -54,6 +54,13 @@ enum {
 	OPT_MIN_RUNS,
 	OPT_MAX_RUNS,
 	OPT_IMPROVEMENT,
+	OPT_QUIET_RUNS,
+	OPT_SVG,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_LIST_STAGES,
+	OPT_STAGES,
+	OPT_STAGE_RUNS,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -221,6 +228,40 @@ int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
 
+/* stages.c: analyzed boots (bootperf analyze, range/bisect --stages) */
+/* clang-format off */
+#define STAGES_LONG_OPTIONS                                                  \
+	{ "stages", no_argument, NULL, OPT_STAGES },                         \
+	{ "stage-runs", required_argument, NULL, OPT_STAGE_RUNS }
+/* clang-format on */
+
+#define STAGES_DEFAULT_RUNS 3
+
+/* --stages, --stage-runs; zeroed means off. */
+struct stages_cli {
+	bool on;
+	long runs; /* analyzed passes of each side */
+};
+/* 1 taken, 0 not a stages option, -1 bad value (message printed). */
+int stages_cli_parse(struct stages_cli *s, int c, const char *arg);
+/* After all options: -1 (message printed) when they do not fit. */
+int stages_cli_finish(struct stages_cli *s, const struct run_cli *run);
+/* o->warmup analyzed warm-ups, then o->runs analyzed passes in turns
+ * with quiet_runs quiet ones (the same settings, not analyzed).  *a is
+ * filled even on failure; returns a bp_exit code.
+ */
+int analysis_measure(struct analysis *a, const struct run_options *o,
+		     long quiet_runs, bool progress);
+/* --stages: analyze each significant change of the range and its
+ * previous commit, or bisect's culprit and its baseline, and keep the
+ * stage by stage changes in r->stages.  A commit that cannot be built
+ * or booted is noted there; only an interruption stops them.
+ */
+int stages_range(struct measurer *m, struct range_report *r,
+		 const struct stages_cli *s);
+int stages_bisect(struct measurer *m, struct bisect_report *r,
+		  const struct stages_cli *s);
+
 /* help.c (generated from docs/bootperf.pod) */
 void help_print(FILE *fp, const char *cmd);
 
@@ -229,5 +270,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_range(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

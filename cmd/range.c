@@ -15,6 +15,7 @@ struct range_cli {
 	struct run_cli run;
 	struct build_cli build;
 	struct walk_options walk;
+	struct stages_cli stages;
 	double alpha;
 	double threshold;
 	enum stats_method method;
@@ -33,6 +34,7 @@ struct range_cli {
 static const struct option range_options[] = {
 	RUN_LONG_OPTIONS,
 	BUILD_LONG_OPTIONS,
+	STAGES_LONG_OPTIONS,
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "max-commits", required_argument, NULL, OPT_MAX_COMMITS },
 	{ "every", required_argument, NULL, OPT_EVERY },
@@ -96,7 +98,7 @@ static int range_option(void *arg_cli, int c, const char *arg)
 	case OPT_INTERLEAVE:
 		return parse_interleave(cli, arg);
 	}
-	return 0;
+	return stages_cli_parse(&cli->stages, c, arg);
 }
 
 static void range_cli_init(struct range_cli *cli)
@@ -156,7 +158,8 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	cli->range = argv[optind + 1];
 	if (cli->run.json)
 		cli->run.run.progress = false;
-	if (run_cli_finish(&cli->run) == -1)
+	if (run_cli_finish(&cli->run) == -1 ||
+	    stages_cli_finish(&cli->stages, &cli->run) == -1)
 		return BP_EXIT_USAGE;
 	warn_few_runs(cli);
 	return -1;
@@ -478,6 +481,8 @@ int cmd_range(int argc, char **argv)
 		r = open_measurer(&rr);
 	if (r == BP_EXIT_OK)
 		r = walk_all(&rr);
+	if (r == BP_EXIT_OK)
+		r = stages_range(&rr.m, &rr.report, &cli.stages);
 	if (r == BP_EXIT_OK || r == BP_EXIT_INTERRUPTED)
 		finish(&rr);
 	if (r == BP_EXIT_OK)

@@ -126,6 +126,180 @@ enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
 /* 100 * (b - a) / a; +-inf or NaN if a == 0. */
 double stats_percent_change(double a, double b);
 
+/* events.c: what one boot said, line by line, with arrival times. */
+enum event_source {
+	EVENT_BOOTPERF,	 /* bootperf's own marks: "launch" at 0, "end" */
+	EVENT_APPLIANCE, /* the console: qemu, firmware, kernel, /init,
+			  * daemon (and supermin's build output) */
+	EVENT_LIBRARY,	 /* libguestfs's debug messages */
+	EVENT_TRACE,	 /* libguestfs API calls and what they returned */
+	EVENT_CLOSE,	 /* the handle's close callback */
+};
+
+struct boot_event {
+	double ms;		  /* since guestfs_launch was called */
+	enum event_source source; /* from libguestfs's event, or ours */
+	char *text;		  /* one line: no \n, no trailing \r */
+};
+
+/* A console line whose output pauses this long is cut where it stands. */
+#define CONSOLE_SPLIT_MS 10.0
+
+/* The events of one boot, in arrival order.  Owned: boot_events_free. */
+struct boot_events {
+	struct boot_event *v;
+	size_t n, cap;
+	double total_ms; /* the sample (launch + shutdown + close): the time
+			  * of the "end" event; NAN before it */
+	char *partial;	 /* a console line not ended yet */
+	size_t partial_len, partial_cap;
+	double partial_ms;	/* when its first byte arrived */
+	double partial_last_ms; /* when its last byte arrived */
+};
+
+#define BOOT_EVENTS_INIT                                                       \
+	{                                                                      \
+		.total_ms = NAN                                                \
+	}
+
+const char *event_source_name(enum event_source s);
+/* 0, or -1 when s[0..len) names no source. */
+int event_source_parse(const char *s, size_t len, enum event_source *out);
+/* One complete message; trailing \r and \n are dropped. */
+void boot_events_add(struct boot_events *ev, double ms,
+		     enum event_source source, const char *text, size_t len);
+/* A chunk of console output as it arrived: split on \n, partial lines
+ * joined, each line timed by its first byte (see CONSOLE_SPLIT_MS).
+ */
+void boot_events_console(struct boot_events *ev, double ms, const char *buf,
+			 size_t len);
+/* Flush a partial line and add the "end" event at total_ms. */
+void boot_events_finish(struct boot_events *ev, double total_ms);
+void boot_events_free(struct boot_events *ev);
+/* The text form: one event a line, "MS SOURCE TEXT", bytes below 0x20,
+ * DEL and backslash in TEXT written as \xNN; '#' lines are comments.
+ */
+int boot_events_write(FILE *fp, const struct boot_events *ev);
+/* One line of the text form (modified in place); -1 if malformed. */
+int boot_event_parse(struct boot_events *ev, char *line);
+/* A whole file; *ev is initialised first.  -1 names the malformed line
+ * in *bad_line (ev holds the events before it).
+ */
+int boot_events_read(struct boot_events *ev, FILE *fp, size_t *bad_line);
+/* Several passes: "# pass N" before each, "# quiet MS" for the quiet
+ * passes' times.  A file with no "# pass" line is one pass.  On error
+ * the caller still frees what was read.
+ */
+int boot_events_write_passes(FILE *fp, const struct boot_events *passes,
+			     size_t n, const double *quiet_ms, size_t n_quiet);
+int boot_events_read_passes(FILE *fp, struct boot_events **passes, size_t *n,
+			    double **quiet, size_t *n_quiet, size_t *bad_line);
+
+/* stages.c: the boot stages and the matcher (bootperf(1), "STAGES"). */
+enum stage_kind {
+	STAGE_PHASE,	/* the boot's phases, in order: each is looked for
+			 * after the beginning of the last one found */
+	STAGE_DETAIL,	/* a part of a phase (within), or of the boot */
+	STAGE_EACH,	/* every line with begin (plain text) is one
+			 * activity named after the word that follows it,
+			 * up to the next such line or end */
+	STAGE_INITCALL, /* initcall_debug: "calling  FN+... [MOD] @ PID" to
+			 * "initcall FN+... returned", named "initcall
+			 * MOD.FN" ("initcall kernel.FN" when built in) */
+};
+
+/* Patterns are substrings, '*' matching any run of characters and '|'
+ * separating alternatives.  A stage runs from the first event of
+ * begin_source matching begin to the first later event of end_source
+ * matching end.
+ */
+struct stage_def {
+	const char *name;
+	enum stage_kind kind;
+	const char *within; /* DETAIL, EACH: the phase searched; NULL: all */
+	enum event_source begin_source;
+	const char *begin;
+	enum event_source end_source;
+	const char *end;
+};
+
+extern const struct stage_def stage_table[];
+extern const size_t stage_table_len;
+
+const char *stage_kind_name(enum stage_kind k);
+bool stage_pattern_match(const char *text, const char *pattern);
+
+struct stage_hit {
+	const struct stage_def *def;
+	char *name; /* owned; the def's, or derived (insmod, initcall) */
+	size_t begin_event, end_event;
+	double start_ms, end_ms;
+};
+
+struct stage_hits {
+	struct stage_hit *v;
+	size_t n, cap;
+};
+
+/* Every stage of table found in ev, in table order.  Never fails: what
+ * is not found is not there.
+ */
+void stages_match(struct stage_hits *out, const struct boot_events *ev,
+		  const struct stage_def *table, size_t n_table);
+void stage_hits_free(struct stage_hits *h);
+
+/* stagestats.c: stages over passes. */
+#define STAGE_HIGHLIGHT_PERCENT 1.0
+
+struct stage_stat {
+	char *name;
+	enum stage_kind kind;
+	const char *within;	  /* the table's */
+	size_t order;		  /* first seen: pass, then time */
+	double *dur_ms;		  /* per pass; NAN where not seen */
+	double *start_ms;	  /* per pass; NAN where not seen */
+	size_t seen;		  /* passes in which it was seen */
+	struct stats_summary dur; /* over those passes only */
+	double start_mean;
+	double percent; /* 100 * dur.mean / total.mean */
+};
+
+struct stage_report {
+	size_t n_passes;
+	double *total_ms; /* per pass */
+	struct stats_summary total;
+	struct stage_stat *v; /* by mean start time */
+	size_t n, cap;
+};
+
+void stages_summarize(struct stage_report *out,
+		      const struct boot_events *passes, size_t n,
+		      const struct stage_def *table, size_t n_table);
+bool stage_highlighted(const struct stage_stat *s);
+const struct stage_stat *stage_report_find(const struct stage_report *r,
+					   const char *name);
+void stage_report_free(struct stage_report *r);
+
+/* b against a, stage by stage (means over the passes seen). */
+struct stage_change {
+	char *name;
+	enum stage_kind kind;
+	double a_ms, b_ms; /* NAN: not seen on that side */
+	double delta_ms;   /* b_ms - a_ms; NAN unless seen on both */
+};
+
+struct stage_changes {
+	struct stage_change *v; /* b's stages by time, then a's others */
+	size_t n;
+	size_t most;	  /* the phase that changed most, or SIZE_MAX */
+	size_t most_part; /* the other stage that changed most, or SIZE_MAX */
+	double total_a, total_b;
+};
+
+void stages_compare(struct stage_changes *out, const struct stage_report *a,
+		    const struct stage_report *b);
+void stage_changes_free(struct stage_changes *c);
+
 /* Exit statuses of the bootperf command (documented in the man page,
  * section EXIT STATUS).  Keep them distinct: scripts dispatch on them.
  */
@@ -228,6 +402,8 @@ struct commit_result {
 	struct bench_result bench;
 };
 
+struct stage_deltas;
+
 /* One commit of a range report and how it compares with the previous
  * successfully measured commit.
  */
@@ -259,6 +435,7 @@ struct range_report {
 	size_t n;
 	size_t builds; /* builds this run did */
 	size_t boots;  /* samples this run measured (warm-ups too) */
+	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 
 /* A commit the bisection measured: an endpoint or a step. */
@@ -315,7 +492,42 @@ struct bisect_report {
 	struct bisect_candidate *candidates;		   /* AMBIGUOUS */
 	size_t n_candidates;
 	size_t builds, boots;
+	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
+
+/* One analysis (bootperf analyze): the analyzed passes and their
+ * events, the quiet passes on the same settings, the stages.  Owned:
+ * analysis_free.
+ */
+struct analysis {
+	struct bench_result verbose; /* analyzed passes: times, warm-ups, env */
+	struct bench_result quiet;   /* quiet passes (may be none) */
+	struct boot_events *passes;  /* the events of each analyzed pass */
+	size_t n_passes;
+	struct stage_report stages;
+	const char *replayed; /* --replay FILE, or NULL: booted now */
+};
+
+void analysis_free(struct analysis *a);
+
+/* A change of a range, or bisect's culprit, stage by stage. */
+struct stage_delta {
+	char commit[41], short_id[13]; /* the commit */
+	char base[41], base_short[13]; /* what it is compared with */
+	char *subject;
+	size_t runs; /* analyzed passes of each */
+	struct stage_changes changes;
+	char *why_not; /* could not be analyzed: why; or NULL */
+};
+
+struct stage_deltas {
+	struct stage_delta *v;
+	size_t n;
+	long warmup; /* warm-ups before each side's passes */
+	long runs;   /* analyzed passes of each side */
+};
+
+void stage_deltas_free(struct stage_deltas *d);
 
 /* compare.c */
 /* steps[k], or an endpoint for BISECT_GOOD_ENDPOINT, BISECT_BAD_ENDPOINT. */

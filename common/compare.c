@@ -118,6 +118,9 @@ void range_report_free(struct range_report *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+	stage_deltas_free(r->stages);
+	free(r->stages);
+	r->stages = NULL;
 }
 
 const struct bisect_step *bisect_report_step(const struct bisect_report *r,
@@ -141,6 +144,9 @@ void bisect_report_free(struct bisect_report *r)
 	free(r->steps);
 	free(r->candidates);
 	free(r->why);
+	stage_deltas_free(r->stages);
+	free(r->stages);
+	r->stages = NULL;
 	r->steps = NULL;
 	r->candidates = NULL;
 	r->why = NULL;

@@ -652,6 +652,9 @@ int report_range_json(FILE *fp, const struct range_report *r)
 		cJSON_AddItemToArray(
 		    sig, cJSON_CreateString(r->v[idx[i]].res.commit_id));
 	free(idx);
+	if (r->stages)
+		cJSON_AddItemToObject(root, "stages",
+				      json_from_stage_deltas(r->stages));
 	return print_json(fp, root);
 }
 
@@ -776,5 +779,8 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	cJSON_AddItemToObject(root, "candidates", bisect_candidates_array(r));
 	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
+	if (r->stages)
+		cJSON_AddItemToObject(root, "stages",
+				      json_from_stage_deltas(r->stages));
 	return print_json(fp, root);
 }

@@ -13,6 +13,11 @@
 /* The paper's boot-benchmark report: header, then Result: mean ±sd. */
 void report_bench_text(FILE *fp, const struct bench_result *res);
 void report_result_line(FILE *fp, const struct stats_summary *s);
+/* What was measured, one field a line; passes says how many passes, and
+ * passes_how which options change that.
+ */
+void report_header_text(FILE *fp, const struct bench_result *res,
+			const char *passes, const char *passes_how);
 
 /* text.c: range reports */
 void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
@@ -70,6 +75,19 @@ struct cJSON *json_from_commit(const struct commit_result *r);
  */
 int json_to_commit(struct commit_result *out, const struct cJSON *obj,
 		   char *why, size_t whylen);
+
+/* stages.c: bootperf analyze and --stages */
+/* Header, timeline (phases and their parts, and any activity of 1% or
+ * more), the longest activities, and the cost of verbose boots.
+ */
+void report_analysis_text(FILE *fp, const struct analysis *a, bool color);
+/* Everything, every event of every pass too.  -1 on allocation failure. */
+int report_analysis_json(FILE *fp, const struct analysis *a);
+/* The timeline as a self-contained SVG chart. */
+int report_stages_svg(FILE *fp, const struct stage_report *r);
+/* range/bisect --stages: each change stage by stage (NULL: nothing). */
+void report_stage_deltas_text(FILE *fp, const struct stage_deltas *d);
+struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
 
 /* store.c */
 /*

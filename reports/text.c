@@ -70,17 +70,16 @@ void report_result_line(FILE *fp, const struct stats_summary *s)
 	fprintf(fp, " (n=%zu)\n", s->n);
 }
 
-void report_bench_text(FILE *fp, const struct bench_result *res)
+void report_header_text(FILE *fp, const struct bench_result *res,
+			const char *passes, const char *passes_how)
 {
 	const struct bench_env *e = &res->env;
-	char passes[64], timeout[32];
+	char timeout[32];
 
-	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)", res->n_samples,
-		 res->n_warmup);
 	snprintf(timeout, sizeof timeout, "%.0f s per pass", e->timeout_s);
 	fputc('\n', fp);
 	field(fp, "bootperf version", e->bootperf_version, NULL);
-	field(fp, "test passes", passes, "to change use --runs, --warmup");
+	field(fp, "test passes", passes, passes_how);
 	field(fp, "host version", e->host_version, NULL);
 	field(fp, "host CPU", e->host_cpu, NULL);
 	if (e->runner && !strcmp(e->runner, "command"))
@@ -89,6 +88,15 @@ void report_bench_text(FILE *fp, const struct bench_result *res)
 		guestfs_fields(fp, e);
 	field(fp, "timeout", timeout, "to change use --timeout");
 	fputc('\n', fp);
+}
+
+void report_bench_text(FILE *fp, const struct bench_result *res)
+{
+	char passes[64];
+
+	snprintf(passes, sizeof passes, "%zu (and %zu warm-up)", res->n_samples,
+		 res->n_warmup);
+	report_header_text(fp, res, passes, "to change use --runs, --warmup");
 	report_result_line(fp, &res->summary);
 }
 
@@ -163,6 +171,7 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 			e->res.subject ? e->res.subject : "");
 	}
 	free(idx);
+	report_stage_deltas_text(fp, r->stages);
 }
 
 /* "slow" and "fast": what a bad and a good commit are in this search. */
@@ -275,4 +284,5 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 		"%zu steps, %zu builds and %zu boots (warm-ups too) run now; "
 		"sequential test with error rates %g\n",
 		r->n_steps, r->builds, r->boots, r->alpha);
+	report_stage_deltas_text(fp, r->stages);
 }

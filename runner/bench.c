@@ -1,4 +1,5 @@
 /* bootperf - warm-up passes, then measured passes, each in a child. */
+#include <errno.h>
 #include <ftw.h>
 #include <math.h>
 #include <stdio.h>
@@ -147,4 +148,42 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 			ret = sample_status_exit(*failed);
 	runner_session_close(s, *failed);
 	return ret;
+}
+
+int runner_session_events(struct runner_session *s, long i, long n,
+			  struct boot_events *ev, enum sample_status *failed)
+{
+	FILE *fp = tmpfile();
+	size_t bad = 0;
+	int r;
+
+	memset(ev, 0, sizeof *ev);
+	ev->total_ms = NAN;
+	if (!fp) {
+		bp_error("cannot create a temporary file for the boot's "
+			 "events: %s",
+			 strerror(errno));
+		*failed = SAMPLE_ERROR;
+		return -1;
+	}
+	s->ctx.events = fp;
+	r = runner_session_pass(s, false, i, n, failed);
+	s->ctx.events = NULL;
+	if (r == 0) {
+		rewind(fp);
+		if (boot_events_read(ev, fp, &bad) == -1 || ev->n == 0) {
+			bp_error("the events of pass %ld are unreadable (line "
+				 "%zu)",
+				 i, bad);
+			*failed = SAMPLE_ERROR;
+			r = -1;
+		}
+	}
+	fclose(fp);
+	return r;
+}
+
+enum accel runner_session_accel(const struct runner_session *s)
+{
+	return s->ctx.accel;
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <guestfs.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,21 @@ static void discard_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
 	(void)buf, (void)len, (void)array, (void)array_len;
 }
 
+/* An analyzed boot's kernel command line: ours, then the user's. */
+static int set_append(guestfs_h *g, const struct run_options *o)
+{
+	char *both;
+	int r;
+
+	if (!o->analyze)
+		return o->append ? guestfs_set_append(g, o->append) : 0;
+	both = bp_asprintf("%s%s%s", RUNNER_ANALYZE_APPEND,
+			   o->append ? " " : "", o->append ? o->append : "");
+	r = guestfs_set_append(g, both);
+	free(both);
+	return r;
+}
+
 /* Settings shared by the handle that describes the configuration and
  * the handles that boot, so the header always says what was booted.
  */
@@ -52,9 +68,7 @@ static int configure_handle(guestfs_h *g, const struct runner_ctx *ctx)
 		return -1;
 	if (o->memsize > 0 && guestfs_set_memsize(g, o->memsize) == -1)
 		return -1;
-	if (o->append && guestfs_set_append(g, o->append) == -1)
-		return -1;
-	return 0;
+	return set_append(g, o);
 }
 
 static void set_kernel_environment(const struct run_options *o)
@@ -79,12 +93,52 @@ static void first_line(char *msg, size_t msglen, const char *err, bool verbose)
 		 verbose ? "" : " (--verbose shows the appliance console)");
 }
 
-static int launch_timed(guestfs_h *g, bool verbose, double *ms, char *msg,
-			size_t msglen)
-{
-	double t0, t1;
+/* An analyzed boot: every event, timed on arrival from the start of
+ * guestfs_launch.  Lives in the measuring child.
+ */
+struct capture {
+	struct boot_events ev;
+	double t0;
+	bool recording;
+	bool forward; /* --verbose: the console to stderr as well */
+};
 
-	if (verbose) {
+static void capture_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
+			  int flags, const char *buf, size_t len,
+			  const uint64_t *array, size_t array_len)
+{
+	struct capture *c = opaque;
+	double ms = (now_monotonic() - c->t0) * 1000.0;
+
+	(void)g, (void)eh, (void)flags, (void)array, (void)array_len;
+	if (event == GUESTFS_EVENT_APPLIANCE && c->forward && len > 0 &&
+	    fwrite(buf, 1, len, stderr) == len)
+		fflush(stderr);
+	if (!c->recording)
+		return;
+	if (event == GUESTFS_EVENT_APPLIANCE)
+		boot_events_console(&c->ev, ms, buf, len);
+	else if (event == GUESTFS_EVENT_LIBRARY)
+		boot_events_add(&c->ev, ms, EVENT_LIBRARY, buf, len);
+	else if (event == GUESTFS_EVENT_TRACE)
+		boot_events_add(&c->ev, ms, EVENT_TRACE, buf, len);
+	else if (event == GUESTFS_EVENT_CLOSE)
+		boot_events_add(&c->ev, ms, EVENT_CLOSE, "close", 5);
+}
+
+/* Without callbacks of its own, a verbose handle prints to stderr. */
+static void set_up_events(guestfs_h *g, const struct run_options *o,
+			  struct capture *c)
+{
+	if (o->analyze) {
+		guestfs_set_event_callback(
+		    g, capture_event,
+		    GUESTFS_EVENT_APPLIANCE | GUESTFS_EVENT_LIBRARY |
+			GUESTFS_EVENT_TRACE | GUESTFS_EVENT_CLOSE,
+		    0, c);
+		guestfs_set_verbose(g, 1);
+		guestfs_set_trace(g, 1);
+	} else if (o->verbose) {
 		guestfs_set_verbose(g, 1);
 		guestfs_set_event_callback(g, forward_console,
 					   GUESTFS_EVENT_APPLIANCE, 0, NULL);
@@ -92,20 +146,47 @@ static int launch_timed(guestfs_h *g, bool verbose, double *ms, char *msg,
 		    g, discard_event,
 		    GUESTFS_EVENT_LIBRARY | GUESTFS_EVENT_TRACE, 0, NULL);
 	}
+}
+
+/* Outside the timed interval: the events go to the parent's file. */
+static void hand_over(struct runner_ctx *ctx, struct capture *c, double ms)
+{
+	if (ctx->opts->analyze && ctx->events) {
+		boot_events_finish(&c->ev, ms);
+		boot_events_write(ctx->events, &c->ev);
+		fflush(ctx->events);
+	}
+	boot_events_free(&c->ev);
+}
+
+static int launch_timed(guestfs_h *g, struct runner_ctx *ctx, double *ms,
+			char *msg, size_t msglen)
+{
+	const struct run_options *o = ctx->opts;
+	struct capture c = {.ev = BOOT_EVENTS_INIT, .forward = o->verbose};
+	double t1;
+
+	set_up_events(g, o, &c);
 	if (guestfs_add_drive_opts(
 		g, "/dev/null", GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
 		GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1)
 		goto fail;
-	t0 = now_monotonic();
+	c.t0 = now_monotonic();
+	c.recording = o->analyze;
+	if (c.recording)
+		boot_events_add(&c.ev, 0, EVENT_BOOTPERF, "launch", 6);
 	if (guestfs_launch(g) == -1 || guestfs_shutdown(g) == -1)
 		goto fail;
 	guestfs_close(g);
 	t1 = now_monotonic();
-	*ms = (t1 - t0) * 1000.0;
+	c.recording = false;
+	*ms = (t1 - c.t0) * 1000.0;
+	hand_over(ctx, &c, *ms);
 	return 0;
 fail:
-	first_line(msg, msglen, guestfs_last_error(g), verbose);
+	first_line(msg, msglen, guestfs_last_error(g), o->verbose);
 	guestfs_close(g);
+	boot_events_free(&c.ev);
 	return -1;
 }
 
@@ -126,7 +207,7 @@ static int guestfs_sample(struct runner_ctx *ctx, double *ms, char *msg,
 		guestfs_close(g);
 		return -1;
 	}
-	return launch_timed(g, ctx->opts->verbose, ms, msg, msglen);
+	return launch_timed(g, ctx, ms, msg, msglen);
 }
 
 /* FNV-1a: only names a cache directory, never compared across hosts. */

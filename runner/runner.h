@@ -32,7 +32,16 @@ struct run_options {
 	bool progress;		/* one line per pass on stderr */
 	bool discard_cache;	/* remove the libguestfs cache afterwards: its
 				 * qemu or kernel will not come back */
+	bool analyze; /* guestfs: boot verbosely with RUNNER_ANALYZE_APPEND
+		       * and record every event (runner_session_events) */
 };
+
+/* What analyzed boots add to the kernel command line: the appliance's
+ * /init skips its debug dump, every printk reaches the console, and
+ * the kernel times each initcall.
+ */
+#define RUNNER_ANALYZE_APPEND                                                  \
+	"guestfs_boot_analysis=1 ignore_loglevel initcall_debug"
 
 #define RUN_OPTIONS_INIT                                                       \
 	{                                                                      \
@@ -66,6 +75,7 @@ struct runner_ctx {
 	enum accel accel; /* settled by prepare: KVM or TCG */
 	char *cachedir;
 	const struct runner *runner;
+	FILE *events; /* analyze: the pass writes its events here, or NULL */
 };
 
 /* guestfs.c */
@@ -93,6 +103,13 @@ int runner_session_open(struct runner_session **out, const struct runner *r,
 			struct bench_result *res);
 int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
 			enum sample_status *failed);
+/* A measured pass of an analyze session that also returns the boot's
+ * events (*ev is initialised; free it even on failure).
+ */
+int runner_session_events(struct runner_session *s, long i, long n,
+			  struct boot_events *ev, enum sample_status *failed);
+/* The accelerator the session settled on. */
+enum accel runner_session_accel(const struct runner_session *s);
 void runner_session_close(struct runner_session *s, enum sample_status status);
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen);

@@ -1,0 +1,218 @@
+/* bootperf - boot stages over several passes: mean, sample sd and share
+ * of the whole run of every stage, and the stage by stage difference of
+ * two such reports.  A stage missing from a pass is left out of that
+ * stage's statistics, never counted as 0 (the original boot-analysis
+ * kept 0 for it, pulling the mean down).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static struct stage_stat *stat_get(struct stage_report *r, const char *name,
+				   const struct stage_def *def)
+{
+	struct stage_stat *s;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].name, name))
+			return &r->v[i];
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct stage_stat *v = realloc(r->v, cap * sizeof *v);
+
+		if (!v) {
+			bp_error("out of memory");
+			abort();
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	s = &r->v[r->n];
+	memset(s, 0, sizeof *s);
+	s->name = bp_strdup(name);
+	s->kind = def->kind;
+	s->within = def->within;
+	s->order = r->n++;
+	s->dur_ms = bp_malloc(r->n_passes * sizeof *s->dur_ms);
+	s->start_ms = bp_malloc(r->n_passes * sizeof *s->start_ms);
+	for (size_t p = 0; p < r->n_passes; p++)
+		s->dur_ms[p] = s->start_ms[p] = NAN;
+	return s;
+}
+
+static void add_pass(struct stage_report *r, size_t p,
+		     const struct boot_events *ev,
+		     const struct stage_def *table, size_t n_table)
+{
+	struct stage_hits h;
+
+	stages_match(&h, ev, table, n_table);
+	for (size_t i = 0; i < h.n; i++) {
+		struct stage_stat *s = stat_get(r, h.v[i].name, h.v[i].def);
+
+		s->dur_ms[p] = h.v[i].end_ms - h.v[i].start_ms;
+		s->start_ms[p] = h.v[i].start_ms;
+	}
+	stage_hits_free(&h);
+}
+
+/* Statistics over the passes in which the stage was seen. */
+static void stat_finish(struct stage_stat *s, size_t n_passes, double total)
+{
+	double *dur = bp_malloc(n_passes * sizeof *dur);
+	double start = 0;
+
+	s->seen = 0;
+	for (size_t p = 0; p < n_passes; p++)
+		if (!isnan(s->dur_ms[p])) {
+			dur[s->seen++] = s->dur_ms[p];
+			start += s->start_ms[p];
+		}
+	memset(&s->dur, 0, sizeof s->dur);
+	if (s->seen > 0)
+		stats_summarize(&s->dur, dur, s->seen);
+	s->start_mean = s->seen ? start / (double)s->seen : NAN;
+	s->percent = total > 0 ? 100.0 * s->dur.mean / total : NAN;
+	free(dur);
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+	const struct stage_stat *a = pa, *b = pb;
+
+	if (a->start_mean != b->start_mean)
+		return a->start_mean < b->start_mean ? -1 : 1;
+	return (a->order > b->order) - (a->order < b->order);
+}
+
+void stages_summarize(struct stage_report *out,
+		      const struct boot_events *passes, size_t n,
+		      const struct stage_def *table, size_t n_table)
+{
+	memset(out, 0, sizeof *out);
+	out->n_passes = n;
+	out->total_ms = bp_malloc((n ? n : 1) * sizeof *out->total_ms);
+	for (size_t p = 0; p < n; p++) {
+		const struct boot_events *ev = &passes[p];
+
+		/* A recording cut short ends with its last event. */
+		out->total_ms[p] = isnan(ev->total_ms) && ev->n
+				       ? ev->v[ev->n - 1].ms
+				       : ev->total_ms;
+		add_pass(out, p, &passes[p], table, n_table);
+	}
+	if (n > 0)
+		stats_summarize(&out->total, out->total_ms, n);
+	for (size_t i = 0; i < out->n; i++)
+		stat_finish(&out->v[i], n, out->total.mean);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, by_start);
+}
+
+bool stage_highlighted(const struct stage_stat *s)
+{
+	return s->percent >= STAGE_HIGHLIGHT_PERCENT;
+}
+
+const struct stage_stat *stage_report_find(const struct stage_report *r,
+					   const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].name, name))
+			return &r->v[i];
+	return NULL;
+}
+
+void stage_report_free(struct stage_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].dur_ms);
+		free(r->v[i].start_ms);
+	}
+	free(r->v);
+	free(r->total_ms);
+	memset(r, 0, sizeof *r);
+}
+
+static void change_add(struct stage_changes *c, const char *name,
+		       enum stage_kind kind, const struct stage_stat *a,
+		       const struct stage_stat *b)
+{
+	struct stage_change *x = &c->v[c->n++];
+
+	x->name = bp_strdup(name);
+	x->kind = kind;
+	x->a_ms = a ? a->dur.mean : NAN;
+	x->b_ms = b ? b->dur.mean : NAN;
+	x->delta_ms = x->b_ms - x->a_ms;
+}
+
+/* The entry of this kind class that changed most either way. */
+static size_t most_changed(const struct stage_changes *c, bool phases)
+{
+	size_t best = SIZE_MAX;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct stage_change *x = &c->v[i];
+
+		if ((x->kind == STAGE_PHASE) != phases || isnan(x->delta_ms))
+			continue;
+		if (best == SIZE_MAX ||
+		    fabs(x->delta_ms) > fabs(c->v[best].delta_ms))
+			best = i;
+	}
+	return best;
+}
+
+void stages_compare(struct stage_changes *out, const struct stage_report *a,
+		    const struct stage_report *b)
+{
+	memset(out, 0, sizeof *out);
+	out->v = bp_malloc((a->n + b->n + 1) * sizeof *out->v);
+	for (size_t i = 0; i < b->n; i++)
+		change_add(out, b->v[i].name, b->v[i].kind,
+			   stage_report_find(a, b->v[i].name), &b->v[i]);
+	for (size_t i = 0; i < a->n; i++)
+		if (!stage_report_find(b, a->v[i].name))
+			change_add(out, a->v[i].name, a->v[i].kind, &a->v[i],
+				   NULL);
+	out->total_a = a->total.mean;
+	out->total_b = b->total.mean;
+	out->most = most_changed(out, true);
+	out->most_part = most_changed(out, false);
+}
+
+void stage_changes_free(struct stage_changes *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].name);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+void analysis_free(struct analysis *a)
+{
+	bench_result_free(&a->verbose);
+	bench_result_free(&a->quiet);
+	for (size_t p = 0; p < a->n_passes; p++)
+		boot_events_free(&a->passes[p]);
+	free(a->passes);
+	stage_report_free(&a->stages);
+	memset(a, 0, sizeof *a);
+}
+
+void stage_deltas_free(struct stage_deltas *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].subject);
+		free(d->v[i].why_not);
+		stage_changes_free(&d->v[i].changes);
+	}
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}
