@@ -51,7 +51,7 @@ static const struct {
 #define N_ENV_STRINGS (sizeof env_strings / sizeof env_strings[0])
 
 /* NaN has no JSON spelling: an undefined statistic is null. */
-static cJSON *number_or_null(double v)
+cJSON *json_number_or_null(double v)
 {
 	return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
@@ -81,17 +81,17 @@ static cJSON *stats_object(const struct stats_summary *s)
 		cJSON_Delete(ci);
 		return o;
 	}
-	cJSON_AddItemToObject(o, "mean_ms", number_or_null(s->mean));
-	cJSON_AddItemToObject(o, "sd_ms", number_or_null(s->sd));
-	cJSON_AddItemToObject(o, "median_ms", number_or_null(s->median));
-	cJSON_AddItemToObject(o, "min_ms", number_or_null(s->min));
-	cJSON_AddItemToObject(o, "max_ms", number_or_null(s->max));
-	cJSON_AddItemToArray(ci, number_or_null(s->ci_low));
-	cJSON_AddItemToArray(ci, number_or_null(s->ci_high));
+	cJSON_AddItemToObject(o, "mean_ms", json_number_or_null(s->mean));
+	cJSON_AddItemToObject(o, "sd_ms", json_number_or_null(s->sd));
+	cJSON_AddItemToObject(o, "median_ms", json_number_or_null(s->median));
+	cJSON_AddItemToObject(o, "min_ms", json_number_or_null(s->min));
+	cJSON_AddItemToObject(o, "max_ms", json_number_or_null(s->max));
+	cJSON_AddItemToArray(ci, json_number_or_null(s->ci_low));
+	cJSON_AddItemToArray(ci, json_number_or_null(s->ci_high));
 	cJSON_AddItemToObject(o, "ci95_ms", ci);
 	cJSON_AddItemToObject(o, "trimmed_mean_ms",
-			      number_or_null(s->trimmed_mean));
-	cJSON_AddItemToObject(o, "mad_ms", number_or_null(s->mad));
+			      json_number_or_null(s->trimmed_mean));
+	cJSON_AddItemToObject(o, "mad_ms", json_number_or_null(s->mad));
 	return o;
 }
 
@@ -220,8 +220,8 @@ static int get_number(const cJSON *obj, const char *key, double *out, char *why,
 }
 
 /* null (or absent) reads as NAN, the value NAN was written as. */
-static int get_number_or_null(const cJSON *obj, const char *key, double *out,
-			      char *why, size_t len)
+static int get_json_number_or_null(const cJSON *obj, const char *key,
+				   double *out, char *why, size_t len)
 {
 	const cJSON *it = member(obj, key);
 
@@ -456,7 +456,7 @@ cJSON *json_from_commit(const struct commit_result *r)
 	add_string(root, "subject", r->subject);
 	add_string(root, "config_id", r->config_id);
 	cJSON_AddStringToObject(root, "status", commit_status_name(r->status));
-	cJSON_AddItemToObject(root, "build_s", number_or_null(r->build_s));
+	cJSON_AddItemToObject(root, "build_s", json_number_or_null(r->build_s));
 	add_string(root, "log_path", r->log_path);
 	add_string(root, "message", r->message);
 	cJSON_AddNumberToObject(root, "measured_at", r->measured_at);
@@ -522,7 +522,7 @@ static int commit_fields(struct commit_result *r, const cJSON *obj, char *why,
 	    get_required_string(obj, "config_id", &r->config_id, why, len) ||
 	    get_string(obj, "subject", &r->subject, why, len) ||
 	    get_required_string(obj, "status", &status, why, len) ||
-	    get_number_or_null(obj, "build_s", &r->build_s, why, len) ||
+	    get_json_number_or_null(obj, "build_s", &r->build_s, why, len) ||
 	    get_string(obj, "log_path", &r->log_path, why, len) ||
 	    get_string(obj, "message", &r->message, why, len) ||
 	    get_number(obj, "measured_at", &r->measured_at, why, len))
@@ -606,7 +606,7 @@ static cJSON *commit_object(const struct commit_result *res,
 	add_string(o, "status", commit_status_name(res->status));
 	add_string(o, "message", res->message);
 	add_string(o, "log", res->log_path);
-	cJSON_AddItemToObject(o, "build_s", number_or_null(res->build_s));
+	cJSON_AddItemToObject(o, "build_s", json_number_or_null(res->build_s));
 	cJSON_AddItemToObject(o, "statistics",
 			      stats_object(&res->bench.summary));
 	cJSON_AddItemToObject(
@@ -673,7 +673,7 @@ static cJSON *bisect_step_object(const struct bisect_step *s)
 
 	add_string(o, "verdict", verdict_name(s));
 	cJSON_AddBoolToObject(o, "by_midpoint", s->by_midpoint);
-	cJSON_AddItemToObject(o, "llr", number_or_null(s->llr));
+	cJSON_AddItemToObject(o, "llr", json_number_or_null(s->llr));
 	cJSON_AddNumberToObject(o, "passes_now", (double)s->passes_now);
 	cJSON_AddNumberToObject(o, "left", (double)s->left);
 	return o;
@@ -686,8 +686,8 @@ static cJSON *bisect_endpoints_object(const struct bisect_report *r)
 	cJSON_AddItemToObject(o, "good", bisect_step_object(&r->good));
 	cJSON_AddItemToObject(o, "bad", bisect_step_object(&r->bad));
 	cJSON_AddItemToObject(o, "percent",
-			      number_or_null(r->endpoint_percent));
-	cJSON_AddItemToObject(o, "p", number_or_null(r->endpoints.p));
+			      json_number_or_null(r->endpoint_percent));
+	cJSON_AddItemToObject(o, "p", json_number_or_null(r->endpoints.p));
 	return o;
 }
 
@@ -695,11 +695,13 @@ static cJSON *bisect_sprt_object(const struct stats_sprt *t)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(o, "good_mean_ms", number_or_null(t->good_mean));
-	cJSON_AddItemToObject(o, "bad_mean_ms", number_or_null(t->bad_mean));
-	cJSON_AddItemToObject(o, "sigma_ms", number_or_null(t->sigma));
-	cJSON_AddItemToObject(o, "upper", number_or_null(t->upper));
-	cJSON_AddItemToObject(o, "lower", number_or_null(t->lower));
+	cJSON_AddItemToObject(o, "good_mean_ms",
+			      json_number_or_null(t->good_mean));
+	cJSON_AddItemToObject(o, "bad_mean_ms",
+			      json_number_or_null(t->bad_mean));
+	cJSON_AddItemToObject(o, "sigma_ms", json_number_or_null(t->sigma));
+	cJSON_AddItemToObject(o, "upper", json_number_or_null(t->upper));
+	cJSON_AddItemToObject(o, "lower", json_number_or_null(t->lower));
 	return o;
 }
 
@@ -716,12 +718,13 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	add_string(o, "short_id", c->short_id);
 	add_string(o, "subject", c->res.subject);
 	add_string(o, "against", a->res.commit_id);
-	cJSON_AddItemToObject(o, "change_ms", number_or_null(r->change_ms));
+	cJSON_AddItemToObject(o, "change_ms",
+			      json_number_or_null(r->change_ms));
 	cJSON_AddItemToObject(o, "change_percent",
-			      number_or_null(r->change_percent));
+			      json_number_or_null(r->change_percent));
 	ci = cJSON_AddArrayToObject(o, "ci95_ms");
-	cJSON_AddItemToArray(ci, number_or_null(r->ci_low));
-	cJSON_AddItemToArray(ci, number_or_null(r->ci_high));
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low));
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high));
 	return o;
 }
 

@@ -46,6 +46,9 @@ int report_bench_json(FILE *fp, const struct bench_result *res);
 
 struct cJSON;
 
+/* Within reports/: a number, or null for NaN (JSON has no NaN). */
+struct cJSON *json_number_or_null(double v);
+
 /* The tree report_bench_json prints, or NULL on allocation failure.  The
  * caller owns it (cJSON_Delete).
  */

@@ -221,11 +221,6 @@ void report_analysis_text(FILE *fp, const struct analysis *a, bool color)
 
 /* --- JSON --- */
 
-static cJSON *number_or_null(double v)
-{
-	return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
-}
-
 static cJSON *stage_object(const struct stage_stat *s, size_t n_passes)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -239,13 +234,14 @@ static cJSON *stage_object(const struct stage_stat *s, size_t n_passes)
 	cJSON_AddNumberToObject(o, "seen", (double)s->seen);
 	cJSON_AddNumberToObject(o, "start_ms", s->start_mean);
 	cJSON_AddNumberToObject(o, "mean_ms", s->dur.mean);
-	cJSON_AddItemToObject(o, "sd_ms", number_or_null(s->dur.sd));
+	cJSON_AddItemToObject(o, "sd_ms", json_number_or_null(s->dur.sd));
 	cJSON_AddNumberToObject(o, "min_ms", s->dur.min);
 	cJSON_AddNumberToObject(o, "max_ms", s->dur.max);
-	cJSON_AddItemToObject(o, "percent", number_or_null(s->percent));
+	cJSON_AddItemToObject(o, "percent", json_number_or_null(s->percent));
 	cJSON_AddBoolToObject(o, "highlighted", stage_highlighted(s));
 	for (size_t p = 0; p < n_passes; p++)
-		cJSON_AddItemToArray(samples, number_or_null(s->dur_ms[p]));
+		cJSON_AddItemToArray(samples,
+				     json_number_or_null(s->dur_ms[p]));
 	return o;
 }
 
@@ -254,7 +250,7 @@ static cJSON *pass_object(const struct boot_events *ev)
 	cJSON *o = cJSON_CreateObject();
 	cJSON *events = NULL;
 
-	cJSON_AddItemToObject(o, "total_ms", number_or_null(ev->total_ms));
+	cJSON_AddItemToObject(o, "total_ms", json_number_or_null(ev->total_ms));
 	events = cJSON_AddArrayToObject(o, "events");
 	for (size_t i = 0; i < ev->n; i++) {
 		cJSON *e = cJSON_CreateObject();
@@ -279,7 +275,7 @@ static void add_overhead(cJSON *root, const struct analysis *a)
 				   : cJSON_CreateNull());
 	cJSON_AddItemToObject(
 	    root, "overhead_percent",
-	    both ? number_or_null(stats_percent_change(q->mean, v->mean))
+	    both ? json_number_or_null(stats_percent_change(q->mean, v->mean))
 		 : cJSON_CreateNull());
 }
 
@@ -477,9 +473,9 @@ static cJSON *change_object(const struct stage_change *x)
 
 	cJSON_AddStringToObject(o, "name", x->name);
 	cJSON_AddStringToObject(o, "kind", stage_kind_name(x->kind));
-	cJSON_AddItemToObject(o, "before_ms", number_or_null(x->a_ms));
-	cJSON_AddItemToObject(o, "after_ms", number_or_null(x->b_ms));
-	cJSON_AddItemToObject(o, "change_ms", number_or_null(x->delta_ms));
+	cJSON_AddItemToObject(o, "before_ms", json_number_or_null(x->a_ms));
+	cJSON_AddItemToObject(o, "after_ms", json_number_or_null(x->b_ms));
+	cJSON_AddItemToObject(o, "change_ms", json_number_or_null(x->delta_ms));
 	return o;
 }
 
@@ -502,8 +498,8 @@ static cJSON *delta_object(const struct stage_delta *d)
 			      c->most_part != SIZE_MAX
 				  ? cJSON_CreateString(c->v[c->most_part].name)
 				  : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "before_ms", number_or_null(c->total_a));
-	cJSON_AddItemToObject(o, "after_ms", number_or_null(c->total_b));
+	cJSON_AddItemToObject(o, "before_ms", json_number_or_null(c->total_a));
+	cJSON_AddItemToObject(o, "after_ms", json_number_or_null(c->total_b));
 	stages = cJSON_AddArrayToObject(o, "stages");
 	for (size_t i = 0; i < c->n; i++)
 		cJSON_AddItemToArray(stages, change_object(&c->v[i]));
