@@ -10,10 +10,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"bench", cmd_bench},
-    {"range", cmd_range},
-    {"bisect", cmd_bisect},
-    {"bisect-run", cmd_bisect_run},
+    {"bench", cmd_bench},   {"range", cmd_range},
+    {"bisect", cmd_bisect}, {"bisect-run", cmd_bisect_run},
+    {"track", cmd_track},   {"ack", cmd_ack},
+    {"report", cmd_report},
 };
 
 static const struct command *find_command(const char *name)

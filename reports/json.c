@@ -592,7 +592,7 @@ static cJSON *change_object(const struct range_report *r,
 	return o;
 }
 
-static cJSON *range_entry_object(const struct range_report *r, size_t i)
+cJSON *json_range_entry(const struct range_report *r, size_t i)
 {
 	const struct range_entry *e = &r->v[i];
 	cJSON *o = cJSON_CreateObject();
@@ -634,7 +634,7 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
 	commits = cJSON_AddArrayToObject(root, "commits");
 	for (size_t i = 0; i < r->n; i++)
-		cJSON_AddItemToArray(commits, range_entry_object(r, i));
+		cJSON_AddItemToArray(commits, json_range_entry(r, i));
 	sig = cJSON_AddArrayToObject(root, "significant");
 	n = range_significant(r, &idx);
 	for (size_t i = 0; i < n; i++)

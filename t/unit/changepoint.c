@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for common/changepoint.c.  Expected values are worked out
+ * by hand (arithmetic in the comments) or are the published values of
+ * MongoDB's signal-processing-algorithms tests (tests/test_energy_
+ * statistics.py, tests/test_e_divisive.py), which compute the same
+ * statistics in numpy.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "tap.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static double *range_values(double from, double to, double step, size_t *n)
+{
+	size_t k = 0, cap = (size_t)((to - from) / step) + 2;
+	double *v = malloc(cap * sizeof *v);
+
+	for (double x = from; x < to && k < cap; x += step)
+		v[k++] = x;
+	*n = k;
+	return v;
+}
+
+/* x = [0, 0], y = [1, 1]: mean|x - y| = 1, within each 0, so e = 2,
+ * t = 2 * 2 / 4 * 2 = 2, h = 2 / 2 = 1.  x = [0], y = [0, 1, 1]:
+ * mean|x - y| = 2/3, mean|y - y'| = (0+1+1 + 1+0+0 + 1+0+0) / 9 = 4/9,
+ * e = 4/3 - 4/9 = 8/9, t = 3/4 * 8/9 = 2/3, h = (8/9) / (4/3) = 2/3.
+ */
+static void test_energy_by_hand(void)
+{
+	const double a[] = {0, 0}, b[] = {1, 1}, c[] = {0}, d[] = {0, 1, 1};
+	struct cp_energy s;
+
+	ok(cp_energy(&s, a, 2, b, 2) == 0, "energy of two pairs");
+	is_double(s.e, 2, 1e-12, "e of [0 0] vs [1 1]");
+	is_double(s.t, 2, 1e-12, "t of [0 0] vs [1 1]");
+	is_double(s.h, 1, 1e-12, "h of [0 0] vs [1 1]");
+	ok(cp_energy(&s, c, 1, d, 3) == 0, "energy of 1 vs 3");
+	is_double(s.e, 8.0 / 9, 1e-12, "e of [0] vs [0 1 1]");
+	is_double(s.t, 2.0 / 3, 1e-12, "t of [0] vs [0 1 1]");
+	is_double(s.h, 2.0 / 3, 1e-12, "h of [0] vs [0 1 1]");
+	ok(cp_energy(&s, a, 0, b, 2) == -1, "an empty side is refused");
+	ok(cp_energy(&s, a, 2, a, 2) == 0 && s.e == 0 && s.t == 0 && s.h == 0,
+	   "identical samples: all zero");
+}
+
+/* test_energy_statistics.py: the univariate cases, to 3 decimals as
+ * numpy's assert_almost_equal(decimal=3) takes it (|d| < 1.5e-3).
+ */
+static void test_energy_published(void)
+{
+	static const struct {
+		double x0, x1, xs, y0, y1, ys;
+		double e, t, h;
+		const char *name;
+	} cases[] = {
+	    {1, 100, 1, 1, 105, 1, 0.160, 8.136, 0.002, "similar"},
+	    {1, 100, 1, 10000, 13000, 14, 21859.691, 1481794.709, 0.954,
+	     "different"},
+	    {300, 500, 1, 400, 900, 11, 268.352, 10035.943, 0.532, "list"},
+	    {1, 300, 1, 1000, 5000, 10, 4257.009, 728381.015, 0.748, "ndarray"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n, m;
+		double *x =
+		    range_values(cases[i].x0, cases[i].x1, cases[i].xs, &n);
+		double *y =
+		    range_values(cases[i].y0, cases[i].y1, cases[i].ys, &m);
+		struct cp_energy s;
+		char name[80];
+
+		cp_energy(&s, x, n, y, m);
+		snprintf(name, sizeof name, "published %s: e", cases[i].name);
+		is_double(s.e, cases[i].e, 1.5e-3, name);
+		snprintf(name, sizeof name, "published %s: t", cases[i].name);
+		is_double(s.t, cases[i].t, 1.5e-3, name);
+		snprintf(name, sizeof name, "published %s: h", cases[i].name);
+		is_double(s.h, cases[i].h, 1.5e-3, name);
+		free(x);
+		free(y);
+	}
+}
+
+/* cp_qhat must agree with cp_energy at every split. */
+static void test_qhat_matches_energy(void)
+{
+	const double x[] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
+	double q[ARRAY_SIZE(x)];
+	bool same = true;
+
+	cp_qhat(q, x, ARRAY_SIZE(x));
+	ok(q[0] == 0, "no split before the first value");
+	for (size_t tau = 1; tau < ARRAY_SIZE(x); tau++) {
+		struct cp_energy s;
+
+		cp_energy(&s, x, tau, x + tau, ARRAY_SIZE(x) - tau);
+		if (fabs(s.t - q[tau]) > 1e-9)
+			same = false;
+	}
+	ok(same, "qhat equals t of each split");
+}
+
+static size_t detect(const double *x, size_t n, const struct cp_options *o,
+		     struct cp_point **cp)
+{
+	size_t k = 0;
+
+	if (cp_edivisive(cp, &k, x, n, o) == -1)
+		return SIZE_MAX;
+	return k;
+}
+
+/* test_e_divisive.py: [0] * 1000 + [1] * 1000 -> [1000] (pvalue 0.05;
+ * 19 permutations make 0.05 the smallest p-value and keep it quick).
+ */
+static void test_published_step(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double *x = malloc(2000 * sizeof *x);
+	struct cp_point *cp = NULL;
+	size_t k;
+
+	for (size_t i = 0; i < 2000; i++)
+		x[i] = i < 1000 ? 0 : 1;
+	o.alpha = 0.05;
+	o.permutations = 19;
+	k = detect(x, 2000, &o, &cp);
+	is_size(k, 1, "published: one change point in 0^1000 1^1000");
+	ok(k == 1 && cp[0].index == 1000, "  at 1000");
+	ok(k == 1 && cp[0].p == 0.05, "  p = 1 / 20");
+	free(cp);
+	free(x);
+}
+
+/* A deterministic noise: sums of LCG uniforms, about normal, sd 1. */
+static double noise(uint64_t *s)
+{
+	double sum = 0;
+
+	for (int i = 0; i < 12; i++) {
+		*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+		sum += (double)(*s >> 11) / 9007199254740992.0;
+	}
+	return sum - 6;
+}
+
+static void test_single_step(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[30];
+	struct cp_point *cp = NULL;
+	uint64_t s = 42;
+	size_t k;
+
+	for (size_t i = 0; i < 30; i++)
+		x[i] = (i < 17 ? 200 : 220) + noise(&s);
+	k = detect(x, 30, &o, &cp);
+	is_size(k, 1, "a 10% step in noise of 0.5%: one change point");
+	ok(k == 1 && cp[0].index == 17, "  at the step");
+	ok(k == 1 && cp[0].p <= 0.01, "  p <= alpha");
+	is_double(k == 1 ? cp[0].p : 1, 1.0 / 200, 1e-12,
+		  "  p = 1 / 200: no shuffle came close");
+	free(cp);
+}
+
+/* Five 1% steps, three commits each, with noise of 0.05%: what a
+ * neighbour-to-neighbour test sees is 1%; what the whole history shows
+ * is 5% between the two plateaus.  Every change point found must lie
+ * inside the drift and point up, and together they must add up to it.
+ */
+static void test_drift(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[27], total = 0;
+	struct cp_point *cp = NULL;
+	uint64_t s = 7;
+	size_t k, inside = 0, prev = 0;
+
+	for (size_t i = 0; i < 27; i++) {
+		size_t level = i < 6 ? 0 : i >= 21 ? 5 : (i - 6) / 3 + 1;
+
+		x[i] = 300 * (1 + 0.01 * (double)level) + 0.15 * noise(&s);
+	}
+	k = detect(x, 27, &o, &cp);
+	ok(k >= 1, "a drift of five 1%% steps is found (%zu change points)", k);
+	for (size_t i = 0; i < k; i++) {
+		size_t end = i + 1 < k ? cp[i + 1].index : 27;
+		double before = 0, after = 0;
+
+		for (size_t j = prev; j < cp[i].index; j++)
+			before += x[j] / (double)(cp[i].index - prev);
+		for (size_t j = cp[i].index; j < end; j++)
+			after += x[j] / (double)(end - cp[i].index);
+		if (cp[i].index >= 6 && cp[i].index <= 21 && after > before)
+			inside++;
+		total += after - before;
+		prev = cp[i].index;
+	}
+	is_size(inside, k, "  every one inside the drift, upwards");
+	ok(total > 0.04 * 300 && total < 0.06 * 300,
+	   "  together about 5%% (%.1f ms of 300)", total);
+	free(cp);
+}
+
+static void test_two_changes(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[45];
+	struct cp_point *cp = NULL;
+	uint64_t s = 3;
+	size_t k;
+
+	for (size_t i = 0; i < 45; i++)
+		x[i] = (i < 15 ? 100 : i < 30 ? 130 : 110) + noise(&s);
+	k = detect(x, 45, &o, &cp);
+	is_size(k, 2, "up then partly down: two change points");
+	ok(k == 2 && cp[0].index == 15 && cp[1].index == 30,
+	   "  at 15 and 30, sorted");
+	ok(k == 2 && cp[0].round != cp[1].round, "  found in two rounds");
+	free(cp);
+}
+
+/* No change: with alpha 0.1, about a tenth of the series may show one;
+ * far more would mean the test does not control its errors.
+ */
+static void test_false_positives(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	size_t hits = 0, runs = 100;
+	uint64_t s = 11;
+
+	o.alpha = 0.1;
+	o.permutations = 99;
+	for (size_t r = 0; r < runs; r++) {
+		double x[20];
+		struct cp_point *cp = NULL;
+
+		for (size_t i = 0; i < 20; i++)
+			x[i] = 100 + noise(&s);
+		o.seed = r + 1;
+		if (detect(x, 20, &o, &cp) > 0)
+			hits++;
+		free(cp);
+	}
+	ok(hits >= 2 && hits <= 20,
+	   "no change: %zu of %zu series flagged at alpha 0.1", hits, runs);
+}
+
+static void test_edges(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT, bad = CP_OPTIONS_INIT;
+	const double flat[] = {5, 5, 5, 5, 5, 5, 5, 5};
+	const double tail[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9};
+	double tail2[60];
+	struct cp_point *cp = NULL;
+
+	for (size_t i = 0; i < 60; i++)
+		tail2[i] = i < 58 ? 1 : 9;
+	is_size(detect(flat, 0, &o, &cp), 0, "empty series: none");
+	free(cp);
+	is_size(detect(flat, 3, &o, &cp), 0, "shorter than two segments");
+	free(cp);
+	is_size(detect(flat, 8, &o, &cp), 0, "constant series: none");
+	free(cp);
+	is_size(detect(tail, 12, &o, &cp), 0,
+		"one odd value at the end is no segment (min_size 2)");
+	free(cp);
+	/* A shuffle puts both 9s at one end with chance 2 / C(60, 2) =
+	 * 1/885: expect no such shuffle in 199, p = 1/200.
+	 */
+	ok(detect(tail2, 60, &o, &cp) == 1 && cp[0].index == 58,
+	   "two odd values at the end of 60 are a segment");
+	free(cp);
+	bad.min_size = 0;
+	ok(detect(flat, 8, &bad, &cp) == SIZE_MAX, "min_size 0 is refused");
+	bad = o;
+	bad.permutations = 0;
+	ok(detect(flat, 8, &bad, &cp) == SIZE_MAX, "no permutations refused");
+}
+
+/* The same input and seed give the same answer; the input is not
+ * touched.
+ */
+static void test_reproducible(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[24], copy[24];
+	struct cp_point *a = NULL, *b = NULL;
+	uint64_t s = 5;
+	size_t ka, kb;
+
+	for (size_t i = 0; i < 24; i++)
+		x[i] = (i < 12 ? 10 : 10.4) + 0.2 * noise(&s);
+	memcpy(copy, x, sizeof x);
+	ka = detect(x, 24, &o, &a);
+	kb = detect(x, 24, &o, &b);
+	ok(ka == kb && (ka == 0 || (a[0].index == b[0].index &&
+				    a[0].p == b[0].p && a[0].q == b[0].q)),
+	   "same series, same seed: same answer");
+	ok(!memcmp(x, copy, sizeof x), "the series is not modified");
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	test_energy_by_hand();
+	test_energy_published();
+	test_qhat_matches_energy();
+	test_published_step();
+	test_single_step();
+	test_drift();
+	test_two_changes();
+	test_false_positives();
+	test_edges();
+	test_reproducible();
+	return tap_done();
+}
