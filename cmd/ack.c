@@ -58,7 +58,7 @@ static int parse(int argc, char **argv, struct ack_cli *cli)
 
 static bool hex_id(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = s ? strlen(s) : 0;
 
 	return n >= 7 && n <= 40 && strspn(s, "0123456789abcdef") == n;
 }

@@ -220,8 +220,9 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		p = cp_p_value(&r, q);
 		if (p > o->alpha)
 			break;
-		found[n_found++] = (struct cp_point){
+		found[n_found] = (struct cp_point){
 		    .index = at, .q = q, .p = p, .round = n_found + 1};
+		n_found++;
 		cp_add_bound(&r, at);
 	}
 	free(r.bounds);

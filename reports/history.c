@@ -214,7 +214,8 @@ static int track_fields(struct track_state *s, const cJSON *root)
 	char *config = NULL;
 	int bad;
 
-	if (!cJSON_IsString(type) || strcmp(type->valuestring, TRACK_TYPE) ||
+	if (!cJSON_IsString(type) ||
+	    strcmp(type->valuestring, TRACK_TYPE) != 0 ||
 	    get_num(root, "format") != TRACK_FORMAT)
 		return -1;
 	bad = get_str(root, "config_id", &config) ||

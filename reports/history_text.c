@@ -120,7 +120,7 @@ static void header_text(FILE *fp, const struct history *h,
 	}
 	fprintf(fp, "Branch %s of %s", m->branch ? m->branch : "?",
 		m->remote ? m->remote : "?");
-	if (m->url && (!m->remote || strcmp(m->url, m->remote)))
+	if (m->url && (!m->remote || strcmp(m->url, m->remote) != 0))
 		fprintf(fp, " (%s)", m->url);
 	if (m->updated > 0 && gmtime_r(&t, &tm)) {
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);

@@ -137,19 +137,26 @@ static void chart_scale(struct chart *c)
 static void chart_axes(FILE *fp, const struct chart *c)
 {
 	int decimals = c->step >= 1 ? 0 : (int)ceil(-log10(c->step));
+	long ticks = lround((c->hi - c->lo) / c->step);
 
 	fputs("<g class=\"grid\">", fp);
-	for (double v = c->lo; v <= c->hi + c->step / 2; v += c->step)
+	for (long k = 0; k <= ticks; k++) {
+		double y = y_of(c, c->lo + (double)k * c->step);
+
 		fprintf(fp,
 			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
 			"y2=\"%.1f\"/>",
-			LEFT, W - RIGHT, y_of(c, v), y_of(c, v));
+			LEFT, W - RIGHT, y, y);
+	}
 	fputs("</g>\n<g class=\"axis\">", fp);
-	for (double v = c->lo; v <= c->hi + c->step / 2; v += c->step)
+	for (long k = 0; k <= ticks; k++) {
+		double v = c->lo + (double)k * c->step;
+
 		fprintf(fp,
 			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
 			"%.*f ms</text>",
 			LEFT - 6, y_of(c, v) + 4, decimals, v);
+	}
 	fprintf(fp,
 		"<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\"/>"
 		"<text transform=\"translate(14 %.1f) rotate(-90)\" "

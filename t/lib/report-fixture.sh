@@ -7,6 +7,7 @@
 # shellcheck shell=bash
 
 FIXTURE_CONFIG=c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00
+: "${srcdir:?source t/lib.sh first}"
 
 make_report_fixture() {
 	git init -q -b main repo &&
