@@ -386,7 +386,7 @@ static void footer(const struct track_run *tr)
 	       "this run measured %zu (%zu builds, %zu passes)\n",
 	       tr->h.r.n, ok, failed, missing, tr->measured, tr->m.builds,
 	       tr->m.boots);
-	report_change_points_text(stdout, &tr->h);
+	report_change_points_text(stdout, &tr->h, tr->cli->color);
 	if (tr->fetch_error)
 		printf("The fetch failed (%s); what was fetched before was "
 		       "tracked\n",

@@ -1,11 +1,14 @@
 /* bootperf - change points in a series of boot times: E-divisive means
  * (Matteson and James, "A Nonparametric Approach for Multiple Change
- * Point Analysis of Multivariate Data", JASA 2014), in the form MongoDB's
- * performance CI uses (signal-processing-algorithms; Daly et al., ICPE
- * 2020): energy statistics with exponent 1, each split of a segment
- * compared with the rest of that segment, the best split of all segments
- * kept when a permutation test says it is significant, and the search
- * repeated on the pieces until one is not.
+ * Point Analysis of Multivariate Data", JASA 2014), with the energy
+ * statistic in the form MongoDB's performance CI uses (signal-processing-
+ * algorithms; Daly et al., ICPE 2020): exponent 1, V-statistics.  As in
+ * the paper, each split tau of a segment is compared with the stretch
+ * after it up to the best end kappa (MongoDB takes the segment's end),
+ * so a short dip in the middle of a segment is found too; the best split
+ * of all segments is kept when a permutation test says it is
+ * significant, and the search is repeated on the pieces until one is
+ * not.
  *
  * Pure: no I/O, no allocation failure to report (bp_malloc aborts).
  */
@@ -99,22 +102,64 @@ static void cp_shuffle(double *x, size_t n, uint64_t *state)
 	}
 }
 
-/* The best split of x[0..n) with both parts at least min long: its
- * statistic, and its position in *tau.  -INFINITY when there is none.
+/* Sums of distances for every tau while kappa grows: within x[0..tau)
+ * (left, fixed), between x[0..tau) and x[tau..kappa) (across) and within
+ * x[tau..kappa) (right).  Each n + 1 long.
  */
-static double cp_best_split(const double *x, size_t n, size_t min, double *q,
-			    size_t *tau)
+struct cp_sums {
+	double *left, *across, *right;
+};
+
+/* Adding x[k] to every right part x[tau..k): its distances to the left
+ * part go across, those to the rest of the right part go right.
+ */
+static void cp_add_point(const double *x, size_t k, struct cp_sums *s)
 {
+	double before = 0, all = 0;
+
+	for (size_t i = 0; i < k; i++)
+		all += fabs(x[i] - x[k]);
+	for (size_t t = 0; t <= k; t++) {
+		s->across[t] += before;
+		s->right[t] += all - before;
+		if (t < k)
+			before += fabs(x[t] - x[k]);
+	}
+}
+
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa)
+{
+	struct cp_sums s = {bp_malloc((n + 1) * sizeof(double)),
+			    bp_malloc((n + 1) * sizeof(double)),
+			    bp_malloc((n + 1) * sizeof(double))};
 	double best = -INFINITY;
 
-	if (n < 2 * min)
-		return best;
-	cp_qhat(q, x, n);
-	for (size_t t = min; t + min <= n; t++)
-		if (q[t] > best) {
-			best = q[t];
-			*tau = t;
+	for (size_t t = 0; t <= n; t++) {
+		double add = 0;
+
+		for (size_t i = 0; t > 0 && i + 1 < t; i++)
+			add += fabs(x[i] - x[t - 1]);
+		s.left[t] = t ? s.left[t - 1] + add : 0;
+		s.across[t] = s.right[t] = 0;
+	}
+	for (size_t k = 0; min > 0 && n >= 2 * min && k < n; k++) {
+		cp_add_point(x, k, &s);
+		for (size_t t = min; t + min <= k + 1; t++) {
+			double q = cp_stats(2 * s.left[t], 2 * s.right[t],
+					    s.across[t], t, k + 1 - t)
+				       .t;
+
+			if (q > best) {
+				best = q;
+				*tau = t;
+				*kappa = k + 1;
+			}
 		}
+	}
+	free(s.left);
+	free(s.across);
+	free(s.right);
 	return best;
 }
 
@@ -125,7 +170,7 @@ struct cp_run {
 	const struct cp_options *o;
 	size_t *bounds; /* 0, the change points found so far, n */
 	size_t n_bounds;
-	double *q, *buf;
+	double *buf;
 	uint64_t rng;
 };
 
@@ -146,9 +191,9 @@ static double cp_candidate(struct cp_run *r, size_t *at)
 	double best = -INFINITY;
 
 	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
-		size_t a = r->bounds[k], tau = 0;
-		double q = cp_best_split(r->x + a, r->bounds[k + 1] - a,
-					 r->o->min_size, r->q, &tau);
+		size_t a = r->bounds[k], tau = 0, kappa;
+		double q = cp_split(r->x + a, r->bounds[k + 1] - a,
+				    r->o->min_size, &tau, &kappa);
 
 		if (q > best) {
 			best = q;
@@ -164,12 +209,12 @@ static double cp_permuted(struct cp_run *r)
 	double best = -INFINITY;
 
 	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
-		size_t a = r->bounds[k], len = r->bounds[k + 1] - a, tau;
+		size_t a = r->bounds[k], len = r->bounds[k + 1] - a, tau, kappa;
 		double q;
 
 		memcpy(r->buf, r->x + a, len * sizeof *r->buf);
 		cp_shuffle(r->buf, len, &r->rng);
-		q = cp_best_split(r->buf, len, r->o->min_size, r->q, &tau);
+		q = cp_split(r->buf, len, r->o->min_size, &tau, &kappa);
 		if (q > best)
 			best = q;
 	}
@@ -207,7 +252,6 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		return -1;
 	}
 	r.bounds = bp_malloc((n + 2) * sizeof *r.bounds);
-	r.q = bp_malloc((n + 1) * sizeof *r.q);
 	r.buf = bp_malloc((n + 1) * sizeof *r.buf);
 	r.bounds[r.n_bounds++] = 0;
 	r.bounds[r.n_bounds++] = n;
@@ -226,7 +270,6 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		cp_add_bound(&r, at);
 	}
 	free(r.bounds);
-	free(r.q);
 	free(r.buf);
 	cp_sort(found, n_found);
 	*out = found;

@@ -143,6 +143,12 @@ int cp_energy(struct cp_energy *out, const double *x, size_t n, const double *y,
 	      size_t m);
 /* q[tau] = t of x[0..tau) against x[tau..n), for tau = 0 .. n-1. */
 void cp_qhat(double *q, const double *x, size_t n);
+/* The largest t of x[0..tau) against x[tau..kappa) over all tau and
+ * kappa <= n with both parts at least min long (Matteson and James's
+ * statistic), in O(n^2); -INFINITY when there is no such split.
+ */
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa);
 
 struct cp_options {
 	double alpha;	     /* significance level of each change point */
@@ -165,8 +171,9 @@ struct cp_point {
 
 /*
  * Each round takes the split with the largest t over all segments
- * between the change points found so far (both parts at least min_size
- * long), and keeps it when its permutation p-value, (b + 1) / (R + 1)
+ * between the change points found so far (cp_split: the part before
+ * tau against the part from tau to the best kappa, both at least
+ * min_size long), and keeps it when its permutation p-value, (b + 1) / (R + 1)
  * with b the shuffles (each segment shuffled within itself) whose best
  * split is as strong, is at most alpha; the first round that is not
  * ends the search.  With no change at all, a change point is reported

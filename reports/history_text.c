@@ -79,9 +79,9 @@ static void change_points_text(FILE *fp, const struct history *h, bool color)
 			h->r.threshold);
 }
 
-void report_change_points_text(FILE *fp, const struct history *h)
+void report_change_points_text(FILE *fp, const struct history *h, bool color)
 {
-	change_points_text(fp, h, false);
+	change_points_text(fp, h, color);
 }
 
 static void neighbours_text(FILE *fp, const struct history *h)

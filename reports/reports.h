@@ -207,7 +207,7 @@ int report_history_json(FILE *fp, const struct history *h,
 			const struct report_meta *m);
 
 /* history_text.c: the range report again, then the change points */
-void report_change_points_text(FILE *fp, const struct history *h);
+void report_change_points_text(FILE *fp, const struct history *h, bool color);
 void report_history_text(FILE *fp, const struct history *h,
 			 const struct report_meta *m, bool color);
 

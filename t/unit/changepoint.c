@@ -107,6 +107,31 @@ static void test_qhat_matches_energy(void)
 	ok(same, "qhat equals t of each split");
 }
 
+/* cp_split against every (tau, kappa) by brute force. */
+static void test_split_brute_force(void)
+{
+	const double x[] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
+	size_t n = ARRAY_SIZE(x), tau = 0, kappa = 0, bt = 0, bk = 0;
+	double best = -INFINITY, got = cp_split(x, n, 2, &tau, &kappa);
+
+	for (size_t t = 2; t + 2 <= n; t++)
+		for (size_t k = t + 2; k <= n; k++) {
+			struct cp_energy s;
+
+			cp_energy(&s, x, t, x + t, k - t);
+			if (s.t > best + 1e-12) {
+				best = s.t;
+				bt = t;
+				bk = k;
+			}
+		}
+	is_double(got, best, 1e-9, "cp_split: the largest t of all splits");
+	ok(tau == bt && kappa == bk, "  at tau %zu, kappa %zu (%zu, %zu)", tau,
+	   kappa, bt, bk);
+	ok(cp_split(x, 3, 2, &tau, &kappa) == -INFINITY,
+	   "  none when n < 2 min");
+}
+
 static size_t detect(const double *x, size_t n, const struct cp_options *o,
 		     struct cp_point **cp)
 {
@@ -224,6 +249,25 @@ static void test_two_changes(void)
 	ok(k == 2 && cp[0].index == 15 && cp[1].index == 30,
 	   "  at 15 and 30, sorted");
 	ok(k == 2 && cp[0].round != cp[1].round, "  found in two rounds");
+	free(cp);
+}
+
+/* A dip in the middle: one split against the rest of the series sees
+ * little, a split against the dip alone (kappa) sees it all.
+ */
+static void test_dip(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[36];
+	struct cp_point *cp = NULL;
+	uint64_t s = 9;
+	size_t k;
+
+	for (size_t i = 0; i < 36; i++)
+		x[i] = (i >= 14 && i < 20 ? 95 : 100) + 0.3 * noise(&s);
+	k = detect(x, 36, &o, &cp);
+	ok(k == 2 && cp[0].index == 14 && cp[1].index == 20,
+	   "a dip in the middle: down at 14, up at 20 (%zu found)", k);
 	free(cp);
 }
 
@@ -470,10 +514,12 @@ int main(void)
 	test_energy_by_hand();
 	test_energy_published();
 	test_qhat_matches_energy();
+	test_split_brute_force();
 	test_published_step();
 	test_single_step();
 	test_drift();
 	test_two_changes();
+	test_dip();
 	test_false_positives();
 	test_edges();
 	test_reproducible();
