@@ -25,27 +25,97 @@ static bool walk_is_url(const char *remote)
 	return strchr(remote, '/') || strchr(remote, ':');
 }
 
+/* What git_remote_lookup and git_remote_create_anonymous would do, by
+ * hand: libgit2 1.5 leaks PCRE2 match data in the regular expressions
+ * it matches the configuration with (fixed upstream, libgit2#6382), so
+ * the configuration is read without them.
+ */
+
+/* The longest url.<base>.insteadOf that url starts with, applied. */
+static int walk_instead_of(char **url, git_config *cfg)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	size_t best = 0;
+	char *rewritten = NULL;
+
+	if (git_config_iterator_new(&it, cfg) < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot read the configuration");
+	while (git_config_next(&e, it) == 0) {
+		size_t len = strlen(e->name),
+		       n = e->value ? strlen(e->value) : 0;
+
+		if (len < 15 || strncmp(e->name, "url.", 4) != 0 ||
+		    strcmp(e->name + len - 10, ".insteadof") != 0 ||
+		    n <= best || strncmp(*url, e->value, n) != 0)
+			continue;
+		free(rewritten);
+		rewritten = bp_asprintf("%.*s%s", (int)(len - 14), e->name + 4,
+					*url + n);
+		best = n;
+	}
+	git_config_iterator_free(it);
+	if (rewritten) {
+		free(*url);
+		*url = rewritten;
+	}
+	return 0;
+}
+
+/* remote's URL: its remote.NAME.url, or itself when it is a URL. */
+static int walk_remote_url(char **out, git_repository *git, const char *remote)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	char *key = bp_asprintf("remote.%s.url", remote);
+	int rc, err = -1;
+
+	if (git_repository_config_snapshot(&cfg, git) < 0) {
+		walk_git_fail(WALK_ERR_OTHER, "cannot read the configuration");
+		goto out;
+	}
+	rc =
+	    walk_is_url(remote) ? 0 : git_config_get_string_buf(&buf, cfg, key);
+	if (rc == GIT_ENOTFOUND)
+		walk_fail(WALK_ERR_REVISION,
+			  "no remote '%s' in the repository (give --remote a "
+			  "configured name or a URL)",
+			  remote);
+	else if (rc < 0)
+		walk_git_fail(WALK_ERR_FETCH, "cannot use remote '%s'", remote);
+	else {
+		*out = bp_strdup(walk_is_url(remote) ? remote : buf.ptr);
+		err = walk_instead_of(out, cfg);
+	}
+out:
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	free(key);
+	return err;
+}
+
 static int walk_open_remote(git_remote **out, git_repository *git,
 			    const char *remote)
 {
-	int rc;
+	git_remote_create_options opts;
+	char *url = NULL;
+	int err = -1;
 
-	if (walk_is_url(remote)) {
-		if (git_remote_create_anonymous(out, git, remote) < 0)
-			return walk_git_fail(WALK_ERR_FETCH,
-					     "cannot use remote '%s'", remote);
-		return 0;
-	}
-	rc = git_remote_lookup(out, git, remote);
-	if (rc == GIT_ENOTFOUND)
-		return walk_fail(WALK_ERR_REVISION,
-				 "no remote '%s' in the repository (give "
-				 "--remote a configured name or a URL)",
-				 remote);
-	if (rc < 0)
-		return walk_git_fail(WALK_ERR_FETCH, "cannot use remote '%s'",
-				     remote);
-	return 0;
+	git_remote_create_options_init(&opts,
+				       GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = git;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+		     GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (walk_remote_url(&url, git, remote) < 0)
+		goto out;
+	if (git_remote_create_with_opts(out, url, &opts) < 0)
+		walk_git_fail(WALK_ERR_FETCH, "cannot use remote '%s'", remote);
+	else
+		err = 0;
+out:
+	free(url);
+	return err;
 }
 
 /* Where the fetched tip is kept: git's own remote-tracking ref for a

@@ -58,6 +58,12 @@ test_expect_success '--remote URL: fetched into a ref of bootperf'"'"'s own' '
 	git -C repo rev-parse -q --verify refs/bootperf/track/main >/dev/null
 '
 
+test_expect_success '--remote: url.<base>.insteadOf is honoured' '
+	git -C repo config "url.$TEST_DIR/upstream.git.insteadOf" "$TEST_DIR/alias.git" &&
+	expect_exit 1 track s3 --remote "$TEST_DIR/alias.git" --branch main >s3b.out &&
+	grep -q "^Tracking main of $TEST_DIR/alias.git ($TEST_DIR/upstream.git)" s3b.out
+'
+
 test_expect_success '--since: the history starts there' '
 	expect_exit 0 track s4 --since "origin/main~6" >s4.out &&
 	grep -q "^7 commits: 7 measured" s4.out &&
