@@ -2,10 +2,11 @@
 # bootperf track over simulated nights: a bare "upstream" repository (a
 # file path remote) is advanced between runs; the command runner's
 # "boot" sleeps the commit's planted delay.  Night 1 measures the first
-# commits; night 2 measures only new ones and narrows a planted 50% step
+# commits; night 2 measures only new ones and narrows a planted 4x step
 # to its commit; acknowledging it stops the alert; a force-push, a
 # commit that does not build, a failed fetch and a held lock are
-# survived with the documented exit statuses.
+# survived with the documented exit statuses.  The step is 300 ms: far
+# beyond the noise of a loaded machine or of valgrind (tens of ms).
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -53,8 +54,8 @@ test_expect_success 'night 1: the first commits are measured, nothing to say' '
 	test -s store/track/*.json
 '
 
-test_expect_success 'night 2: 16 new commits with a 50% step at commit 14' '
-	add 0.10 5 && add 0.15 11 && git -C dev push -q origin main &&
+test_expect_success 'night 2: 16 new commits with a 300 ms step at commit 14' '
+	add 0.10 5 && add 0.40 11 && git -C dev push -q origin main &&
 	cp builds.log builds.night1 &&
 	expect_exit 1 track --max-commits 10 >night2.out &&
 	cat night2.out
@@ -68,7 +69,7 @@ test_expect_success 'night 2 built only new commits, as many as allowed' '
 '
 
 test_expect_success 'the step is a change point pinned to its commit' '
-	grep -A3 "degrades performance by [3-6][0-9.]*% at $(id 14) commit 14" night2.out >cp.txt &&
+	grep -A3 "degrades performance by [0-9.]*% at $(id 14) commit 14" night2.out >cp.txt &&
 	grep -q "at this commit (the one after $(id 13))" cp.txt &&
 	grep -q ", new\$" cp.txt &&
 	grep -q "A regression is not acknowledged" night2.out
@@ -118,8 +119,8 @@ test_expect_success 'night 3 filled the gaps: every commit measured once' '
 
 test_expect_success 'a force-push with a commit that does not build is survived' '
 	git -C dev reset -q --hard HEAD~2 && n=22 &&
-	add 0.15 1 " (v2)" && touch dev/BROKEN && git -C dev add BROKEN &&
-	add 0.15 1 " (v2)" && git -C dev rm -q BROKEN && add 0.15 2 " (v2)" &&
+	add 0.40 1 " (v2)" && touch dev/BROKEN && git -C dev add BROKEN &&
+	add 0.40 1 " (v2)" && git -C dev rm -q BROKEN && add 0.40 2 " (v2)" &&
 	git -C dev push -q -f origin main &&
 	old=$(ls store/results/*/ | wc -l) &&
 	expect_exit 0 track --max-commits 10 >night4.out &&
