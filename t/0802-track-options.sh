@@ -72,9 +72,9 @@ test_expect_success '--since: the history starts there' '
 '
 
 test_expect_success '--threshold: a step below it is not reported' '
-	expect_exit 0 track s0 --threshold 500 >s5.out &&
+	expect_exit 0 track s0 --threshold 5000 >s5.out &&
 	grep -q "^No unacknowledged regression" s5.out &&
-	grep -q "(1 more below 500%)" s5.out
+	grep -q "(1 more below 5000%)" s5.out
 '
 
 test_expect_success '--alpha: a level the permutations cannot reach' '
