@@ -29,13 +29,13 @@ test_expect_success 'the systemd units verify' '
 # with the command runner: the "boot" sleeps the commit's delay.
 sed -n 's/^[0-9*, ]* [0-9*, ]* \* \* \* bootperf //p' "$ex/bootperf-track.cron" |
 	sed -e "s|/srv/bootperf|$TEST_DIR/srv|g" \
-		-e "s|--preset qemu --runs 10 --warmup 1|--runner command --runs 3 --warmup 0 --command 'sleep \$(cat {worktree}/built)' --build 'cp delay built'|" \
+		-e "s|--preset qemu --runs 10 --warmup 1|--runner command --runs 3 --warmup 0 --threshold 20 --command 'sleep \$(cat {worktree}/built)' --build 'cp delay built'|" \
 		>cron.sh
 git init -q --bare -b main upstream.git
 git clone -q upstream.git dev 2>/dev/null
 git -C dev checkout -q -b main
 for i in 1 2 3 4 5 6; do
-	echo 0.05 >dev/delay && git -C dev add delay &&
+	echo 0.10 >dev/delay && git -C dev add delay &&
 		git -C dev commit -q --allow-empty -m "commit $i"
 done
 git -C dev push -q origin main
@@ -55,7 +55,7 @@ test_expect_success 'a quiet night: no output (no mail), a report' '
 
 test_expect_success 'a regression: the track output is mailed' '
 	for i in 7 8 9 10 11 12; do
-		echo 0.15 >dev/delay && git -C dev add delay &&
+		echo 0.40 >dev/delay && git -C dev add delay &&
 			git -C dev commit -q --allow-empty -m "commit $i" || exit 1
 	done &&
 	git -C dev push -q origin main &&
