@@ -16,6 +16,9 @@ static const struct command commands[] = {
     {"bisect", cmd_bisect},
     {"bisect-run", cmd_bisect_run},
     {"analyze", cmd_analyze},
+    {"track", cmd_track},
+    {"ack", cmd_ack},
+    {"report", cmd_report},
 };
 /* clang-format on */
 

@@ -30,11 +30,14 @@ enum walk_error {
 	WALK_ERR_REVISION, /* unknown, ambiguous or malformed revision */
 	WALK_ERR_EMPTY,	   /* a range with no commits */
 	WALK_ERR_DAMAGED,  /* objects are missing (not shallow) */
+	WALK_ERR_FETCH,	   /* a remote cannot be fetched */
 	WALK_ERR_OTHER	   /* I/O, corrupt objects, worktree trouble */
 };
 
 /* After a failed call: what kind of failure it was. */
 enum walk_error walk_last_error(void);
+/* ... and its message, as printed (without "bootperf: error: "). */
+const char *walk_last_message(void);
 
 /* path: anywhere inside a work tree, a bare repository or a linked
  * worktree.  *out is owned by the caller (walk_repo_free).
@@ -172,6 +175,43 @@ size_t search_steps_left(struct search *s);
  */
 int walk_worktree_checkout(struct walk_repo *repo, const char *path,
 			   const char *commit_id);
+
+/* track.c: the branch bootperf track follows */
+
+struct walk_fetch_result {
+	char tip[41]; /* the branch's tip after the fetch */
+	char *branch; /* the branch followed, e.g. "main" (owned) */
+	char *url;    /* the remote's URL (owned; NULL without a fetch) */
+	char *ref;    /* the local ref that holds the tip (owned) */
+};
+
+/*
+ * Fetch branch (NULL: the one the remote's HEAD names) of remote, a
+ * configured remote's name or a URL or path (anything with '/' or ':'),
+ * into refs/remotes/REMOTE/BRANCH or, for a URL,
+ * refs/bootperf/track/BRANCH; a force-pushed branch replaces the old
+ * tip.  -1 with WALK_ERR_FETCH when the network or the remote fails,
+ * WALK_ERR_REVISION when remote names no configured remote.  *out is
+ * owned by the caller (walk_fetch_result_free) either way.
+ */
+int walk_fetch(struct walk_fetch_result *out, struct walk_repo *repo,
+	       const char *remote, const char *branch);
+/* The tip an earlier fetch left (branch NULL: the one refs/remotes/
+ * REMOTE/HEAD names), without touching the network.
+ */
+int walk_fetched_tip(struct walk_fetch_result *out, struct walk_repo *repo,
+		     const char *remote, const char *branch);
+void walk_fetch_result_free(struct walk_fetch_result *r);
+
+/*
+ * The history of tip oldest first, from start (any revision; included)
+ * while start is an ancestor of tip.  When it no longer is (a force-push
+ * rewrote it), from the merge base of the two, with *rewritten set; with
+ * no start, or no merge base either, the newest depth commits.
+ */
+int walk_history(struct walk_list *out, struct walk_repo *repo, const char *tip,
+		 const char *start, size_t depth, bool first_parent,
+		 bool *rewritten);
 
 /* Internal to bisect/: shared by repo.c, walk.c and worktree.c; cmd/ has
  * no use for them.  libgit2 types are only forward-declared here.

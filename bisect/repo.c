@@ -18,10 +18,16 @@ struct walk_repo {
 };
 
 static enum walk_error last_error;
+static char last_message[768 + 512 + 4];
 
 enum walk_error walk_last_error(void)
 {
 	return last_error;
+}
+
+const char *walk_last_message(void)
+{
+	return last_message;
 }
 
 static void walk_vfail(enum walk_error kind, const char *detail,
@@ -39,9 +45,11 @@ static void walk_vfail(enum walk_error kind, const char *detail,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	last_error = kind;
 	if (detail)
-		bp_error("%s: %s", msg, detail);
+		snprintf(last_message, sizeof last_message, "%s: %s", msg,
+			 detail);
 	else
-		bp_error("%s", msg);
+		snprintf(last_message, sizeof last_message, "%s", msg);
+	bp_error("%s", last_message);
 }
 
 int walk_fail(enum walk_error kind, const char *fmt, ...)

@@ -61,6 +61,15 @@ enum {
 	OPT_LIST_STAGES,
 	OPT_STAGES,
 	OPT_STAGE_RUNS,
+	OPT_REMOTE,
+	OPT_BRANCH,
+	OPT_SINCE,
+	OPT_ALL_PARENTS,
+	OPT_NOTE,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_CONFIG,
+	OPT_COMMIT_URL,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -261,6 +270,19 @@ int stages_range(struct measurer *m, struct range_report *r,
 		 const struct stages_cli *s);
 int stages_bisect(struct measurer *m, struct bisect_report *r,
 		  const struct stages_cli *s);
+/* history.c: a history (every commit oldest first) from the store */
+struct walk_list;
+struct track_state;
+void cmd_history_init(struct history *h, double alpha, double threshold);
+/* h->r.config_id must be set first. */
+void cmd_history_from_walk(struct history *h, const struct walk_list *l);
+void cmd_history_from_state(struct history *h, const struct track_state *s);
+/* Each commit's stored result, or missing (a corrupt file is named). */
+void cmd_history_load(struct history *h, struct store *st);
+void cmd_history_load_one(struct history *h, struct store *st, size_t i);
+/* Change points the state knows, and the store's acknowledgements. */
+void cmd_history_mark(struct history *h, struct store *st,
+		      const struct track_state *s, double now);
 
 /* help.c (generated from docs/bootperf.pod) */
 void help_print(FILE *fp, const char *cmd);
@@ -271,5 +293,8 @@ int cmd_range(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_track(int argc, char **argv);
+int cmd_ack(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -299,6 +299,63 @@ struct stage_changes {
 void stages_compare(struct stage_changes *out, const struct stage_report *a,
 		    const struct stage_report *b);
 void stage_changes_free(struct stage_changes *c);
+/* changepoint.c: change points in a series (one value per commit),
+ * E-divisive means (Matteson and James 2014) as MongoDB's performance CI
+ * runs it.  Pure math, no I/O.
+ */
+/* Energy statistics of samples x and y with exponent 1, V-statistic form
+ * (as MongoDB's signal-processing-algorithms): e = 2 mean|x - y| -
+ * mean|x - x'| - mean|y - y'| over all pairs, t = nm / (n + m) e, and
+ * h = e / (2 mean|x - y|) (0 when that mean is 0).
+ */
+struct cp_energy {
+	double e, t, h;
+};
+/* -1 when a side is empty. */
+int cp_energy(struct cp_energy *out, const double *x, size_t n, const double *y,
+	      size_t m);
+/* q[tau] = t of x[0..tau) against x[tau..n), for tau = 0 .. n-1. */
+void cp_qhat(double *q, const double *x, size_t n);
+/* The largest t of x[0..tau) against x[tau..kappa) over all tau and
+ * kappa <= n with both parts at least min long (Matteson and James's
+ * statistic), in O(n^2); -INFINITY when there is no such split.
+ */
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa);
+
+struct cp_options {
+	double alpha;	     /* significance level of each change point */
+	size_t permutations; /* of the permutation test */
+	size_t min_size;     /* fewest values a segment may have */
+	uint64_t seed;	     /* of the shuffles: results are reproducible */
+};
+
+#define CP_OPTIONS_INIT                                                        \
+	{                                                                      \
+		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1   \
+	}
+
+struct cp_point {
+	size_t index; /* the change lies between x[index - 1] and x[index] */
+	double q;     /* its statistic when it was found */
+	double p;     /* the permutation p-value of that round */
+	size_t round; /* 1 for the first one found, ... */
+};
+
+/*
+ * Each round takes the split with the largest t over all segments
+ * between the change points found so far (cp_split: the part before
+ * tau against the part from tau to the best kappa, both at least
+ * min_size long), and keeps it when its permutation p-value, (b + 1) / (R + 1)
+ * with b the shuffles (each segment shuffled within itself) whose best
+ * split is as strong, is at most alpha; the first round that is not
+ * ends the search.  With no change at all, a change point is reported
+ * with probability at most alpha.  *out is sorted by index (the caller
+ * frees it).  -1 when an option is out of range.
+ */
+int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
+		 size_t n, const struct cp_options *o);
+void cp_sort(struct cp_point *v, size_t n);
 
 /* Exit statuses of the bootperf command (documented in the man page,
  * section EXIT STATUS).  Keep them distinct: scripts dispatch on them.
@@ -319,6 +376,10 @@ enum bp_exit {
 	BP_EXIT_AMBIGUOUS = 12,	 /* bisect: skipped commits hide the culprit */
 	BP_EXIT_UNTESTABLE = 13, /* bisect: an endpoint cannot be measured */
 	BP_EXIT_NONE_MEASURED = 14, /* range: no commit could be measured */
+	BP_EXIT_FETCH = 15,	    /* track: the fetch failed (what was
+				     * fetched before was tracked) */
+	BP_EXIT_TRACK_FAILURE = 16, /* track: internal or I/O error (track
+				     * exits 1 for a regression) */
 	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
 };
 
@@ -419,6 +480,7 @@ struct commit_change {
 struct range_entry {
 	char short_id[13];
 	bool from_store; /* read back, not measured by this run */
+	bool missing;	 /* nothing stored: not measured (yet) */
 	struct commit_result res;
 	struct commit_change change;
 };
@@ -545,6 +607,83 @@ void range_annotate(struct range_report *r);
  */
 size_t range_significant(const struct range_report *r, size_t **idx);
 void range_report_free(struct range_report *r);
+
+/* history.c: a followed branch (bootperf track, bootperf report) */
+
+/* A change point placed in the history. */
+struct change_point {
+	size_t before;	    /* the last measured commit before it (index) */
+	size_t after;	    /* the first measured commit after it */
+	double before_ms;   /* mean of the commit medians, segment before
+			     * (a median per commit: one odd pass does
+			     * not move a commit) */
+	double after_ms;    /* ... and after (up to the next change) */
+	double delta_ms;    /* after_ms - before_ms */
+	double percent;	    /* 100 * delta_ms / before_ms */
+	double p;	    /* permutation p-value */
+	size_t candidates;  /* commits in (before, after]: one made it */
+	size_t unmeasured;  /* of those, not measured yet */
+	size_t run_first;   /* the first of its run: change points one
+			     * after another in the same direction */
+	size_t run_len;	    /* how many in the run (1: a step alone) */
+	double run_percent; /* the whole run's change, compounded */
+	bool reported;	    /* |percent| or |run_percent| >= threshold */
+	bool is_new;	    /* no earlier run saw it */
+	double first_seen;  /* when a run first saw it (epoch seconds) */
+	char *ack;	    /* the acknowledgement's note, or NULL (owned) */
+	char *ack_commit;   /* the commit acknowledged (owned) */
+};
+
+/* A change point an earlier run saw (the track state). */
+struct known_change {
+	char before[41], after[41];
+	bool regression;
+	double first_seen;
+	char *ack, *ack_commit; /* owned, or NULL */
+};
+
+/* "bootperf ack": a commit (full id, or 7 or more of its first hex
+ * digits) whose change is known and should not alert.
+ */
+struct ack {
+	char *commit, *note; /* owned */
+};
+
+struct history {
+	struct range_report r;	 /* every commit, oldest first; v[i].missing
+				  * for those not measured */
+	struct change_point *cp; /* sorted by position (owned) */
+	size_t n_cp;
+	struct cp_options cpo;
+};
+
+enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
+
+/* Change points of the measured commits' medians (r.threshold decides
+ * which are reported); -1 when cpo is out of range.
+ */
+int history_detect(struct history *h);
+/* Which change points earlier runs saw (they keep their first_seen and
+ * acknowledgement) and which an ack names: a commit in (before, after].
+ */
+void history_mark(struct history *h, const struct known_change *known,
+		  size_t n_known, const struct ack *acks, size_t n_acks,
+		  double now);
+/* A reported regression that nobody acknowledged. */
+bool history_alert(const struct history *h);
+/* The next commit to measure, SIZE_MAX when every one is: inside the
+ * largest reported change point that has unmeasured commits (its
+ * middle, as a bisection would); else the newest one after newest_old
+ * (the newest measured before this run; SIZE_MAX: none); else the
+ * middle of the longest stretch not measured.
+ */
+size_t history_next(const struct history *h, size_t newest_old,
+		    enum history_why *why);
+size_t history_newest_measured(const struct history *h);
+size_t history_find(const struct history *h, const char *id);
+void history_counts(const struct history *h, size_t *ok, size_t *failed,
+		    size_t *missing);
+void history_free(struct history *h);
 
 /* util.c */
 void bp_set_program_name(const char *name);

@@ -615,7 +615,7 @@ static cJSON *commit_object(const struct commit_result *res,
 	return o;
 }
 
-static cJSON *range_entry_object(const struct range_report *r, size_t i)
+cJSON *json_range_entry(const struct range_report *r, size_t i)
 {
 	const struct range_entry *e = &r->v[i];
 	cJSON *o = commit_object(&e->res, e->short_id);
@@ -645,7 +645,7 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
 	commits = cJSON_AddArrayToObject(root, "commits");
 	for (size_t i = 0; i < r->n; i++)
-		cJSON_AddItemToArray(commits, range_entry_object(r, i));
+		cJSON_AddItemToArray(commits, json_range_entry(r, i));
 	sig = cJSON_AddArrayToObject(root, "significant");
 	n = range_significant(r, &idx);
 	for (size_t i = 0; i < n; i++)

@@ -37,6 +37,9 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r);
 
 /* json.c: the whole range as one document */
 int report_range_json(FILE *fp, const struct range_report *r);
+struct cJSON;
+/* One commit of it: the "commits" element. */
+struct cJSON *json_range_entry(const struct range_report *r, size_t i);
 
 /* json.c */
 /* One JSON document with every sample, warm-ups apart, the statistics
@@ -156,5 +159,87 @@ int store_get(struct store *st, const char *config_id, const char *commit_id,
  * the array.
  */
 int store_list(struct store *st, const char *config_id, char ***ids, size_t *n);
+
+/* Other files of the store: <dir>/<sub>/<name> (sub NULL: <dir>/<name>),
+ * names of lowercase letters, digits, '.', '-' and '_' that do not start
+ * with a dot.  Written like results (temp file, fsync, rename; sub is
+ * created); read back as text: 0 with *text (NUL-terminated), 1 when
+ * missing, -1 after a message.  *path names the file for messages (the
+ * caller frees both).
+ */
+int store_write_text(struct store *st, const char *sub, const char *name,
+		     const char *text);
+int store_read_text(struct store *st, const char *sub, const char *name,
+		    char **text, char **path);
+/* The names in <dir>/<sub>, sorted (none when it is missing). */
+int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n);
+
+/* history.c: what bootperf track keeps between runs,
+ * <dir>/track/<config-id>.json: the branch followed, where tracking
+ * started, the history as last seen (so that report needs no
+ * repository) and the change points already seen.
+ */
+struct track_commit {
+	char id[41];
+	char *subject; /* owned */
+};
+
+struct track_state {
+	char config_id[41];
+	char *repo, *remote, *url, *branch; /* owned, each may be NULL */
+	char *start, *tip;		    /* commit ids (owned) */
+	char *fetch_error;		    /* the last run's, or NULL */
+	bool first_parent;
+	double updated; /* epoch seconds of the last run */
+	struct track_commit *history;
+	size_t n_history;
+	struct known_change *changes;
+	size_t n_changes;
+};
+
+void track_state_free(struct track_state *s);
+int store_put_track(struct store *st, const struct track_state *s);
+/* 0 with *out (track_state_free), 1 when there is none, -1 when it is
+ * corrupt (one message naming the file).
+ */
+int store_get_track(struct store *st, const char *config_id,
+		    struct track_state *out);
+
+/* <dir>/acks/COMMIT (a full id, or its first 7 or more hex digits)
+ * holds the note of an acknowledgement; one file each, so writing one
+ * needs no lock, and people may add them by hand.  Other names are
+ * warned about and ignored.  *out is never NULL (acks_free).
+ */
+int store_get_acks(struct store *st, struct ack **out, size_t *n);
+/* Writes <dir>/acks/COMMIT (line breaks in note become spaces). */
+int store_add_ack(struct store *st, const char *commit, const char *note);
+void acks_free(struct ack *a, size_t n);
+
+/* Where a history report comes from, for its header. */
+struct report_meta {
+	const char *repo;
+	const char *range; /* NULL: a tracked branch */
+	const char *remote, *url, *branch;
+	double updated; /* last tracked (epoch seconds), 0 if unknown */
+	const char *fetch_error;
+	const char *commit_url; /* "https://.../commit/{commit}" or NULL */
+};
+
+/* The history as one JSON document ("type": "bootperf-report"). */
+int report_history_json(FILE *fp, const struct history *h,
+			const struct report_meta *m);
+
+/* history_text.c: the range report again, then the change points */
+void report_change_points_text(FILE *fp, const struct history *h, bool color);
+void report_history_text(FILE *fp, const struct history *h,
+			 const struct report_meta *m, bool color);
+
+/* markdown.c: tables fit for a mailing list or a merge request */
+void report_history_md(FILE *fp, const struct history *h,
+		       const struct report_meta *m);
+
+/* html.c: one self-contained page with an SVG chart */
+void report_history_html(FILE *fp, const struct history *h,
+			 const struct report_meta *m);
 
 #endif

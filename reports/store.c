@@ -761,3 +761,105 @@ out:
 	free(shown);
 	return ret;
 }
+
+/* --- other files: the track state, acknowledgements --- */
+
+/* A name directly below the store or one of its own directories. */
+static bool store_valid_name(const char *s)
+{
+	if (!s || !*s || *s == '.' || strlen(s) > 128)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/* The directory sub/ of the store (the store itself for NULL). */
+static int store_text_dir(struct store *st, const char *sub, bool create,
+			  int *fd)
+{
+	char *shown;
+	int ret;
+
+	if (!sub) {
+		*fd = dup(st->dirfd);
+		return *fd == -1 ? -1 : 0;
+	}
+	shown = bp_asprintf("%s/%s", st->dir, sub);
+	ret = store_subdir(st->dirfd, sub, create, shown, fd);
+	free(shown);
+	return ret;
+}
+
+int store_write_text(struct store *st, const char *sub, const char *name,
+		     const char *text)
+{
+	char *path = NULL;
+	int fd = -1, ret = -1;
+
+	if ((sub && !store_valid_name(sub)) || !store_valid_name(name)) {
+		bp_error("invalid store file name '%s'", name);
+		return -1;
+	}
+	path = sub ? bp_asprintf("%s/%s/%s", st->dir, sub, name)
+		   : bp_asprintf("%s/%s", st->dir, name);
+	if (store_text_dir(st, sub, true, &fd) == -1)
+		goto out;
+	ret = store_write_atomic(fd, name, text, path);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return ret;
+}
+
+int store_read_text(struct store *st, const char *sub, const char *name,
+		    char **text, char **path)
+{
+	size_t len = 0;
+	int fd = -1, ret;
+
+	*text = NULL;
+	*path = sub ? bp_asprintf("%s/%s/%s", st->dir, sub, name)
+		    : bp_asprintf("%s/%s", st->dir, name);
+	if ((sub && !store_valid_name(sub)) || !store_valid_name(name)) {
+		bp_error("invalid store file name '%s'", name);
+		return -1;
+	}
+	ret = store_text_dir(st, sub, false, &fd);
+	if (ret == 0)
+		ret = store_read(fd, name, *path, text, &len);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n)
+{
+	size_t cap = 0;
+	struct dirent *e;
+	DIR *d = NULL;
+	int fd = -1, ret;
+
+	*names = NULL;
+	*n = 0;
+	ret = store_text_dir(st, sub, false, &fd);
+	if (ret != 0)
+		return ret == 1 ? 0 : -1;
+	d = fdopendir(fd);
+	if (!d) {
+		bp_error("cannot read '%s/%s': %s", st->dir, sub,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (store_valid_name(e->d_name))
+			store_push_id(names, n, &cap, bp_strdup(e->d_name));
+	closedir(d);
+	if (*n > 1)
+		qsort(*names, *n, sizeof **names, store_cmp_ids);
+	return 0;
+}

@@ -38,7 +38,7 @@ test_expect_success 'text report: header and Result line agree with JSON' '
 	grep -q "^ *test passes: 3 (and 0 warm-up)" out.txt &&
 	grep -q "^ *command: sleep 0.01 " out.txt &&
 	grep -q "^Result: [0-9.]*ms ±[0-9.]*ms$" out.txt &&
-	grep -q "^ *median [0-9.]*ms, min [0-9.]*ms, max [0-9.]*ms, 95% CI [0-9.]*–[0-9.]*ms (n=3)$" out.txt
+	grep -q "^ *median [0-9.]*ms, min [0-9.]*ms, max [0-9.]*ms, 95% CI -\?[0-9.]*–[0-9.]*ms (n=3)$" out.txt
 '
 
 test_expect_success 'one pass: no deviation, said plainly' '

@@ -1,0 +1,135 @@
+/* bootperf - a history (every commit of a followed branch or a range,
+ * oldest first) filled from the store: what track and report share.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bisect.h"
+#include "cmd.h"
+#include "reports.h"
+
+void cmd_history_init(struct history *h, double alpha, double threshold)
+{
+	const struct cp_options cpo = CP_OPTIONS_INIT;
+
+	memset(h, 0, sizeof *h);
+	h->cpo = cpo;
+	h->cpo.alpha = alpha;
+	h->r.alpha = alpha;
+	h->r.threshold = threshold;
+	h->r.method = STATS_MANN_WHITNEY;
+	h->r.how = "run commit by commit";
+}
+
+static void history_add(struct history *h, const char *id, const char *abbrev,
+			const char *subject)
+{
+	struct range_entry *e = &h->r.v[h->r.n++];
+
+	memset(e, 0, sizeof *e);
+	snprintf(e->short_id, sizeof e->short_id, "%s", abbrev);
+	e->missing = true;
+	e->res.commit_id = bp_strdup(id);
+	e->res.subject = bp_strdup(subject ? subject : "");
+	e->res.config_id = bp_strdup(h->r.config_id);
+}
+
+void cmd_history_from_walk(struct history *h, const struct walk_list *l)
+{
+	h->r.v = bp_malloc((l->n + 1) * sizeof *h->r.v);
+	for (size_t i = 0; i < l->n; i++)
+		history_add(h, l->v[i].id, l->v[i].short_id, l->v[i].subject);
+}
+
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+struct id_index {
+	const char *id;
+	size_t i;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct id_index *)a)->id,
+		      ((const struct id_index *)b)->id);
+}
+
+/* Without a repository: abbreviations unique within the history, at
+ * least 7 digits, as git would make them.
+ */
+static void abbreviate(struct history *h)
+{
+	size_t n = h->r.n;
+	struct id_index *ix = bp_malloc((n + 1) * sizeof *ix);
+
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (struct id_index){h->r.v[i].res.commit_id, i};
+	qsort(ix, n, sizeof *ix, by_id);
+	for (size_t k = 0; k < n; k++) {
+		size_t len = 7, common;
+
+		if (k > 0 &&
+		    (common = common_prefix(ix[k].id, ix[k - 1].id)) >= len)
+			len = common + 1;
+		if (k + 1 < n &&
+		    (common = common_prefix(ix[k].id, ix[k + 1].id)) >= len)
+			len = common + 1;
+		snprintf(h->r.v[ix[k].i].short_id,
+			 sizeof h->r.v[ix[k].i].short_id, "%.*s", (int)len,
+			 ix[k].id);
+	}
+	free(ix);
+}
+
+void cmd_history_from_state(struct history *h, const struct track_state *s)
+{
+	h->r.v = bp_malloc((s->n_history + 1) * sizeof *h->r.v);
+	for (size_t i = 0; i < s->n_history; i++)
+		history_add(h, s->history[i].id, "", s->history[i].subject);
+	abbreviate(h);
+}
+
+void cmd_history_load_one(struct history *h, struct store *st, size_t i)
+{
+	struct range_entry *e = &h->r.v[i];
+	struct commit_result res;
+
+	if (store_get(st, h->r.config_id, e->res.commit_id, &res) != 0) {
+		commit_result_free(&res);
+		return;
+	}
+	if (!res.subject) {
+		res.subject = e->res.subject;
+		e->res.subject = NULL;
+	}
+	commit_result_free(&e->res);
+	e->res = res;
+	e->missing = false;
+	e->from_store = true;
+}
+
+void cmd_history_load(struct history *h, struct store *st)
+{
+	for (size_t i = 0; i < h->r.n; i++)
+		cmd_history_load_one(h, st, i);
+}
+
+/* Mark the change points from the state and the acks in the store. */
+void cmd_history_mark(struct history *h, struct store *st,
+		      const struct track_state *s, double now)
+{
+	struct ack *acks = NULL;
+	size_t n_acks = 0;
+
+	store_get_acks(st, &acks, &n_acks);
+	history_mark(h, s ? s->changes : NULL, s ? s->n_changes : 0, acks,
+		     n_acks, now);
+	acks_free(acks, n_acks);
+}

@@ -1,0 +1,412 @@
+/* bootperf report - a report of stored results only: no build, no boot.
+ * The history is a tracked branch as bootperf track last saw it, or a
+ * RANGE of a repository; the output text, Markdown, JSON or one HTML
+ * page.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bisect.h"
+#include "cmd.h"
+#include "reports.h"
+
+enum report_format { FORMAT_TEXT, FORMAT_MD, FORMAT_JSON, FORMAT_HTML };
+
+struct report_cli {
+	const char *store_dir;
+	const char *repo;
+	const char *config;
+	const char *output;
+	const char *commit_url;
+	const char *range;
+	enum report_format format;
+	bool first_parent;
+	bool color;
+	double alpha, threshold;
+};
+
+/* clang-format off */
+static const struct option report_options[] = {
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "repo", required_argument, NULL, OPT_REPO },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "commit-url", required_argument, NULL, OPT_COMMIT_URL },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	COMMON_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+/* clang-format on */
+
+static int parse_format(struct report_cli *cli, const char *arg)
+{
+	static const char *const names[] = {"text", "md", "json", "html"};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(arg, names[i])) {
+			cli->format = (enum report_format)i;
+			return 1;
+		}
+	bp_error("--format: '%s' is not one of text, md, json, html", arg);
+	return -1;
+}
+
+static int report_option(struct report_cli *cli, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_STORE:
+		cli->store_dir = arg;
+		return 1;
+	case OPT_REPO:
+		cli->repo = arg;
+		return 1;
+	case OPT_CONFIG:
+		cli->config = arg;
+		return 1;
+	case 'o':
+	case OPT_OUTPUT:
+		cli->output = arg;
+		return 1;
+	case OPT_FORMAT:
+		return parse_format(cli, arg);
+	case OPT_FIRST_PARENT:
+		cli->first_parent = true;
+		return 1;
+	case OPT_NO_COLOR:
+		cli->color = false;
+		return 1;
+	case OPT_COMMIT_URL:
+		cli->commit_url = arg;
+		return 1;
+	case OPT_ALPHA:
+		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+	case OPT_THRESHOLD:
+		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
+					  &cli->threshold);
+	}
+	return 0;
+}
+
+/* Returns -1 to go on, or the exit status to stop with now. */
+static int parse(int argc, char **argv, struct report_cli *cli)
+{
+	const char *no_color = getenv("NO_COLOR");
+	int c, r;
+
+	memset(cli, 0, sizeof *cli);
+	cli->alpha = 0.01;
+	cli->threshold = 1.0;
+	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:", report_options, NULL)) !=
+	       -1) {
+		if (c == '?' || c == ':')
+			return cmd_bad_option("report", c, argv);
+		r = cmd_common_option("report", c, report_options);
+		if (r >= 0)
+			return r;
+		if (report_option(cli, c, optarg) == -1)
+			return BP_EXIT_USAGE;
+	}
+	if (argc - optind > 1) {
+		bp_error("report takes at most one RANGE, e.g. 'bootperf "
+			 "report --format html v8.0.0..v8.1.0'");
+		return cmd_usage_error("report");
+	}
+	cli->range = optind < argc ? argv[optind] : NULL;
+	if (cli->output || cli->format != FORMAT_TEXT)
+		cli->color = false;
+	return -1;
+}
+
+/* Everything one report needs, owned here. */
+struct report_run {
+	struct report_cli *cli;
+	struct walk_repo *repo;
+	struct store *store;
+	struct track_state state;
+	bool have_state;
+	char *repo_dir; /* the repository shown in the header */
+	struct history h;
+};
+
+static int repo_exit(void)
+{
+	enum walk_error kind = walk_last_error();
+
+	if (kind == WALK_ERR_EMPTY)
+		return BP_EXIT_EMPTY_RANGE;
+	return kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION
+		   ? BP_EXIT_REPO
+		   : BP_EXIT_FAILURE;
+}
+
+/* The store must exist already: a report never creates one. */
+static int open_store(struct report_run *rr)
+{
+	const struct report_cli *cli = rr->cli;
+	char *dflt = NULL;
+	struct stat sb;
+	int r = BP_EXIT_OK;
+
+	if (!cli->store_dir) {
+		if (walk_repo_open(&rr->repo, cli->repo ? cli->repo : ".") ==
+		    -1)
+			return repo_exit();
+		dflt =
+		    bp_asprintf("%s/bootperf", walk_repo_commondir(rr->repo));
+	}
+	if (stat(cli->store_dir ? cli->store_dir : dflt, &sb) == -1 ||
+	    !S_ISDIR(sb.st_mode)) {
+		bp_error("no results store at '%s' (see --store)",
+			 cli->store_dir ? cli->store_dir : dflt);
+		r = BP_EXIT_STORE;
+	} else if (store_open(&rr->store,
+			      cli->store_dir ? cli->store_dir : dflt) == -1)
+		r = BP_EXIT_STORE;
+	free(dflt);
+	return r;
+}
+
+/* A configuration named by a unique prefix. */
+static int pick_prefix(char *out, char **ids, size_t n, const char *prefix)
+{
+	size_t hits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(ids[i], prefix, strlen(prefix))) {
+			snprintf(out, 41, "%s", ids[i]);
+			hits++;
+		}
+	if (hits == 1)
+		return BP_EXIT_OK;
+	bp_error("--config '%s' %s", prefix,
+		 hits ? "is ambiguous" : "names no configuration in the store");
+	return BP_EXIT_USAGE;
+}
+
+static void list_configs(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bp_note("  %.12s", ids[i]);
+}
+
+/* The newest track state, when RANGE is not given: its config. */
+static int newest_state(struct report_run *rr, char *out)
+{
+	char **names = NULL;
+	size_t n = 0;
+	double newest = -1;
+
+	if (store_list_dir(rr->store, "track", &names, &n) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct track_state s;
+		size_t len = strlen(names[i]);
+
+		if (len != 45 || strcmp(names[i] + 40, ".json") != 0)
+			continue;
+		names[i][40] = '\0';
+		if (store_get_track(rr->store, names[i], &s) == 0 &&
+		    !(s.updated < newest)) {
+			newest = s.updated;
+			snprintf(out, 41, "%s", names[i]);
+		}
+		track_state_free(&s);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return newest >= 0 ? 0 : -1;
+}
+
+static int pick_config(struct report_run *rr, char *out)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	int r = BP_EXIT_OK;
+
+	if (store_list_dir(rr->store, "results", &ids, &n) == -1)
+		return BP_EXIT_STORE;
+	if (rr->cli->config)
+		r = pick_prefix(out, ids, n, rr->cli->config);
+	else if (!rr->cli->range && newest_state(rr, out) == 0)
+		r = BP_EXIT_OK;
+	else if (n == 1)
+		snprintf(out, 41, "%s", ids[0]);
+	else if (n == 0) {
+		bp_error("no results in store '%s'", store_dir(rr->store));
+		r = BP_EXIT_STORE;
+	} else {
+		bp_error("store '%s' has results of %zu configurations; "
+			 "choose one with --config:",
+			 store_dir(rr->store), n);
+		list_configs(ids, n);
+		r = BP_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return r;
+}
+
+static int load_history(struct report_run *rr)
+{
+	const struct report_cli *cli = rr->cli;
+	struct walk_options wo = WALK_OPTIONS_INIT;
+	struct walk_list list = {0};
+	int r;
+
+	r = store_get_track(rr->store, rr->h.r.config_id, &rr->state);
+	if (r == -1)
+		return BP_EXIT_STORE;
+	rr->have_state = r == 0;
+	if (!cli->range && !rr->have_state) {
+		bp_error("nothing tracked in store '%s' for configuration "
+			 "%.12s: give a RANGE",
+			 store_dir(rr->store), rr->h.r.config_id);
+		return BP_EXIT_USAGE;
+	}
+	if (!cli->range) {
+		cmd_history_from_state(&rr->h, &rr->state);
+		return BP_EXIT_OK;
+	}
+	if (!rr->repo &&
+	    walk_repo_open(&rr->repo, cli->repo ? cli->repo : ".") == -1)
+		return repo_exit();
+	wo.first_parent = cli->first_parent;
+	if (walk_range(&list, rr->repo, cli->range, &wo) == -1)
+		return repo_exit();
+	cmd_history_from_walk(&rr->h, &list);
+	walk_list_free(&list);
+	rr->repo_dir = walk_repo_workdir(rr->repo);
+	if (rr->repo_dir && strlen(rr->repo_dir) > 1 &&
+	    rr->repo_dir[strlen(rr->repo_dir) - 1] == '/')
+		rr->repo_dir[strlen(rr->repo_dir) - 1] = '\0';
+	return BP_EXIT_OK;
+}
+
+static void fill_meta(const struct report_run *rr, struct report_meta *m)
+{
+	const struct track_state *s = &rr->state;
+
+	memset(m, 0, sizeof *m);
+	m->commit_url = rr->cli->commit_url;
+	if (rr->cli->range) {
+		m->range = rr->cli->range;
+		m->repo =
+		    rr->repo_dir ? rr->repo_dir : walk_repo_commondir(rr->repo);
+		return;
+	}
+	m->repo = s->repo;
+	m->remote = s->remote;
+	m->url = s->url;
+	m->branch = s->branch;
+	m->updated = s->updated;
+	m->fetch_error = s->fetch_error;
+}
+
+static int write_report(const struct report_run *rr, FILE *fp)
+{
+	struct report_meta m;
+
+	fill_meta(rr, &m);
+	switch (rr->cli->format) {
+	case FORMAT_TEXT:
+		report_history_text(fp, &rr->h, &m, rr->cli->color);
+		break;
+	case FORMAT_MD:
+		report_history_md(fp, &rr->h, &m);
+		break;
+	case FORMAT_JSON:
+		if (report_history_json(fp, &rr->h, &m) == -1) {
+			bp_error("out of memory writing JSON");
+			return BP_EXIT_FAILURE;
+		}
+		break;
+	case FORMAT_HTML:
+		report_history_html(fp, &rr->h, &m);
+		break;
+	}
+	return BP_EXIT_OK;
+}
+
+/* -o FILE: written next to it, then renamed, so a reader (a web server
+ * publishing the page) never sees half a report.
+ */
+static int output(const struct report_run *rr)
+{
+	const char *path = rr->cli->output;
+	char *tmp = NULL;
+	FILE *fp = stdout;
+	int r;
+
+	if (path) {
+		tmp = bp_asprintf("%s.tmp.%ld", path, (long)getpid());
+		fp = fopen(tmp, "w");
+		if (!fp) {
+			bp_error("cannot write '%s': %s", tmp, strerror(errno));
+			free(tmp);
+			return BP_EXIT_FAILURE;
+		}
+	}
+	r = write_report(rr, fp);
+	if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0 && r == 0) {
+		bp_error("cannot write '%s': %s",
+			 path ? tmp : "standard output", strerror(errno));
+		r = BP_EXIT_FAILURE;
+	}
+	if (path && r == BP_EXIT_OK && rename(tmp, path) == -1) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		r = BP_EXIT_FAILURE;
+	}
+	if (tmp && r != BP_EXIT_OK)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+static int report(struct report_run *rr)
+{
+	int r = open_store(rr);
+
+	if (r == BP_EXIT_OK)
+		r = pick_config(rr, rr->h.r.config_id);
+	if (r == BP_EXIT_OK)
+		r = load_history(rr);
+	if (r != BP_EXIT_OK)
+		return r;
+	cmd_history_load(&rr->h, rr->store);
+	range_annotate(&rr->h.r);
+	if (history_detect(&rr->h) == -1)
+		return BP_EXIT_FAILURE;
+	cmd_history_mark(&rr->h, rr->store, rr->have_state ? &rr->state : NULL,
+			 0);
+	return output(rr);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_cli cli;
+	struct report_run rr = {.cli = &cli};
+	int r = parse(argc, argv, &cli);
+
+	if (r != -1)
+		return r;
+	cmd_history_init(&rr.h, cli.alpha, cli.threshold);
+	r = report(&rr);
+	history_free(&rr.h);
+	track_state_free(&rr.state);
+	store_close(rr.store);
+	walk_repo_free(rr.repo);
+	free(rr.repo_dir);
+	return r;
+}

@@ -1,0 +1,292 @@
+/* bootperf - change points in a series of boot times: E-divisive means
+ * (Matteson and James, "A Nonparametric Approach for Multiple Change
+ * Point Analysis of Multivariate Data", JASA 2014), with the energy
+ * statistic in the form MongoDB's performance CI uses (signal-processing-
+ * algorithms; Daly et al., ICPE 2020): exponent 1, V-statistics.  As in
+ * the paper, each split tau of a segment is compared with the stretch
+ * after it up to the best end kappa (MongoDB takes the segment's end),
+ * so a short dip in the middle of a segment is found too; the best split
+ * of all segments is kept when a permutation test says it is
+ * significant, and the search is repeated on the pieces until one is
+ * not.
+ *
+ * Pure: no I/O, no allocation failure to report (bp_malloc aborts).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+/* e, t and h from the sums of distances (each pair once for xy, both
+ * orders for x and y, as the V-statistics count them).
+ */
+static struct cp_energy cp_stats(double x, double y, double xy, size_t n,
+				 size_t m)
+{
+	double dn = (double)n, dm = (double)m;
+	double xy_avg = n && m ? xy / (dn * dm) : 0;
+	double x_avg = n ? x / (dn * dn) : 0;
+	double y_avg = m ? y / (dm * dm) : 0;
+	struct cp_energy s;
+
+	s.e = 2 * xy_avg - x_avg - y_avg;
+	s.t = n + m ? dn * dm / (dn + dm) * s.e : 0;
+	s.h = xy_avg > 0 ? s.e / (2 * xy_avg) : 0;
+	return s;
+}
+
+static double cp_pairs(const double *x, size_t n, const double *y, size_t m)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			sum += fabs(x[i] - y[j]);
+	return sum;
+}
+
+int cp_energy(struct cp_energy *out, const double *x, size_t n, const double *y,
+	      size_t m)
+{
+	if (n == 0 || m == 0)
+		return -1;
+	*out = cp_stats(cp_pairs(x, n, x, n), cp_pairs(y, m, y, m),
+			cp_pairs(x, n, y, m), n, m);
+	return 0;
+}
+
+/* The statistic of every split, in O(n^2): moving x[tau] from the right
+ * part to the left one changes the three sums by its distances to each
+ * side.
+ */
+void cp_qhat(double *q, const double *x, size_t n)
+{
+	double left = 0, right = 0, across = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			right += fabs(x[i] - x[j]);
+	for (size_t tau = 0; tau < n; tau++) {
+		double to_left = 0, to_right = 0;
+
+		q[tau] = cp_stats(2 * left, 2 * right, across, tau, n - tau).t;
+		for (size_t i = 0; i < tau; i++)
+			to_left += fabs(x[i] - x[tau]);
+		for (size_t j = tau + 1; j < n; j++)
+			to_right += fabs(x[tau] - x[j]);
+		across += to_right - to_left;
+		left += to_left;
+		right -= to_right;
+	}
+}
+
+/* splitmix64: small, fast, and the same sequence everywhere. */
+static uint64_t cp_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void cp_shuffle(double *x, size_t n, uint64_t *state)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(cp_random(state) % i);
+		double t = x[i - 1];
+
+		x[i - 1] = x[j];
+		x[j] = t;
+	}
+}
+
+/* Sums of distances for every tau while kappa grows: within x[0..tau)
+ * (left, fixed), between x[0..tau) and x[tau..kappa) (across) and within
+ * x[tau..kappa) (right).  Each n + 1 long.
+ */
+struct cp_sums {
+	double *left, *across, *right;
+};
+
+/* Adding x[k] to every right part x[tau..k): its distances to the left
+ * part go across, those to the rest of the right part go right.
+ */
+static void cp_add_point(const double *x, size_t k, struct cp_sums *s)
+{
+	double before = 0, all = 0;
+
+	for (size_t i = 0; i < k; i++)
+		all += fabs(x[i] - x[k]);
+	for (size_t t = 0; t <= k; t++) {
+		s->across[t] += before;
+		s->right[t] += all - before;
+		if (t < k)
+			before += fabs(x[t] - x[k]);
+	}
+}
+
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa)
+{
+	struct cp_sums s = {bp_malloc((n + 1) * sizeof(double)),
+			    bp_malloc((n + 1) * sizeof(double)),
+			    bp_malloc((n + 1) * sizeof(double))};
+	double best = -INFINITY;
+
+	for (size_t t = 0; t <= n; t++) {
+		double add = 0;
+
+		for (size_t i = 0; t > 0 && i + 1 < t; i++)
+			add += fabs(x[i] - x[t - 1]);
+		s.left[t] = t ? s.left[t - 1] + add : 0;
+		s.across[t] = s.right[t] = 0;
+	}
+	for (size_t k = 0; min > 0 && n >= 2 * min && k < n; k++) {
+		cp_add_point(x, k, &s);
+		for (size_t t = min; t + min <= k + 1; t++) {
+			double q = cp_stats(2 * s.left[t], 2 * s.right[t],
+					    s.across[t], t, k + 1 - t)
+				       .t;
+
+			if (q > best) {
+				best = q;
+				*tau = t;
+				*kappa = k + 1;
+			}
+		}
+	}
+	free(s.left);
+	free(s.across);
+	free(s.right);
+	return best;
+}
+
+/* Working memory and state of one detection. */
+struct cp_run {
+	const double *x;
+	size_t n;
+	const struct cp_options *o;
+	size_t *bounds; /* 0, the change points found so far, n */
+	size_t n_bounds;
+	double *buf;
+	uint64_t rng;
+};
+
+static void cp_add_bound(struct cp_run *r, size_t at)
+{
+	size_t k = r->n_bounds++;
+
+	while (k > 0 && r->bounds[k - 1] > at) {
+		r->bounds[k] = r->bounds[k - 1];
+		k--;
+	}
+	r->bounds[k] = at;
+}
+
+/* The best split over every segment between the bounds. */
+static double cp_candidate(struct cp_run *r, size_t *at)
+{
+	double best = -INFINITY;
+
+	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
+		size_t a = r->bounds[k], tau = 0, kappa;
+		double q = cp_split(r->x + a, r->bounds[k + 1] - a,
+				    r->o->min_size, &tau, &kappa);
+
+		if (q > best) {
+			best = q;
+			*at = a + tau;
+		}
+	}
+	return best;
+}
+
+/* The same maximum with every segment shuffled inside its bounds. */
+static double cp_permuted(struct cp_run *r)
+{
+	double best = -INFINITY;
+
+	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
+		size_t a = r->bounds[k], len = r->bounds[k + 1] - a, tau, kappa;
+		double q;
+
+		memcpy(r->buf, r->x + a, len * sizeof *r->buf);
+		cp_shuffle(r->buf, len, &r->rng);
+		q = cp_split(r->buf, len, r->o->min_size, &tau, &kappa);
+		if (q > best)
+			best = q;
+	}
+	return best;
+}
+
+/* The permutation p-value (b + 1) / (R + 1), where b counts the
+ * shuffles whose best split is at least as strong as the observed one.
+ * Once b is past alpha's reach the answer is known to be "not
+ * significant" and the remaining shuffles are skipped (the value
+ * returned is then only a lower bound, above alpha).
+ */
+static double cp_p_value(struct cp_run *r, double observed)
+{
+	size_t perms = r->o->permutations, b = 0;
+	double most = r->o->alpha * (double)(perms + 1) - 1;
+
+	for (size_t i = 0; i < perms && (double)b <= most; i++)
+		if (cp_permuted(r) >= observed - 1e-9 * fabs(observed))
+			b++;
+	return (double)(b + 1) / (double)(perms + 1);
+}
+
+int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
+		 size_t n, const struct cp_options *o)
+{
+	struct cp_run r = {.x = x, .n = n, .o = o, .rng = o->seed};
+	struct cp_point *found = bp_malloc((n + 1) * sizeof *found);
+	size_t n_found = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (o->min_size == 0 || o->permutations == 0 || !(o->alpha > 0)) {
+		free(found);
+		return -1;
+	}
+	r.bounds = bp_malloc((n + 2) * sizeof *r.bounds);
+	r.buf = bp_malloc((n + 1) * sizeof *r.buf);
+	r.bounds[r.n_bounds++] = 0;
+	r.bounds[r.n_bounds++] = n;
+	for (;;) {
+		size_t at = 0;
+		double q = cp_candidate(&r, &at), p;
+
+		if (q == -INFINITY || !(q > 0))
+			break;
+		p = cp_p_value(&r, q);
+		if (p > o->alpha)
+			break;
+		found[n_found] = (struct cp_point){
+		    .index = at, .q = q, .p = p, .round = n_found + 1};
+		n_found++;
+		cp_add_bound(&r, at);
+	}
+	free(r.bounds);
+	free(r.buf);
+	cp_sort(found, n_found);
+	*out = found;
+	*n_out = n_found;
+	return 0;
+}
+
+static int cp_by_index(const void *a, const void *b)
+{
+	size_t x = ((const struct cp_point *)a)->index;
+	size_t y = ((const struct cp_point *)b)->index;
+
+	return (x > y) - (x < y);
+}
+
+void cp_sort(struct cp_point *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cp_by_index);
+}

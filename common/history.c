@@ -1,0 +1,320 @@
+/* bootperf - a followed branch as bootperf track and bootperf report see
+ * it: every commit of its history, the change points of the measured
+ * ones, which of them are known or acknowledged, and which commit to
+ * measure next.  Pure: no I/O.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static bool history_ok(const struct range_entry *e)
+{
+	return !e->missing && e->res.status == COMMIT_OK &&
+	       e->res.bench.n_samples > 0;
+}
+
+static void change_point_clear(struct change_point *c)
+{
+	free(c->ack);
+	free(c->ack_commit);
+	c->ack = c->ack_commit = NULL;
+}
+
+static void history_clear_cps(struct history *h)
+{
+	for (size_t i = 0; i < h->n_cp; i++)
+		change_point_clear(&h->cp[i]);
+	free(h->cp);
+	h->cp = NULL;
+	h->n_cp = 0;
+}
+
+void history_free(struct history *h)
+{
+	history_clear_cps(h);
+	range_report_free(&h->r);
+}
+
+static double history_mean(const double *x, size_t from, size_t to)
+{
+	double sum = 0;
+
+	for (size_t i = from; i < to; i++)
+		sum += x[i];
+	return to > from ? sum / (double)(to - from) : NAN;
+}
+
+/* Where change point k of pts lies in the history, and its size
+ * between the segments on either side.
+ */
+static void history_place(struct history *h, struct change_point *c,
+			  const size_t *idx, const double *x,
+			  const struct cp_point *pts, size_t n_pts, size_t k,
+			  size_t n)
+{
+	size_t at = pts[k].index;
+	size_t lo = k ? pts[k - 1].index : 0;
+	size_t hi = k + 1 < n_pts ? pts[k + 1].index : n;
+
+	memset(c, 0, sizeof *c);
+	c->before = idx[at - 1];
+	c->after = idx[at];
+	c->before_ms = history_mean(x, lo, at);
+	c->after_ms = history_mean(x, at, hi);
+	c->delta_ms = c->after_ms - c->before_ms;
+	c->percent = stats_percent_change(c->before_ms, c->after_ms);
+	c->p = pts[k].p;
+	c->candidates = c->after - c->before;
+	for (size_t i = c->before + 1; i < c->after; i++)
+		if (h->r.v[i].missing)
+			c->unmeasured++;
+}
+
+/* Runs of change points in the same direction, one after another: a
+ * drift.  A step below the threshold is reported when its run reaches
+ * it: five steps of 0.9% are a 4.6% change.
+ */
+static void history_runs(struct history *h)
+{
+	for (size_t k = 0; k < h->n_cp;) {
+		size_t end = k + 1;
+		double total = 1 + h->cp[k].percent / 100;
+
+		while (end < h->n_cp &&
+		       (h->cp[end].percent > 0) == (h->cp[k].percent > 0))
+			total *= 1 + h->cp[end++].percent / 100;
+		for (size_t i = k; i < end; i++) {
+			struct change_point *c = &h->cp[i];
+
+			c->run_first = k;
+			c->run_len = end - k;
+			c->run_percent = 100 * (total - 1);
+			c->reported = fabs(c->percent) >= h->r.threshold ||
+				      fabs(c->run_percent) >= h->r.threshold;
+		}
+		k = end;
+	}
+}
+
+int history_detect(struct history *h)
+{
+	size_t *idx = bp_malloc((h->r.n + 1) * sizeof *idx);
+	double *x = bp_malloc((h->r.n + 1) * sizeof *x);
+	struct cp_point *pts = NULL;
+	size_t n = 0, n_pts = 0;
+	int err = -1;
+
+	history_clear_cps(h);
+	for (size_t i = 0; i < h->r.n; i++)
+		if (history_ok(&h->r.v[i])) {
+			idx[n] = i;
+			x[n++] = h->r.v[i].res.bench.summary.median;
+		}
+	if (cp_edivisive(&pts, &n_pts, x, n, &h->cpo) == -1)
+		goto out;
+	h->cp = bp_malloc((n_pts + 1) * sizeof *h->cp);
+	for (size_t k = 0; k < n_pts; k++)
+		history_place(h, &h->cp[k], idx, x, pts, n_pts, k, n);
+	h->n_cp = n_pts;
+	history_runs(h);
+	err = 0;
+out:
+	free(pts);
+	free(idx);
+	free(x);
+	return err;
+}
+
+size_t history_find(const struct history *h, const char *id)
+{
+	for (size_t i = 0; id && i < h->r.n; i++)
+		if (h->r.v[i].res.commit_id &&
+		    !strcmp(h->r.v[i].res.commit_id, id))
+			return i;
+	return SIZE_MAX;
+}
+
+/* An earlier run's change point is this one when the two lie on
+ * overlapping stretches of the history (narrowing only shrinks the
+ * stretch) and go the same way.
+ */
+static bool history_same(const struct history *h, const struct change_point *c,
+			 const struct known_change *k)
+{
+	size_t b = history_find(h, k->before), a = history_find(h, k->after);
+
+	return b != SIZE_MAX && a != SIZE_MAX && b <= c->after &&
+	       c->before <= a && k->regression == (c->percent > 0);
+}
+
+/* A hand-written acks file may abbreviate ids: at least 7 digits. */
+static bool history_id_matches(const char *id, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return id && n >= 7 && !strncmp(id, prefix, n);
+}
+
+static void history_ack(struct change_point *c, const char *commit,
+			const char *note)
+{
+	change_point_clear(c);
+	c->ack_commit = bp_strdup(commit);
+	c->ack = bp_strdup(note ? note : "");
+}
+
+static void history_apply_acks(const struct history *h, struct change_point *c,
+			       const struct ack *acks, size_t n_acks)
+{
+	for (size_t a = 0; a < n_acks; a++)
+		for (size_t i = c->before + 1; i <= c->after; i++)
+			if (history_id_matches(h->r.v[i].res.commit_id,
+					       acks[a].commit)) {
+				history_ack(c, h->r.v[i].res.commit_id,
+					    acks[a].note);
+				return;
+			}
+}
+
+/* Narrowing can leave the acknowledged commit outside the change
+ * point: its acknowledgement stays while it is still in the store.
+ */
+static void history_keep_ack(struct change_point *c,
+			     const struct known_change *k,
+			     const struct ack *acks, size_t n_acks)
+{
+	for (size_t a = 0; k->ack_commit && a < n_acks; a++)
+		if (history_id_matches(k->ack_commit, acks[a].commit)) {
+			history_ack(c, k->ack_commit, acks[a].note);
+			return;
+		}
+}
+
+void history_mark(struct history *h, const struct known_change *known,
+		  size_t n_known, const struct ack *acks, size_t n_acks,
+		  double now)
+{
+	for (size_t i = 0; i < h->n_cp; i++) {
+		struct change_point *c = &h->cp[i];
+
+		change_point_clear(c);
+		c->is_new = true;
+		c->first_seen = now;
+		for (size_t k = 0; k < n_known && c->is_new; k++) {
+			if (!history_same(h, c, &known[k]))
+				continue;
+			c->is_new = false;
+			c->first_seen = known[k].first_seen;
+			history_keep_ack(c, &known[k], acks, n_acks);
+		}
+		history_apply_acks(h, c, acks, n_acks);
+	}
+}
+
+bool history_alert(const struct history *h)
+{
+	for (size_t i = 0; i < h->n_cp; i++)
+		if (h->cp[i].reported && h->cp[i].percent > 0 && !h->cp[i].ack)
+			return true;
+	return false;
+}
+
+/* The not yet measured commit of (lo, hi) nearest their middle. */
+static size_t history_middle(const struct history *h, size_t lo, size_t hi)
+{
+	size_t mid = lo + (hi - lo) / 2;
+
+	for (size_t d = 0; d < hi - lo; d++) {
+		if (mid + d < hi && mid + d > lo && h->r.v[mid + d].missing)
+			return mid + d;
+		if (d <= mid && mid - d > lo && h->r.v[mid - d].missing)
+			return mid - d;
+	}
+	return SIZE_MAX;
+}
+
+/* A change point with commits not yet measured inside it: the largest
+ * first.
+ */
+static size_t history_narrow(const struct history *h)
+{
+	const struct change_point *best = NULL;
+
+	for (size_t i = 0; i < h->n_cp; i++) {
+		const struct change_point *c = &h->cp[i];
+
+		if (c->reported && c->unmeasured &&
+		    (!best || fabs(c->percent) > fabs(best->percent)))
+			best = c;
+	}
+	return best ? history_middle(h, best->before, best->after) : SIZE_MAX;
+}
+
+/* The longest run of commits not measured (the newer one of equal
+ * runs), through its middle: gaps close coarse to fine.
+ */
+static size_t history_gap(const struct history *h)
+{
+	size_t best_len = 0, best = SIZE_MAX, run = 0;
+
+	for (size_t i = 0; i <= h->r.n; i++) {
+		if (i < h->r.n && h->r.v[i].missing) {
+			run++;
+			continue;
+		}
+		if (run > 0 && run >= best_len) {
+			best_len = run;
+			best = i - run + (run - 1) / 2;
+		}
+		run = 0;
+	}
+	return best;
+}
+
+size_t history_next(const struct history *h, size_t newest_old,
+		    enum history_why *why)
+{
+	size_t i = history_narrow(h);
+
+	if (i != SIZE_MAX) {
+		*why = HISTORY_NARROW;
+		return i;
+	}
+	for (i = h->r.n; i-- > 0;) {
+		if (newest_old != SIZE_MAX && i <= newest_old)
+			break;
+		if (h->r.v[i].missing) {
+			*why = HISTORY_NEW;
+			return i;
+		}
+	}
+	i = history_gap(h);
+	*why = HISTORY_GAP;
+	return i;
+}
+
+size_t history_newest_measured(const struct history *h)
+{
+	for (size_t i = h->r.n; i-- > 0;)
+		if (!h->r.v[i].missing)
+			return i;
+	return SIZE_MAX;
+}
+
+void history_counts(const struct history *h, size_t *ok, size_t *failed,
+		    size_t *missing)
+{
+	*ok = *failed = *missing = 0;
+	for (size_t i = 0; i < h->r.n; i++) {
+		const struct range_entry *e = &h->r.v[i];
+
+		if (e->missing)
+			(*missing)++;
+		else if (history_ok(e))
+			(*ok)++;
+		else
+			(*failed)++;
+	}
+}

@@ -1,0 +1,104 @@
+#!/bin/bash
+# bootperf track's own options, each shown by its effect on a small
+# upstream: 6 fast commits then 6 slow ones (100 ms, then 400 ms) on main,
+# and a side branch "stable" merged into main at its tip's parent.
+# --threshold 20: a busy machine may shift a later run by a few ms.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git script
+
+git init -q --bare -b main upstream.git
+git clone -q upstream.git dev 2>/dev/null
+git -C dev checkout -q -b main
+commit() { # commit DELAY SUBJECT
+	echo "$1" >dev/delay && git -C dev add delay &&
+		git -C dev commit -q --allow-empty -m "$2"
+}
+for i in 1 2 3 4 5 6; do commit 0.10 "fast $i"; done
+git -C dev checkout -q -b stable
+commit 0.10 "stable fix 1"
+commit 0.10 "stable fix 2"
+git -C dev checkout -q main
+for i in 1 2 3 4 5; do commit 0.40 "slow $i"; done
+git -C dev merge -q --no-ff -m "merge stable" stable
+git -C dev push -q origin main stable
+git clone -q upstream.git repo
+
+# track STORE [OPTIONS]: the command runner sleeps the planted delay.
+track() {
+	local store=$1
+	shift
+	bootperf track --runner command --runs 3 --warmup 0 \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--threshold 20 --max-commits 20 --store "$TEST_DIR/$store" "$@" "$TEST_DIR/repo"
+}
+
+test_expect_success 'defaults: first parents, a regression, exit 1' '
+	rc=0 && track s0 >s0.out || rc=$? &&
+	cat s0.out && test "$rc" = 1 &&
+	grep -q "^12 commits: 12 measured" s0.out &&
+	! grep -q "stable fix" s0.out
+'
+
+test_expect_success '--all-parents: the merged side branch too' '
+	{ track s1 --all-parents >s1.out || test $? = 1; } &&
+	grep -q "^14 commits: 14 measured" s1.out &&
+	grep -q "^[0-9a-f]* stable fix 2" s1.out
+'
+
+test_expect_success '--branch: another branch of the remote' '
+	expect_exit 0 track s2 --branch stable >s2.out &&
+	grep -q "^Tracking stable of origin" s2.out &&
+	grep -q "^8 commits: 8 measured" s2.out
+'
+
+test_expect_success '--remote URL: fetched into a ref of bootperf'"'"'s own' '
+	expect_exit 1 track s3 --remote "$TEST_DIR/upstream.git" --branch main >s3.out &&
+	grep -q "^Tracking main of $TEST_DIR/upstream.git" s3.out &&
+	git -C repo rev-parse -q --verify refs/bootperf/track/main >/dev/null
+'
+
+test_expect_success '--remote: url.<base>.insteadOf is honoured' '
+	git -C repo config "url.$TEST_DIR/upstream.git.insteadOf" "$TEST_DIR/alias.git" &&
+	expect_exit 1 track s3 --remote "$TEST_DIR/alias.git" --branch main >s3b.out &&
+	grep -q "^Tracking main of $TEST_DIR/alias.git ($TEST_DIR/upstream.git)" s3b.out
+'
+
+test_expect_success '--since: the history starts there' '
+	expect_exit 0 track s4 --since "origin/main~6" >s4.out &&
+	grep -q "^7 commits: 7 measured" s4.out &&
+	! grep -q "fast 4" s4.out
+'
+
+test_expect_success '--threshold: a step below it is not reported' '
+	expect_exit 0 track s0 --threshold 1000 >s5.out &&
+	grep -q "^No unacknowledged regression" s5.out &&
+	grep -q "(1 more below 1000%)" s5.out
+'
+
+test_expect_success '--alpha: a level the permutations cannot reach' '
+	expect_exit 0 track s0 --alpha 0.001 >s6.out &&
+	grep -A1 "^Change points" s6.out | grep -q "^  none"
+'
+
+test_expect_success '--json: the report document instead of text' '
+	expect_exit 1 track s0 --json >s7.json &&
+	test "$(json s7.json "\$j->{type}")" = bootperf-report &&
+	test "$(json s7.json "\$j->{source}")" = track &&
+	test "$(json s7.json "\$j->{branch}")" = main &&
+	test "$(json s7.json "\$j->{alert}")" = 1
+'
+
+test_expect_success '--no-color: no colours on a terminal' '
+	declare -f track >tty.sh &&
+	echo "BOOTPERF=$BOOTPERF TEST_DIR=$TEST_DIR; bootperf() { \"\$BOOTPERF\" \"\$@\"; }; track s0 \"\$@\"" >>tty.sh &&
+	{ script -qec "bash tty.sh" /dev/null >tty.txt || true; } &&
+	grep -q "$(printf "\033")\[" tty.txt &&
+	{ script -qec "bash tty.sh --no-color" /dev/null >tty2.txt || true; } &&
+	grep -q "degrades performance" tty2.txt &&
+	! grep -q "$(printf "\033")\[" tty2.txt
+'
+
+test_done

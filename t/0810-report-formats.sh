@@ -1,0 +1,128 @@
+#!/bin/bash
+# bootperf report from stored results only: golden files for text,
+# Markdown and JSON on a fixed store (t/lib/report-fixture.sh), and the
+# effect of every option.  The only machine-dependent part, the test
+# directory, is replaced by @TEST_DIR@.  After a deliberate change of
+# the output, BOOTPERF_UPDATE_GOLDEN=1 rewrites t/golden/ (review the
+# diff before committing it).
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/report-fixture.sh
+. "$srcdir/t/lib/report-fixture.sh"
+requires git perl script
+
+make_report_fixture
+
+# golden NAME FILE: FILE, normalised, is t/golden/NAME.
+golden() {
+	sed "s|$TEST_DIR|@TEST_DIR@|g" "$2" >"$2.norm"
+	if [ -n "${BOOTPERF_UPDATE_GOLDEN:-}" ]; then
+		cp "$2.norm" "$srcdir/t/golden/$1"
+	fi
+	diff -u "$srcdir/t/golden/$1" "$2.norm"
+}
+report() {
+	bootperf report --repo repo --store store "$@"
+}
+
+test_expect_success 'text: the range report, then the change points' '
+	report initial..main >report.txt &&
+	golden report.txt report.txt
+'
+
+test_expect_success 'text: what the fixture plants is found' '
+	grep -A1 "^$(git -C repo rev-parse --short "$(fixture_id 9)") commit 9" report.txt |
+		grep -q "↓ degrades performance by 20.0%" &&
+	grep -q "^20 commits: 18 measured, 1 failed, 1 not measured" report.txt &&
+	grep -q "in one of the 3 commits after .* (1 not measured yet)" report.txt &&
+	grep -q "acknowledged (.*): expected: the cache is back" report.txt
+'
+
+test_expect_success 'md: tables for a mailing list' '
+	report --format md initial..main >report.md &&
+	golden report.md report.md
+'
+
+test_expect_success 'json: the documented schema' '
+	report --format json initial..main >report.json &&
+	golden report.json report.json &&
+	test "$(json report.json "\$j->{type}")" = bootperf-report &&
+	test "$(json report.json "\$j->{source}")" = range &&
+	test "$(json report.json "scalar @{\$j->{commits}}")" = 20 &&
+	test "$(json report.json "\$j->{commits}[6]{status}")" = not-measured &&
+	test "$(json report.json "\$j->{commits}[7]{status}")" = build-failed &&
+	test "$(json report.json "\$j->{change_points}[0]{direction}")" = regression &&
+	test "$(json report.json "\$j->{change_points}[0]{not_measured}")" = 1 &&
+	test "$(json report.json "\$j->{change_points}[1]{acknowledged}{note}")" = "expected: the cache is back" &&
+	test "$(json report.json "\$j->{alert}")" = 1
+'
+
+test_expect_success 'nothing was built or booted, nothing written' '
+	find store -newer report.json -type f >changed &&
+	test ! -s changed && test ! -e store/worktree
+'
+
+test_expect_success '--threshold: smaller changes are not reported' '
+	report --threshold 10 initial..main >t10.txt &&
+	grep -q "degrades performance by 20.0% at" t10.txt &&
+	! grep -q "improves performance" t10.txt &&
+	grep -q "(1 more below 10%)" t10.txt
+'
+
+test_expect_success '--alpha: a stricter level than the tests can reach' '
+	report --alpha 0.001 initial..main >a.txt &&
+	! grep -q "performance by" a.txt &&
+	grep -q "^No significant changes between neighbours" a.txt
+'
+
+test_expect_success '--config: needed when the store has several' '
+	mkdir -p store/results/abcdef0123456789abcdef0123456789abcdef01 &&
+	cp "store/results/$FIXTURE_CONFIG/$(fixture_id 1).json" \
+		store/results/abcdef0123456789abcdef0123456789abcdef01/ &&
+	expect_exit 2 report initial..main 2>config.err &&
+	grep -q "has results of 2 configurations; choose one with --config" config.err &&
+	report --config c0ffee initial..main >c.txt && cmp c.txt report.txt &&
+	expect_exit 2 report --config ff initial..main &&
+	expect_exit 2 report --config "" initial..main
+'
+
+test_expect_success '--first-parent: the mainline of a range with a merge' '
+	make_merge_tree m >/dev/null &&
+	report --config c0ffee --repo "$TEST_DIR/m" --format json main~3..main >all.json &&
+	report --config c0ffee --repo "$TEST_DIR/m" --first-parent --format json main~3..main >fp.json &&
+	test "$(json all.json "\$j->{counts}{commits}")" = 6 &&
+	test "$(json fp.json "\$j->{counts}{commits}")" = 3
+'
+
+test_expect_success '--commit-url: ids link to a web view' '
+	report --config c0ffee --format md --commit-url "https://example.org/c/{commit}?x" initial..main >url.md &&
+	grep -q "\[\`[0-9a-f]*\`\](https://example.org/c/$(fixture_id 9)?x)" url.md
+'
+
+test_expect_success '--output: the file is written whole, stdout stays empty' '
+	report --config c0ffee --format json -o out.json initial..main >stdout.txt &&
+	test ! -s stdout.txt && cmp out.json report.json &&
+	report --config c0ffee --output out2.json --format json initial..main &&
+	cmp out2.json report.json && test -z "$(ls out*.tmp.* 2>/dev/null)" &&
+	expect_exit 1 report --config c0ffee -o "$TEST_DIR/no/such/dir/r" initial..main
+'
+
+test_expect_success '--no-color: no colours on a terminal' '
+	script -qec "$BOOTPERF report --config c0ffee --repo repo --store store initial..main" /dev/null >tty.txt &&
+	grep -q "$(printf "\033")\[" tty.txt &&
+	script -qec "$BOOTPERF report --no-color --config c0ffee --repo repo --store store initial..main" /dev/null >tty2.txt &&
+	! grep -q "$(printf "\033")\[" tty2.txt
+'
+
+test_expect_success 'errors: usage 2, no store 9, unknown range 7' '
+	expect_exit 2 report --format pdf initial..main &&
+	expect_exit 2 report a b &&
+	expect_exit 9 bootperf report --store "$TEST_DIR/nostore" --repo repo initial..main &&
+	expect_exit 7 report --config c0ffee nosuch..main &&
+	expect_exit 2 report --config c0ffee 2>none.err &&
+	grep -q "nothing tracked in store" none.err
+'
+
+test_done

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for common/changepoint.c.  Expected values are worked out
+ * by hand (arithmetic in the comments) or are the published values of
+ * MongoDB's signal-processing-algorithms tests (tests/test_energy_
+ * statistics.py, tests/test_e_divisive.py), which compute the same
+ * statistics in numpy.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "tap.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static double *range_values(double from, double to, double step, size_t *n)
+{
+	size_t k = 0, cap = (size_t)((to - from) / step) + 2;
+	double *v = malloc(cap * sizeof *v);
+
+	for (double x = from; x < to && k < cap; x += step)
+		v[k++] = x;
+	*n = k;
+	return v;
+}
+
+/* x = [0, 0], y = [1, 1]: mean|x - y| = 1, within each 0, so e = 2,
+ * t = 2 * 2 / 4 * 2 = 2, h = 2 / 2 = 1.  x = [0], y = [0, 1, 1]:
+ * mean|x - y| = 2/3, mean|y - y'| = (0+1+1 + 1+0+0 + 1+0+0) / 9 = 4/9,
+ * e = 4/3 - 4/9 = 8/9, t = 3/4 * 8/9 = 2/3, h = (8/9) / (4/3) = 2/3.
+ */
+static void test_energy_by_hand(void)
+{
+	const double a[] = {0, 0}, b[] = {1, 1}, c[] = {0}, d[] = {0, 1, 1};
+	struct cp_energy s;
+
+	ok(cp_energy(&s, a, 2, b, 2) == 0, "energy of two pairs");
+	is_double(s.e, 2, 1e-12, "e of [0 0] vs [1 1]");
+	is_double(s.t, 2, 1e-12, "t of [0 0] vs [1 1]");
+	is_double(s.h, 1, 1e-12, "h of [0 0] vs [1 1]");
+	ok(cp_energy(&s, c, 1, d, 3) == 0, "energy of 1 vs 3");
+	is_double(s.e, 8.0 / 9, 1e-12, "e of [0] vs [0 1 1]");
+	is_double(s.t, 2.0 / 3, 1e-12, "t of [0] vs [0 1 1]");
+	is_double(s.h, 2.0 / 3, 1e-12, "h of [0] vs [0 1 1]");
+	ok(cp_energy(&s, a, 0, b, 2) == -1, "an empty side is refused");
+	ok(cp_energy(&s, a, 2, a, 2) == 0 && s.e == 0 && s.t == 0 && s.h == 0,
+	   "identical samples: all zero");
+}
+
+/* test_energy_statistics.py: the univariate cases, to 3 decimals as
+ * numpy's assert_almost_equal(decimal=3) takes it (|d| < 1.5e-3).
+ */
+static void test_energy_published(void)
+{
+	static const struct {
+		double x0, x1, xs, y0, y1, ys;
+		double e, t, h;
+		const char *name;
+	} cases[] = {
+	    {1, 100, 1, 1, 105, 1, 0.160, 8.136, 0.002, "similar"},
+	    {1, 100, 1, 10000, 13000, 14, 21859.691, 1481794.709, 0.954,
+	     "different"},
+	    {300, 500, 1, 400, 900, 11, 268.352, 10035.943, 0.532, "list"},
+	    {1, 300, 1, 1000, 5000, 10, 4257.009, 728381.015, 0.748, "ndarray"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n, m;
+		double *x =
+		    range_values(cases[i].x0, cases[i].x1, cases[i].xs, &n);
+		double *y =
+		    range_values(cases[i].y0, cases[i].y1, cases[i].ys, &m);
+		struct cp_energy s;
+		char name[80];
+
+		cp_energy(&s, x, n, y, m);
+		snprintf(name, sizeof name, "published %s: e", cases[i].name);
+		is_double(s.e, cases[i].e, 1.5e-3, name);
+		snprintf(name, sizeof name, "published %s: t", cases[i].name);
+		is_double(s.t, cases[i].t, 1.5e-3, name);
+		snprintf(name, sizeof name, "published %s: h", cases[i].name);
+		is_double(s.h, cases[i].h, 1.5e-3, name);
+		free(x);
+		free(y);
+	}
+}
+
+/* cp_qhat must agree with cp_energy at every split. */
+static void test_qhat_matches_energy(void)
+{
+	const double x[] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
+	double q[ARRAY_SIZE(x)];
+	bool same = true;
+
+	cp_qhat(q, x, ARRAY_SIZE(x));
+	ok(q[0] == 0, "no split before the first value");
+	for (size_t tau = 1; tau < ARRAY_SIZE(x); tau++) {
+		struct cp_energy s;
+
+		cp_energy(&s, x, tau, x + tau, ARRAY_SIZE(x) - tau);
+		if (fabs(s.t - q[tau]) > 1e-9)
+			same = false;
+	}
+	ok(same, "qhat equals t of each split");
+}
+
+/* cp_split against every (tau, kappa) by brute force. */
+static void test_split_brute_force(void)
+{
+	const double x[] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
+	size_t n = ARRAY_SIZE(x), tau = 0, kappa = 0, bt = 0, bk = 0;
+	double best = -INFINITY, got = cp_split(x, n, 2, &tau, &kappa);
+
+	for (size_t t = 2; t + 2 <= n; t++)
+		for (size_t k = t + 2; k <= n; k++) {
+			struct cp_energy s;
+
+			cp_energy(&s, x, t, x + t, k - t);
+			if (s.t > best + 1e-12) {
+				best = s.t;
+				bt = t;
+				bk = k;
+			}
+		}
+	is_double(got, best, 1e-9, "cp_split: the largest t of all splits");
+	ok(tau == bt && kappa == bk, "  at tau %zu, kappa %zu (%zu, %zu)", tau,
+	   kappa, bt, bk);
+	ok(cp_split(x, 3, 2, &tau, &kappa) == -INFINITY,
+	   "  none when n < 2 min");
+}
+
+static size_t detect(const double *x, size_t n, const struct cp_options *o,
+		     struct cp_point **cp)
+{
+	size_t k = 0;
+
+	if (cp_edivisive(cp, &k, x, n, o) == -1)
+		return SIZE_MAX;
+	return k;
+}
+
+/* test_e_divisive.py: [0] * 1000 + [1] * 1000 -> [1000] (pvalue 0.05;
+ * 19 permutations make 0.05 the smallest p-value and keep it quick).
+ */
+static void test_published_step(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double *x = malloc(2000 * sizeof *x);
+	struct cp_point *cp = NULL;
+	size_t k;
+
+	for (size_t i = 0; i < 2000; i++)
+		x[i] = i < 1000 ? 0 : 1;
+	o.alpha = 0.05;
+	o.permutations = 19;
+	k = detect(x, 2000, &o, &cp);
+	is_size(k, 1, "published: one change point in 0^1000 1^1000");
+	ok(k == 1 && cp[0].index == 1000, "  at 1000");
+	ok(k == 1 && cp[0].p == 0.05, "  p = 1 / 20");
+	free(cp);
+	free(x);
+}
+
+/* A deterministic noise: sums of LCG uniforms, about normal, sd 1. */
+static double noise(uint64_t *s)
+{
+	double sum = 0;
+
+	for (int i = 0; i < 12; i++) {
+		*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+		sum += (double)(*s >> 11) / 9007199254740992.0;
+	}
+	return sum - 6;
+}
+
+static void test_single_step(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[30];
+	struct cp_point *cp = NULL;
+	uint64_t s = 42;
+	size_t k;
+
+	for (size_t i = 0; i < 30; i++)
+		x[i] = (i < 17 ? 200 : 220) + noise(&s);
+	k = detect(x, 30, &o, &cp);
+	is_size(k, 1, "a 10% step in noise of 0.5%: one change point");
+	ok(k == 1 && cp[0].index == 17, "  at the step");
+	ok(k == 1 && cp[0].p <= 0.01, "  p <= alpha");
+	is_double(k == 1 ? cp[0].p : 1, 1.0 / 200, 1e-12,
+		  "  p = 1 / 200: no shuffle came close");
+	free(cp);
+}
+
+/* Five 1% steps, three commits each, with noise of 0.05%: what a
+ * neighbour-to-neighbour test sees is 1%; what the whole history shows
+ * is 5% between the two plateaus.  Every change point found must lie
+ * inside the drift and point up, and together they must add up to it.
+ */
+static void test_drift(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[27], total = 0;
+	struct cp_point *cp = NULL;
+	uint64_t s = 7;
+	size_t k, inside = 0, prev = 0;
+
+	for (size_t i = 0; i < 27; i++) {
+		size_t level = i < 6 ? 0 : i >= 21 ? 5 : (i - 6) / 3 + 1;
+
+		x[i] = 300 * (1 + 0.01 * (double)level) + 0.15 * noise(&s);
+	}
+	k = detect(x, 27, &o, &cp);
+	ok(k >= 1, "a drift of five 1%% steps is found (%zu change points)", k);
+	for (size_t i = 0; i < k; i++) {
+		size_t end = i + 1 < k ? cp[i + 1].index : 27;
+		double before = 0, after = 0;
+
+		for (size_t j = prev; j < cp[i].index; j++)
+			before += x[j] / (double)(cp[i].index - prev);
+		for (size_t j = cp[i].index; j < end; j++)
+			after += x[j] / (double)(end - cp[i].index);
+		if (cp[i].index >= 6 && cp[i].index <= 21 && after > before)
+			inside++;
+		total += after - before;
+		prev = cp[i].index;
+	}
+	is_size(inside, k, "  every one inside the drift, upwards");
+	ok(total > 0.04 * 300 && total < 0.06 * 300,
+	   "  together about 5%% (%.1f ms of 300)", total);
+	free(cp);
+}
+
+static void test_two_changes(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[45];
+	struct cp_point *cp = NULL;
+	uint64_t s = 3;
+	size_t k;
+
+	for (size_t i = 0; i < 45; i++)
+		x[i] = (i < 15 ? 100 : i < 30 ? 130 : 110) + noise(&s);
+	k = detect(x, 45, &o, &cp);
+	is_size(k, 2, "up then partly down: two change points");
+	ok(k == 2 && cp[0].index == 15 && cp[1].index == 30,
+	   "  at 15 and 30, sorted");
+	ok(k == 2 && cp[0].round != cp[1].round, "  found in two rounds");
+	free(cp);
+}
+
+/* A dip in the middle: one split against the rest of the series sees
+ * little, a split against the dip alone (kappa) sees it all.
+ */
+static void test_dip(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[36];
+	struct cp_point *cp = NULL;
+	uint64_t s = 9;
+	size_t k;
+
+	for (size_t i = 0; i < 36; i++)
+		x[i] = (i >= 14 && i < 20 ? 95 : 100) + 0.3 * noise(&s);
+	k = detect(x, 36, &o, &cp);
+	ok(k == 2 && cp[0].index == 14 && cp[1].index == 20,
+	   "a dip in the middle: down at 14, up at 20 (%zu found)", k);
+	free(cp);
+}
+
+/* No change: with alpha 0.1, about a tenth of the series may show one;
+ * far more would mean the test does not control its errors.
+ */
+static void test_false_positives(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	size_t hits = 0, runs = 100;
+	uint64_t s = 11;
+
+	o.alpha = 0.1;
+	o.permutations = 99;
+	for (size_t r = 0; r < runs; r++) {
+		double x[20];
+		struct cp_point *cp = NULL;
+
+		for (size_t i = 0; i < 20; i++)
+			x[i] = 100 + noise(&s);
+		o.seed = r + 1;
+		if (detect(x, 20, &o, &cp) > 0)
+			hits++;
+		free(cp);
+	}
+	ok(hits >= 2 && hits <= 20,
+	   "no change: %zu of %zu series flagged at alpha 0.1", hits, runs);
+}
+
+static void test_edges(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT, bad = CP_OPTIONS_INIT;
+	const double flat[] = {5, 5, 5, 5, 5, 5, 5, 5};
+	const double tail[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9};
+	double tail2[60];
+	struct cp_point *cp = NULL;
+
+	for (size_t i = 0; i < 60; i++)
+		tail2[i] = i < 58 ? 1 : 9;
+	is_size(detect(flat, 0, &o, &cp), 0, "empty series: none");
+	free(cp);
+	is_size(detect(flat, 3, &o, &cp), 0, "shorter than two segments");
+	free(cp);
+	is_size(detect(flat, 8, &o, &cp), 0, "constant series: none");
+	free(cp);
+	is_size(detect(tail, 12, &o, &cp), 0,
+		"one odd value at the end is no segment (min_size 2)");
+	free(cp);
+	/* A shuffle puts both 9s at one end with chance 2 / C(60, 2) =
+	 * 1/885: expect no such shuffle in 199, p = 1/200.
+	 */
+	ok(detect(tail2, 60, &o, &cp) == 1 && cp[0].index == 58,
+	   "two odd values at the end of 60 are a segment");
+	free(cp);
+	bad.min_size = 0;
+	ok(detect(flat, 8, &bad, &cp) == SIZE_MAX, "min_size 0 is refused");
+	bad = o;
+	bad.permutations = 0;
+	ok(detect(flat, 8, &bad, &cp) == SIZE_MAX, "no permutations refused");
+}
+
+/* The same input and seed give the same answer; the input is not
+ * touched.
+ */
+static void test_reproducible(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	double x[24], copy[24];
+	struct cp_point *a = NULL, *b = NULL;
+	uint64_t s = 5;
+	size_t ka, kb;
+
+	for (size_t i = 0; i < 24; i++)
+		x[i] = (i < 12 ? 10 : 10.4) + 0.2 * noise(&s);
+	memcpy(copy, x, sizeof x);
+	ka = detect(x, 24, &o, &a);
+	kb = detect(x, 24, &o, &b);
+	ok(ka == kb && (ka == 0 || (a[0].index == b[0].index &&
+				    a[0].p == b[0].p && a[0].q == b[0].q)),
+	   "same series, same seed: same answer");
+	ka = 0;
+	for (size_t i = 0; i < 24; i++)
+		if (x[i] != copy[i])
+			ka++;
+	is_size(ka, 0, "the series is not modified");
+	free(a);
+	free(b);
+}
+
+/* --- history.c: placing change points, acks, what to measure next --- */
+
+/* A history of n commits "0000...i"; level[i] < 0: not measured, 0: a
+ * commit that failed to build, else its boot time (3 equal passes).
+ */
+static void make_history(struct history *h, const double *level, size_t n)
+{
+	const struct cp_options cpo = CP_OPTIONS_INIT;
+
+	memset(h, 0, sizeof *h);
+	h->cpo = cpo;
+	h->r.alpha = 0.01;
+	h->r.threshold = 1;
+	h->r.n = n;
+	h->r.v = calloc(n, sizeof *h->r.v);
+	for (size_t i = 0; i < n; i++) {
+		struct range_entry *e = &h->r.v[i];
+		double x[3] = {level[i], level[i], level[i]};
+
+		e->res.commit_id = bp_asprintf("%040zx", i + 1);
+		snprintf(e->short_id, sizeof e->short_id, "%07zx", i + 1);
+		e->missing = level[i] < 0;
+		if (level[i] == 0)
+			e->res.status = COMMIT_BUILD_FAILED;
+		if (level[i] > 0) {
+			e->res.bench.sample_ms = malloc(sizeof x);
+			memcpy(e->res.bench.sample_ms, x, sizeof x);
+			e->res.bench.n_samples = 3;
+			stats_summarize(&e->res.bench.summary, x, 3);
+		}
+	}
+}
+
+/* 0-5 at 100, 6 not measured, 7 build failed, 8 not measured, 9-14 at
+ * 120: the change lies in (5, 9], two commits there not measured.
+ */
+static void test_history_place(void)
+{
+	double lv[15] = {100, 100, 100, 100, 100, 100, -1, 0,
+			 -1,  120, 120, 120, 120, 120, 120};
+	struct history h;
+	enum history_why why;
+	size_t next;
+
+	make_history(&h, lv, 15);
+	ok(history_detect(&h) == 0 && h.n_cp == 1, "history: one change");
+	ok(h.n_cp == 1 && h.cp[0].before == 5 && h.cp[0].after == 9,
+	   "  between the measured commits 5 and 9");
+	ok(h.n_cp == 1 && h.cp[0].candidates == 4 && h.cp[0].unmeasured == 2,
+	   "  4 candidates, 2 not measured");
+	is_double(h.n_cp ? h.cp[0].percent : 0, 20, 1e-9, "  +20%");
+	ok(h.n_cp == 1 && h.cp[0].reported, "  reported");
+	next = history_next(&h, 14, &why);
+	ok(why == HISTORY_NARROW && (next == 6 || next == 8),
+	   "narrowing first: an unmeasured commit inside (%zu)", next);
+	ok(history_alert(&h), "an unacknowledged regression alerts");
+	history_free(&h);
+}
+
+static void test_history_order(void)
+{
+	double lv[12] = {-1, -1, -1, -1, 100, 100, -1, 100, 100, -1, -1, -1};
+	struct history h;
+	enum history_why why;
+	size_t next;
+
+	make_history(&h, lv, 12);
+	history_detect(&h);
+	next = history_next(&h, 8, &why);
+	ok(why == HISTORY_NEW && next == 11, "new commits: the newest first");
+	h.r.v[11].missing = h.r.v[10].missing = h.r.v[9].missing = false;
+	next = history_next(&h, 8, &why);
+	ok(why == HISTORY_GAP && next == 1,
+	   "then the middle of the longest gap (%zu)", next);
+	h.r.v[0].missing = h.r.v[1].missing = h.r.v[2].missing = false;
+	h.r.v[3].missing = false;
+	next = history_next(&h, 8, &why);
+	ok(why == HISTORY_GAP && next == 6, "then the next gap (%zu)", next);
+	h.r.v[6].missing = false;
+	ok(history_next(&h, 8, &why) == SIZE_MAX, "then nothing");
+	history_free(&h);
+}
+
+static void test_history_acks(void)
+{
+	double lv[12] = {100, 100, 100, 100, 100, 100,
+			 130, 130, 130, 130, 130, 130};
+	struct history h;
+	struct known_change known = {.regression = true, .first_seen = 42};
+	char fine[] = "fine", old_note[] = "old note", prefix[8];
+	struct ack acks[1] = {{.commit = NULL, .note = fine}};
+
+	make_history(&h, lv, 12);
+	history_detect(&h);
+	history_mark(&h, NULL, 0, NULL, 0, 1000);
+	ok(h.n_cp == 1 && h.cp[0].is_new && h.cp[0].first_seen == 1000,
+	   "a change no run saw is new");
+	memcpy(known.before, h.r.v[3].res.commit_id, 41);
+	memcpy(known.after, h.r.v[7].res.commit_id, 41);
+	history_mark(&h, &known, 1, NULL, 0, 2000);
+	ok(!h.cp[0].is_new && h.cp[0].first_seen == 42,
+	   "one that overlaps a known one is not (narrowed)");
+	known.regression = false;
+	history_mark(&h, &known, 1, NULL, 0, 2000);
+	ok(h.cp[0].is_new, "the other way round is another change");
+	snprintf(prefix, sizeof prefix, "%.7s", h.r.v[6].res.commit_id);
+	acks[0].commit = prefix;
+	history_mark(&h, NULL, 0, acks, 1, 2000);
+	ok(h.cp[0].ack && !strcmp(h.cp[0].ack, "fine") && !history_alert(&h),
+	   "an ack of its commit (7 digits) silences it");
+	acks[0].commit = h.r.v[4].res.commit_id;
+	history_mark(&h, NULL, 0, acks, 1, 2000);
+	ok(!h.cp[0].ack && history_alert(&h),
+	   "an ack of a commit before it does not");
+	known.regression = true;
+	known.ack_commit = h.r.v[7].res.commit_id;
+	known.ack = old_note;
+	acks[0].commit = h.r.v[7].res.commit_id;
+	history_mark(&h, &known, 1, acks, 1, 2000);
+	ok(h.cp[0].ack && !strcmp(h.cp[0].ack, "fine"),
+	   "narrowed past its ack: the ack follows while it exists");
+	history_mark(&h, &known, 1, NULL, 0, 2000);
+	ok(!h.cp[0].ack, "and not once it is deleted");
+	history_free(&h);
+}
+
+/* Five steps of 0.8%, six commits each: each below the 1% threshold,
+ * together 4%.
+ */
+static void test_history_drift_threshold(void)
+{
+	double lv[36];
+	struct history h;
+	size_t reported = 0;
+
+	for (size_t i = 0; i < 36; i++) {
+		size_t level = i / 6;
+
+		lv[i] = 100 * pow(1.008, (double)level);
+	}
+	make_history(&h, lv, 36);
+	history_detect(&h);
+	for (size_t i = 0; i < h.n_cp; i++)
+		if (h.cp[i].reported && fabs(h.cp[i].percent) < 1)
+			reported++;
+	ok(h.n_cp == 5, "five small steps found (%zu)", h.n_cp);
+	is_size(reported, h.n_cp, "  each below 1%, reported for the run");
+	is_double(h.n_cp ? h.cp[0].run_percent : 0, 100 * (pow(1.008, 5) - 1),
+		  1e-6, "  the run: 4.06% in all");
+	history_free(&h);
+}
+
+int main(void)
+{
+	test_energy_by_hand();
+	test_energy_published();
+	test_qhat_matches_energy();
+	test_split_brute_force();
+	test_published_step();
+	test_single_step();
+	test_drift();
+	test_two_changes();
+	test_dip();
+	test_false_positives();
+	test_edges();
+	test_reproducible();
+	test_history_place();
+	test_history_order();
+	test_history_acks();
+	test_history_drift_threshold();
+	return tap_done();
+}
