@@ -27,26 +27,36 @@ static const struct option ack_options[] = {
 };
 /* clang-format on */
 
+static int ack_option(void *arg_cli, int c, const char *arg)
+{
+	struct ack_cli *cli = arg_cli;
+
+	switch (c) {
+	case OPT_NOTE:
+		cli->note = arg;
+		return 1;
+	case OPT_STORE:
+		cli->store_dir = arg;
+		return 1;
+	case OPT_REPO:
+		cli->repo = arg;
+		return 1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct ack_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {.cmd = "ack",
+				     .options = ack_options,
+				     .own = ack_option,
+				     .cli = cli};
+	int r;
 
 	memset(cli, 0, sizeof *cli);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", ack_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("ack", c, argv);
-		r = cmd_common_option("ack", c, ack_options);
-		if (r >= 0)
-			return r;
-		if (c == OPT_NOTE)
-			cli->note = optarg;
-		else if (c == OPT_STORE)
-			cli->store_dir = optarg;
-		else if (c == OPT_REPO)
-			cli->repo = optarg;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (argc - optind != 1 || !cli->note || !*cli->note) {
 		bp_error("ack needs COMMIT and --note TEXT, e.g. 'bootperf "
 			 "ack 1a2b3c4 --note \"expected: new device model\"'");

@@ -66,13 +66,11 @@ static int own_option(void *arg_cli, int c, const char *arg)
 
 static void analyze_cli_init(struct analyze_cli *cli)
 {
-	const char *no_color = getenv("NO_COLOR");
-
 	memset(cli, 0, sizeof *cli);
 	run_cli_init(&cli->run);
 	cli->run.run.runs = ANALYZE_DEFAULT_RUNS;
 	cli->quiet_runs = -1;
-	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	cli->color = cmd_color_default();
 }
 
 static int check(struct analyze_cli *cli)

@@ -135,6 +135,7 @@ struct build_cli;
 struct cmd_parser {
 	const char *cmd;
 	const struct option *options;
+	const char *shortopts; /* NULL: none (":"); must start with ':' */
 	int (*own)(void *cli, int c, const char *arg);
 	void *cli;
 	struct build_cli *build;
@@ -144,6 +145,8 @@ struct cmd_parser {
  * or the exit status to stop with now (--help, a usage error).
  */
 int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv);
+/* Colour by default: only on a terminal, never with NO_COLOR. */
+bool cmd_color_default(void);
 int cmd_usage_error(const char *cmd);
 /* 1 with *out set, or -1 after a message: a number in (min, max). */
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,

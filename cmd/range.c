@@ -103,7 +103,6 @@ static int range_option(void *arg_cli, int c, const char *arg)
 
 static void range_cli_init(struct range_cli *cli)
 {
-	const char *no_color = getenv("NO_COLOR");
 	struct walk_options walk = WALK_OPTIONS_INIT;
 
 	memset(cli, 0, sizeof *cli);
@@ -113,7 +112,7 @@ static void range_cli_init(struct range_cli *cli)
 	cli->alpha = 0.01;
 	cli->threshold = 1.0;
 	cli->method = STATS_MANN_WHITNEY;
-	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	cli->color = cmd_color_default();
 }
 
 /* A rank test has a smallest possible p-value: with fewer runs than

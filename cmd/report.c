@@ -58,8 +58,10 @@ static int parse_format(struct report_cli *cli, const char *arg)
 	return -1;
 }
 
-static int report_option(struct report_cli *cli, int c, const char *arg)
+static int report_option(void *arg_cli, int c, const char *arg)
 {
+	struct report_cli *cli = arg_cli;
+
 	switch (c) {
 	case OPT_STORE:
 		cli->store_dir = arg;
@@ -97,25 +99,20 @@ static int report_option(struct report_cli *cli, int c, const char *arg)
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct report_cli *cli)
 {
-	const char *no_color = getenv("NO_COLOR");
-	int c, r;
+	const struct cmd_parser p = {.cmd = "report",
+				     .options = report_options,
+				     .shortopts = ":o:",
+				     .own = report_option,
+				     .cli = cli};
+	int r;
 
 	memset(cli, 0, sizeof *cli);
 	cli->alpha = 0.01;
 	cli->threshold = 1.0;
-	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:", report_options, NULL)) !=
-	       -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("report", c, argv);
-		r = cmd_common_option("report", c, report_options);
-		if (r >= 0)
-			return r;
-		if (report_option(cli, c, optarg) == -1)
-			return BP_EXIT_USAGE;
-	}
+	cli->color = cmd_color_default();
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (argc - optind > 1) {
 		bp_error("report takes at most one RANGE, e.g. 'bootperf "
 			 "report --format html v8.0.0..v8.1.0'");

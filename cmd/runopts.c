@@ -184,7 +184,8 @@ int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", p->options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, p->shortopts ? p->shortopts : ":",
+				p->options, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return cmd_bad_option(p->cmd, c, argv);
 		r = cmd_common_option(p->cmd, c, p->options);
@@ -199,6 +200,13 @@ int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv)
 			return BP_EXIT_USAGE;
 	}
 	return -1;
+}
+
+bool cmd_color_default(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
 /* After getopt_long returned '?' or ':' (optstring starts with ':'). */

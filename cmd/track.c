@@ -53,8 +53,10 @@ static const struct option track_options[] = {
 };
 /* clang-format on */
 
-static int track_option(struct track_cli *cli, int c, const char *arg)
+static int track_option(void *arg_cli, int c, const char *arg)
 {
+	struct track_cli *cli = arg_cli;
+
 	long v;
 
 	switch (c) {
@@ -89,8 +91,6 @@ static int track_option(struct track_cli *cli, int c, const char *arg)
 
 static void track_cli_init(struct track_cli *cli)
 {
-	const char *no_color = getenv("NO_COLOR");
-
 	memset(cli, 0, sizeof *cli);
 	run_cli_init(&cli->run);
 	build_cli_init(&cli->build);
@@ -99,31 +99,24 @@ static void track_cli_init(struct track_cli *cli)
 	cli->first_parent = true;
 	cli->alpha = 0.01;
 	cli->threshold = 1.0;
-	cli->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	cli->color = cmd_color_default();
 }
 
 /* Returns -1 to go on, or the exit status to stop with now. */
 static int parse(int argc, char **argv, struct track_cli *cli)
 {
-	int c, r;
+	const struct cmd_parser p = {.cmd = "track",
+				     .options = track_options,
+				     .own = track_option,
+				     .cli = cli,
+				     .build = &cli->build,
+				     .run = &cli->run};
+	int r;
 
 	track_cli_init(cli);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", track_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return cmd_bad_option("track", c, argv);
-		r = cmd_common_option("track", c, track_options);
-		if (r >= 0)
-			return r;
-		r = track_option(cli, c, optarg);
-		if (r == 0)
-			r = build_cli_parse(&cli->build, c, optarg);
-		if (r == 0)
-			r = run_cli_parse(&cli->run, c, optarg);
-		if (r == -1)
-			return BP_EXIT_USAGE;
-	}
+	r = cmd_parse_options(&p, argc, argv);
+	if (r != -1)
+		return r;
 	if (argc - optind != 1) {
 		bp_error("track needs REPO, e.g. 'bootperf track --preset qemu "
 			 "~/src/qemu'");
