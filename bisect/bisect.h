@@ -226,6 +226,10 @@ int walk_fail(enum walk_error kind, const char *fmt, ...)
 int walk_git_fail(enum walk_error kind, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct git_repository *walk_repo_git(struct walk_repo *repo);
+struct git_oid;
+/* Append the commit oid to list (cap: its allocated length). */
+int walk_add_oid(struct walk_list *list, size_t *cap,
+		 struct git_repository *git, const struct git_oid *oid);
 /* Fill *out from c (out->subject allocated). */
 int walk_commit_fill(struct walk_commit *out, struct git_commit *c);
 /* Look rev up and peel it to a commit.  range, when not NULL, is quoted

@@ -323,35 +323,6 @@ static int walk_boundary(git_oid *out, bool *found, bool *rewritten,
 	return 0;
 }
 
-static int walk_push_commit(struct walk_list *out, size_t *cap,
-			    git_repository *git, const git_oid *oid)
-{
-	git_commit *c = NULL;
-	struct walk_commit wc;
-	int err = -1;
-
-	if (git_commit_lookup(&c, git, oid) < 0) {
-		walk_git_fail(WALK_ERR_OTHER, "cannot read commit %s",
-			      git_oid_tostr_s(oid));
-		goto out;
-	}
-	if (walk_commit_fill(&wc, c) < 0)
-		goto out;
-	if (out->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		out->v = reallocarray(out->v, *cap, sizeof *out->v);
-		if (!out->v) {
-			bp_error("out of memory");
-			abort();
-		}
-	}
-	out->v[out->n++] = wc;
-	err = 0;
-out:
-	git_commit_free(c);
-	return err;
-}
-
 /* Newest first from tip, hiding the parents of boundary (when given),
  * at most max commits (0: all).
  */
@@ -380,7 +351,7 @@ static int walk_newest(struct walk_list *out, git_repository *git,
 		}
 	while ((max == 0 || out->n < max) &&
 	       (rc = git_revwalk_next(&oid, rw)) == 0)
-		if (walk_push_commit(out, &cap, git, &oid) < 0)
+		if (walk_add_oid(out, &cap, git, &oid) < 0)
 			goto out;
 	if (rc < 0 && rc != GIT_ITEROVER) {
 		walk_git_fail(WALK_ERR_OTHER, "cannot walk the tracked branch");

@@ -73,8 +73,8 @@ static void walk_list_append(struct walk_list *list, size_t *cap,
 	list->v[list->n++] = *c;
 }
 
-static int walk_add_oid(struct walk_list *list, size_t *cap,
-			git_repository *git, const git_oid *oid)
+int walk_add_oid(struct walk_list *list, size_t *cap, git_repository *git,
+		 const git_oid *oid)
 {
 	git_commit *c = NULL;
 	struct walk_commit wc;
