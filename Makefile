@@ -45,10 +45,12 @@ SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
 # The fault-injection shim (LD_PRELOAD); not with sanitizers, whose
 # runtime must come first.
 FAILFS    := $(if $(SANITIZE),,$(BUILDDIR)/t/failfs.so)
-SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh examples/*.sh scripts/*.sh) \
-	     .ci/run scripts/install-deps
+REAL_TESTS := $(sort $(wildcard t/real/*.sh))
+SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
+		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps
 
-.PHONY: all deps check check-fast check-sanitize check-valgrind demo bench fuzz \
+.PHONY: all deps check check-fast check-sanitize check-valgrind check-real \
+	demo bench fuzz \
 	install uninstall analyze format format-check man clean
 
 all: $(BIN) $(BUILDDIR)/bootperf.1 $(UNIT_BINS) $(FAILFS)
@@ -163,6 +165,18 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory run-tests FAST=1 \
 		BOOTPERF_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --child-silent-after-fork=yes"
+
+# Real QEMU and Linux trees (Debian's sources), built and booted: hours
+# the first time on 2 cores, not part of check.  Trees, stores and the
+# ccache cache are kept in REAL_DIR, so later runs build incrementally.
+REAL_DIR ?= /var/tmp/bootperf-real
+check-real: deps
+	@scripts/install-deps real
+	@$(MAKE) --no-print-directory all
+	@test -n "$(REAL_TESTS)" || { echo "no tests found" >&2; exit 1; }
+	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
+	BOOTPERF_REAL_DIR="$(REAL_DIR)" \
+	prove -v $(PROVE_FLAGS) $(addprefix ./,$(REAL_TESTS))
 
 .PHONY: run-tests
 run-tests:

@@ -108,6 +108,17 @@ static int walk_worktree_prune(git_worktree *wt)
 	return 0;
 }
 
+/* A .git file: a linked worktree, maybe of a repository gone since. */
+static bool walk_has_git_link(const char *abs)
+{
+	char *link = bp_asprintf("%s/.git", abs);
+	struct stat st;
+	bool file = lstat(link, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(link);
+	return file;
+}
+
 /* abs must not exist for git_worktree_add; an empty directory is taken. */
 static int walk_clear_dir(const char *abs)
 {
@@ -117,6 +128,13 @@ static int walk_clear_dir(const char *abs)
 		return 0;
 	if (S_ISDIR(st.st_mode) && rmdir(abs) == 0)
 		return 0;
+	if (S_ISDIR(st.st_mode) && walk_has_git_link(abs))
+		return walk_fail(WALK_ERR_OTHER,
+				 "'%s' exists and is not a worktree of this "
+				 "repository, but of another (this one made "
+				 "or cloned again?): remove it, or give "
+				 "another store",
+				 abs);
 	return walk_fail(WALK_ERR_OTHER,
 			 "'%s' exists and is not a worktree of this "
 			 "repository",

@@ -70,6 +70,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_CONFIG,
 	OPT_COMMIT_URL,
+	OPT_MODULES_ARTIFACT,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -106,6 +107,9 @@ enum {
 	{ "build", required_argument, NULL, OPT_BUILD },                     \
 	{ "hv-artifact", required_argument, NULL, OPT_HV_ARTIFACT },         \
 	{ "kernel-artifact", required_argument, NULL, OPT_KERNEL_ARTIFACT }, \
+	{ "modules-artifact", required_argument, NULL,                       \
+	  OPT_MODULES_ARTIFACT },                                            \
+	{ "config", required_argument, NULL, OPT_CONFIG },                   \
 	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },               \
 	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },     \
 	{ "store", required_argument, NULL, OPT_STORE },                     \
@@ -156,11 +160,15 @@ int cmd_parse_test(const char *arg, enum stats_method *out);
 int cmd_bad_option(const char *cmd, int c, char **argv);
 
 /* measure.c: build and measure one commit, keep the result */
+struct preset;
 struct build_cli {
+	const struct preset *preset; /* --preset, or NULL */
 	const char *build;
 	const char *hv_artifact;
 	const char *kernel_artifact;
-	const char **qemu_args; /* --qemu-arg, in order (owned array) */
+	const char *modules_artifact;
+	const char *kernel_config; /* --config FILE, or NULL */
+	const char **qemu_args;	   /* --qemu-arg, in order (owned array) */
 	size_t n_qemu_args;
 	double build_timeout_s;
 	const char *store_dir; /* NULL: GITDIR/bootperf */
@@ -191,13 +199,17 @@ struct measurer {
 	void (*progress)(void *arg, const char *what);
 	void *progress_arg;
 	const char *in_place; /* build worktree 0 here, no checkout */
+	char *build_env[2];   /* BOOTPERF_KERNEL_CONFIG=... for builds */
 };
 
-/* The run options of a commit built in a worktree.  Owns hv, kernel. */
+/* The run options of a commit built in a worktree.  Owns hv, kernel,
+ * modules.
+ */
 struct prepared {
 	struct run_options o;
 	char *hv;
 	char *kernel;
+	char *modules;
 };
 
 /* Open and lock the store; config_extra joins the configuration id. */

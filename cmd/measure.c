@@ -4,41 +4,153 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
 
-/* Default build command and artifacts for the trees bootperf knows. */
+/* Default build command and artifacts for the trees bootperf knows.
+ * Both commands put ccache first when Debian's ccache is installed
+ * (its compiler links in /usr/lib/ccache), with paths made relative to
+ * the worktree so that bootperf's second worktree and a new store hit
+ * the same cache.
+ */
+#define PRESET_CCACHE                                                          \
+	"if command -v ccache >/dev/null && [ -d /usr/lib/ccache ]; then\n"    \
+	"  PATH=/usr/lib/ccache:$PATH\n"                                       \
+	"  export CCACHE_BASEDIR=\"$PWD\" CCACHE_NOHASHDIR=true\n"             \
+	"fi\n"
+
+/* QEMU: configure once per worktree (git submodules left alone: the
+ * worktree has none and the build must not fetch), then make.  The
+ * firmware comes from the tree's pc-bios, else from where Debian's qemu
+ * looks (its --firmwarepath: SeaBIOS, option ROMs, iPXE), for trees
+ * without it such as Debian's own source.  These -L come after the
+ * user's --qemu-arg, and qemu takes the first directory with the file.
+ */
+static const char *const qemu_firmware_args[] = {
+    "-L", "{worktree}/pc-bios", "-L", "/usr/share/qemu",
+    "-L", "/usr/share/seabios", "-L", "/usr/lib/ipxe/qemu",
+    NULL};
+
+static const struct build_need qemu_needs[] = {
+    {NEED_COMMAND, "cc", "gcc"},
+    {NEED_COMMAND, "make", "make"},
+    {NEED_COMMAND, "python3", "python3"},
+    {NEED_COMMAND, "ninja", "ninja-build"},
+    {NEED_COMMAND, "pkg-config", "pkg-config"},
+    {NEED_PKGCONFIG, "glib-2.0", "libglib2.0-dev"},
+    {NEED_PKGCONFIG, "pixman-1", "libpixman-1-dev"},
+    {NEED_PKGCONFIG, "zlib", "zlib1g-dev"},
+    {0, NULL, NULL},
+};
+
+/* Linux: a .config made once per worktree from the recipe (defconfig,
+ * the kvm_guest fragment, the virtio RNG, and no LOCALVERSION_AUTO: its
+ * -gCOMMIT in the release would rebuild every file that has the release
+ * and relink every module, for each commit), made again after a
+ * --config was used; or --config FILE copied in whenever it changed.
+ * Then bzImage and modules, installed under .bootperf/modules for
+ * supermin (depmod lives in /sbin).
+ */
+static const struct build_need kernel_needs[] = {
+    {NEED_COMMAND, "cc", "gcc"},
+    {NEED_COMMAND, "make", "make"},
+    {NEED_COMMAND, "flex", "flex"},
+    {NEED_COMMAND, "bison", "bison"},
+    {NEED_COMMAND, "bc", "bc"},
+    {NEED_COMMAND, "perl", "perl"},
+    {NEED_COMMAND, "depmod", "kmod"},
+    {NEED_HEADER, "libelf.h", "libelf-dev"},
+    {NEED_HEADER, "openssl/opensslv.h", "libssl-dev"},
+    {0, NULL, NULL},
+};
+
+/* What the appliance cannot boot without, built in or as a module
+ * (supermin loads them from the modules directory).
+ */
+static const struct kconfig_need kernel_kconfig_needs[] = {
+    {"VIRTIO_PCI", "the virtio devices"},
+    {"SCSI_VIRTIO", "its disk (virtio-scsi)"},
+    {"BLK_DEV_SD", "its disk (SCSI disk)"},
+    {"VIRTIO_CONSOLE", "guestfsd's channel (virtio-serial)"},
+    {"EXT4_FS|EXT2_FS", "its ext2 root file system"},
+    {"BLK_DEV_INITRD", "supermin's initrd"},
+    {"DEVTMPFS", "/dev"},
+    {"UNIX", "udev"},
+    {NULL, NULL},
+};
+
 struct preset {
 	const char *name;
 	const char *build;
 	const char *hv_artifact;
 	const char *kernel_artifact;
+	const char *modules_artifact;
+	const char *const *qemu_args; /* after --qemu-arg's, NULL-ended */
+	const char *firmware;	      /* a file the qemu must find */
+	const struct build_need *needs;
+	const struct kconfig_need *kconfig_needs;
 };
 
 static const struct preset presets[] = {
     {
 	.name = "qemu",
-	.build = "mkdir -p build && cd build && "
-		 "{ test -e config.status || ../configure "
-		 "--target-list=x86_64-softmmu --disable-docs "
-		 "--disable-tools; } && make -j\"$(nproc)\"",
+	.build = "set -e\n" PRESET_CCACHE "mkdir -p build\n"
+		 "cd build\n"
+		 "if ! [ -e config.status ]; then\n"
+		 "  sub=\n"
+		 "  grep -q with-git-submodules ../configure &&\n"
+		 "    sub=--with-git-submodules=ignore\n"
+		 "  ../configure --target-list=x86_64-softmmu --disable-docs "
+		 "--disable-tools --disable-werror $sub\n"
+		 "fi\n"
+		 "make -j\"$(nproc)\"\n",
 	.hv_artifact = "build/qemu-system-x86_64",
+	.qemu_args = qemu_firmware_args,
+	.firmware = "bios-256k.bin",
+	.needs = qemu_needs,
     },
     {
 	.name = "kernel",
-	.build = "{ test -e .config || { make defconfig && "
-		 "scripts/config -e VIRTIO -e VIRTIO_PCI -e VIRTIO_BLK "
-		 "-e SCSI_VIRTIO -e VIRTIO_CONSOLE -e VIRTIO_NET "
-		 "-e HW_RANDOM_VIRTIO -e EXT4_FS && "
-		 "make olddefconfig; }; } && "
-		 "make -j\"$(nproc)\" bzImage",
+	.build =
+	    "set -e\n" PRESET_CCACHE "PATH=$PATH:/usr/sbin:/sbin\n"
+	    "mkdir -p .bootperf\n"
+	    "recipe='defconfig kvm_guest.config +HW_RANDOM_VIRTIO "
+	    "-LOCALVERSION_AUTO'\n"
+	    "if [ -n \"${BOOTPERF_KERNEL_CONFIG-}\" ]; then\n"
+	    "  if ! cmp -s \"$BOOTPERF_KERNEL_CONFIG\" .bootperf/config; "
+	    "then\n"
+	    "    rm -f .bootperf/recipe\n"
+	    "    cp \"$BOOTPERF_KERNEL_CONFIG\" .config\n"
+	    "    make olddefconfig\n"
+	    "    cp \"$BOOTPERF_KERNEL_CONFIG\" .bootperf/config\n"
+	    "  fi\n"
+	    "elif [ \"$(cat .bootperf/recipe 2>/dev/null)\" != \"$recipe\" ]; "
+	    "then\n"
+	    "  rm -f .bootperf/config\n"
+	    "  make defconfig\n"
+	    "  make kvm_guest.config || make kvmconfig\n"
+	    "  scripts/config -e HW_RANDOM_VIRTIO -d LOCALVERSION_AUTO\n"
+	    "  make olddefconfig\n"
+	    "  echo \"$recipe\" >.bootperf/recipe\n"
+	    "fi\n"
+	    "make -j\"$(nproc)\" bzImage modules\n"
+	    "rm -rf .bootperf/modules .bootperf/install\n"
+	    "make modules_install INSTALL_MOD_STRIP=1 "
+	    "INSTALL_MOD_PATH=\"$PWD/.bootperf/install\"\n"
+	    "mv \".bootperf/install/lib/modules/$(make -s kernelrelease)\" "
+	    ".bootperf/modules\n",
 	.kernel_artifact = "arch/x86/boot/bzImage",
+	.modules_artifact = ".bootperf/modules",
+	.needs = kernel_needs,
+	.kconfig_needs = kernel_kconfig_needs,
     },
 };
 
@@ -60,9 +172,11 @@ static int apply_preset(struct build_cli *b, const char *name)
 	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
 		if (strcmp(presets[i].name, name) != 0)
 			continue;
+		b->preset = &presets[i];
 		b->build = presets[i].build;
 		b->hv_artifact = presets[i].hv_artifact;
 		b->kernel_artifact = presets[i].kernel_artifact;
+		b->modules_artifact = presets[i].modules_artifact;
 		return 1;
 	}
 	bp_error("--preset: '%s' is not one of qemu, kernel", name);
@@ -97,6 +211,12 @@ int build_cli_parse(struct build_cli *b, int c, const char *arg)
 	case OPT_KERNEL_ARTIFACT:
 		b->kernel_artifact = arg;
 		return 1;
+	case OPT_MODULES_ARTIFACT:
+		b->modules_artifact = arg;
+		return 1;
+	case OPT_CONFIG:
+		b->kernel_config = arg;
+		return 1;
 	case OPT_QEMU_ARG:
 		return add_qemu_arg(b, arg);
 	case OPT_BUILD_TIMEOUT:
@@ -126,23 +246,45 @@ static void put_quoted(FILE *fp, const char *s)
 	fputc('\'', fp);
 }
 
-/* --qemu-arg values with {worktree} expanded, each quoted, in order. */
+/* Argument i of --qemu-arg's and then the preset's (firmware). */
+static const char *qemu_arg(const struct build_cli *b, size_t i)
+{
+	if (i < b->n_qemu_args)
+		return b->qemu_args[i];
+	i -= b->n_qemu_args;
+	return b->preset && b->preset->qemu_args ? b->preset->qemu_args[i]
+						 : NULL;
+}
+
+/* a with {worktree} replaced by worktree (when not NULL); owned. */
+static char *expand_worktree(const char *a, const char *worktree)
+{
+	char *expanded = bp_strdup(a);
+	const char *p;
+
+	while (worktree && (p = strstr(expanded, "{worktree}"))) {
+		char *next = bp_asprintf("%.*s%s%s", (int)(p - expanded),
+					 expanded, worktree, p + 10);
+
+		free(expanded);
+		expanded = next;
+	}
+	return expanded;
+}
+
+/* --qemu-arg values, then the preset's, with {worktree} expanded, each
+ * quoted, in order.
+ */
 static void put_qemu_args(FILE *fp, const struct build_cli *b,
 			  const char *worktree)
 {
-	for (size_t i = 0; i < b->n_qemu_args; i++) {
-		const char *a = b->qemu_args[i], *p;
-		char *expanded = NULL;
+	const char *a;
 
-		while (worktree && (p = strstr(a, "{worktree}"))) {
-			char *next = bp_asprintf("%.*s%s%s", (int)(p - a), a,
-						 worktree, p + 10);
+	for (size_t i = 0; (a = qemu_arg(b, i)); i++) {
+		char *expanded = expand_worktree(a, worktree);
 
-			free(expanded);
-			a = expanded = next;
-		}
 		fputc(' ', fp);
-		put_quoted(fp, a);
+		put_quoted(fp, expanded);
 		free(expanded);
 	}
 }
@@ -166,27 +308,84 @@ static char *join_qemu_args(const struct build_cli *b)
  * are left out: a result with fewer passes than asked is topped up, and
  * range, bisect and bisect-run share what any of them measured.
  */
-static int config_id(struct measurer *m, const char *extra)
+static int config_id(struct measurer *m, const char *extra,
+		     const char *kernel_config)
 {
 	const struct build_cli *b = m->build;
 	const struct run_options *o = &m->run->run;
 	char *args = join_qemu_args(b);
+	/* Lines added later come only when used: older ids stay valid. */
+	char *later = bp_asprintf(
+	    "%s%s%s%s%s", b->modules_artifact ? "modules-artifact " : "",
+	    b->modules_artifact ? b->modules_artifact : "",
+	    b->modules_artifact ? "\n" : "",
+	    kernel_config ? "kernel-config\n" : "",
+	    kernel_config ? kernel_config : "");
 	char *text = bp_asprintf(
 	    "bootperf-config 2\nrunner %s\ncommand %s\nbuild %s\n"
 	    "hv-artifact %s\nkernel-artifact %s\nhv %s\nkernel %s\n"
 	    "modules %s\nsmp %d\nmemsize %d\n"
-	    "append %s\naccel %s\nqemu-args %s\n%s",
+	    "append %s\naccel %s\nqemu-args %s\n%s%s",
 	    m->run->runner->name, o->command ? o->command : "",
 	    b->build ? b->build : "", b->hv_artifact ? b->hv_artifact : "",
 	    b->kernel_artifact ? b->kernel_artifact : "", o->hv ? o->hv : "",
 	    o->kernel ? o->kernel : "", o->modules ? o->modules : "", o->smp,
 	    o->memsize, o->append ? o->append : "", accel_name(o->accel), args,
-	    extra);
+	    later, extra);
 	int r = walk_hash_string(m->config_id, text);
 
 	free(args);
+	free(later);
 	free(text);
 	return r == 0 ? BP_EXIT_OK : BP_EXIT_FAILURE;
+}
+
+/* The whole of a small text file, or NULL with errno set. */
+static char *read_text_file(const char *path, size_t max)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t got;
+	int err = 0;
+
+	if (!fp)
+		return NULL;
+	buf = bp_malloc(max + 1);
+	got = fread(buf, 1, max, fp);
+	buf[got] = '\0';
+	if (ferror(fp) || !feof(fp)) {
+		err = ferror(fp) ? errno : EFBIG;
+		free(buf);
+		buf = NULL;
+	}
+	fclose(fp);
+	if (err)
+		errno = err;
+	return buf;
+}
+
+/* --config: its absolute path goes to the build, its text to the
+ * configuration id.
+ */
+static int kernel_config_open(struct measurer *m, char **text)
+{
+	const char *path = m->build->kernel_config;
+	char *abs;
+
+	*text = NULL;
+	if (!path)
+		return BP_EXIT_OK;
+	abs = realpath(path, NULL);
+	*text = abs ? read_text_file(abs, 16 << 20) : NULL;
+	if (!*text) {
+		bp_error("--config: cannot read '%s': %s", path,
+			 strerror(errno));
+		free(abs);
+		return BP_EXIT_NOFILE;
+	}
+	m->build_env[0] = bp_asprintf("BOOTPERF_KERNEL_CONFIG=%s", abs);
+	free(abs);
+	return BP_EXIT_OK;
 }
 
 int measurer_open(struct measurer *m, struct walk_repo *repo,
@@ -194,6 +393,7 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 {
 	const char *dir = m->build->store_dir;
 	char *dflt = bp_asprintf("%s/bootperf", walk_repo_commondir(repo));
+	char *config_text = NULL;
 	int r = store_open(&m->store, dir ? dir : dflt);
 
 	free(dflt);
@@ -208,7 +408,11 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 		free(m->worktree[0]);
 		m->worktree[0] = bp_strdup(m->in_place);
 	}
-	return config_id(m, config_extra);
+	r = kernel_config_open(m, &config_text);
+	if (r == BP_EXIT_OK)
+		r = config_id(m, config_extra, config_text);
+	free(config_text);
+	return r;
 }
 
 void measurer_close(struct measurer *m)
@@ -216,6 +420,8 @@ void measurer_close(struct measurer *m)
 	store_close(m->store);
 	free(m->worktree[0]);
 	free(m->worktree[1]);
+	free(m->build_env[0]);
+	m->build_env[0] = NULL;
 	m->store = NULL;
 	m->worktree[0] = m->worktree[1] = NULL;
 }
@@ -231,19 +437,92 @@ static char *artifact(const char *wt, const char *rel)
 	return rel ? bp_asprintf("%s/%s", wt, rel) : NULL;
 }
 
-/* A build command that is not there fails every commit alike: stop. */
+/* A build command that is not there, or packages the build needs,
+ * fail every commit alike: stop at the first build.
+ */
 static int build_failed(struct measurer *m, struct commit_result *res,
 			const char *msg)
 {
+	char packages[256];
+
 	if (strstr(msg, "command not found (exit 127)") && m->builds == 1) {
 		bp_error("--build: the build command was not found in the "
 			 "first commit: %s; see the log '%s'",
 			 m->build->build, res->log_path);
 		return BP_EXIT_BUILD_CMD;
 	}
+	if (runner_build_log_packages(res->log_path, packages,
+				      sizeof packages) > 0 &&
+	    m->builds == 1) {
+		bp_error("the build of %.12s needs Debian packages that are "
+			 "not installed: apt-get install %s; see the log '%s'",
+			 res->commit_id, packages, res->log_path);
+		return BP_EXIT_BUILD_DEPS;
+	}
 	res->status = COMMIT_BUILD_FAILED;
 	free(res->message);
-	res->message = bp_strdup(msg);
+	res->message = packages[0]
+			   ? bp_asprintf("%s; missing build dependencies: "
+					 "apt-get install %s",
+					 msg, packages)
+			   : bp_strdup(msg);
+	return BP_EXIT_OK;
+}
+
+/* Before the first build: what the preset's build needs from this
+ * machine, all of it named at once (configure would name one at a
+ * time).  A --build of the user's own needs what it needs.
+ */
+static int check_needs(const struct measurer *m)
+{
+	const struct preset *p = m->build->preset;
+	char packages[256], what[256];
+
+	if (m->builds > 0 || !p || !p->needs || m->build->build != p->build ||
+	    runner_missing_needs(p->needs, packages, sizeof packages, what,
+				 sizeof what) == 0)
+		return BP_EXIT_OK;
+	bp_error("--preset %s needs Debian packages that are not installed "
+		 "(for %s): apt-get install %s%s",
+		 p->name, what, packages,
+		 strcmp(p->name, "qemu") ? "" : " (or apt-get build-dep qemu)");
+	return BP_EXIT_BUILD_DEPS;
+}
+
+/* The kernel's .config must have what the appliance needs, or it
+ * boots and cannot find its disk.  A config that lacks it fails every
+ * commit alike: stop at the first build.
+ */
+static int check_kernel_config(struct measurer *m, int w,
+			       struct commit_result *res, bool *built)
+{
+	const struct preset *p = m->build->preset;
+	char *path, *text, missing[600];
+	size_t n;
+
+	if (!p || !p->kconfig_needs || !m->build->kernel_artifact)
+		return BP_EXIT_OK;
+	path = bp_asprintf("%s/.config", m->worktree[w]);
+	text = read_text_file(path, 16 << 20);
+	free(path);
+	if (!text)
+		return BP_EXIT_OK;
+	n = kconfig_missing(text, p->kconfig_needs, missing, sizeof missing);
+	free(text);
+	if (n == 0)
+		return BP_EXIT_OK;
+	if (m->builds == 1) {
+		bp_error("the kernel config of %.12s lacks what the appliance "
+			 "needs: %s; set them in the --config file",
+			 res->commit_id, missing);
+		return BP_EXIT_KERNEL_CONFIG;
+	}
+	*built = false;
+	res->status = COMMIT_BUILD_FAILED;
+	free(res->message);
+	res->message = bp_asprintf("the kernel config lacks what the "
+				   "appliance needs: %s",
+				   missing);
 	return BP_EXIT_OK;
 }
 
@@ -254,9 +533,11 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	    .command = m->build->build,
 	    .worktree = m->worktree[w],
 	    .timeout_s = m->build->build_timeout_s,
+	    .env = (const char *const *)m->build_env,
 	};
 	enum sample_status st = SAMPLE_OK;
 	char msg[600];
+	int r;
 
 	res->build_s = NAN;
 	*built = false;
@@ -267,6 +548,8 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 		-1)
 		return walk_last_error() == WALK_ERR_DAMAGED ? BP_EXIT_REPO
 							     : BP_EXIT_FAILURE;
+	if (b.command && (r = check_needs(m)) != BP_EXIT_OK)
+		return r;
 	if (b.command) {
 		free(res->log_path);
 		res->log_path = store_log_path(m->store, res->commit_id);
@@ -280,28 +563,130 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	if (st != SAMPLE_OK)
 		return build_failed(m, res, msg);
 	*built = true;
-	snprintf(m->built[w], sizeof m->built[w], "%s", res->commit_id);
-	return BP_EXIT_OK;
+	r = check_kernel_config(m, w, res, built);
+	if (r == BP_EXIT_OK && *built)
+		snprintf(m->built[w], sizeof m->built[w], "%s", res->commit_id);
+	return r;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* nftw has no argument for its callback: the search in progress. */
+static struct {
+	const char *base;
+	size_t root_len;
+	char *found;
+} artifact_search;
+
+static int artifact_visit(const char *path, const struct stat *st, int type,
+			  struct FTW *ftw)
+{
+	(void)st;
+	if (type == FTW_D &&
+	    (ftw->level >= 4 || !strcmp(path + ftw->base, ".git")))
+		return FTW_SKIP_SUBTREE;
+	if (type != FTW_F ||
+	    strcmp(path + ftw->base, artifact_search.base) != 0)
+		return FTW_CONTINUE;
+	artifact_search.found = bp_strdup(path + artifact_search.root_len + 1);
+	return FTW_STOP;
+}
+
+/* A file named like the missing artifact elsewhere in the worktree (a
+ * few levels down): an older tree's layout, a typo in the path.
+ */
+static char *find_artifact(const char *wt, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+
+	artifact_search.base = slash ? slash + 1 : rel;
+	artifact_search.root_len = strlen(wt);
+	artifact_search.found = NULL;
+	nftw(wt, artifact_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+	return artifact_search.found;
 }
 
 /* Artifacts the build should have produced. */
-static int check_artifacts(const struct measurer *m, struct commit_result *res,
-			   char *hv, char *kernel)
+static int check_artifacts(const struct measurer *m, const char *wt,
+			   struct commit_result *res, const struct prepared *p)
 {
-	const char *missing = NULL;
+	const char *missing = NULL, *opt = NULL;
+	char *there;
 
-	if (hv && access(hv, X_OK) == -1)
-		missing = m->build->hv_artifact;
-	else if (kernel && access(kernel, R_OK) == -1)
-		missing = m->build->kernel_artifact;
+	if (p->hv && access(p->hv, X_OK) == -1)
+		missing = m->build->hv_artifact, opt = "--hv-artifact";
+	else if (p->kernel && access(p->kernel, R_OK) == -1)
+		missing = m->build->kernel_artifact, opt = "--kernel-artifact";
+	else if (p->modules && !is_dir(p->modules))
+		missing = m->build->modules_artifact,
+		opt = "--modules-artifact";
 	if (!missing)
 		return 0;
+	there = find_artifact(wt, missing);
 	res->status = COMMIT_BUILD_FAILED;
 	free(res->message);
-	res->message = bp_asprintf("the build did not produce '%s' (see "
-				   "--hv-artifact, --kernel-artifact)",
-				   missing);
+	if (there && !strcmp(there, missing))
+		res->message = bp_asprintf("the build produced '%s', but it is "
+					   "not executable",
+					   missing);
+	else if (there)
+		res->message = bp_asprintf("the build did not produce '%s', "
+					   "but there is '%s': %s %s?",
+					   missing, there, opt, there);
+	else
+		res->message = bp_asprintf("the build did not produce '%s' "
+					   "(see %s)",
+					   missing, opt);
+	free(there);
 	return 1;
+}
+
+/* The preset's qemu must find its firmware in one of the -L
+ * directories (--qemu-arg's and the preset's), or every boot fails
+ * with "could not load PC BIOS".
+ */
+static int check_firmware(const struct measurer *m, const char *wt)
+{
+	const struct build_cli *b = m->build;
+	const char *file = b->preset ? b->preset->firmware : NULL;
+	const char *a, *next;
+	bool found = false;
+	char *dirs = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (!file || !b->hv_artifact)
+		return BP_EXIT_OK;
+	fp = open_memstream(&dirs, &len);
+	if (!fp)
+		abort();
+	for (size_t i = 0; !found && (a = qemu_arg(b, i)); i++) {
+		char *dir, *path;
+
+		next = qemu_arg(b, i + 1);
+		if (strcmp(a, "-L") != 0 || !next)
+			continue;
+		dir = expand_worktree(next, wt);
+		path = bp_asprintf("%s/%s", dir, file);
+		found = access(path, R_OK) == 0;
+		fprintf(fp, "%s'%s'", ftell(fp) > 0 ? ", " : "", dir);
+		free(path);
+		free(dir);
+	}
+	fclose(fp);
+	if (!found)
+		bp_error("--preset %s: the built qemu finds no firmware: '%s' "
+			 "is in none of %s; install seabios and "
+			 "qemu-system-data, or give --qemu-arg -L "
+			 "--qemu-arg DIR",
+			 b->preset->name, file, dirs);
+	free(dirs);
+	return found ? BP_EXIT_OK : BP_EXIT_NOFILE;
 }
 
 /* --qemu-arg: a wrapper script in the store that runs the commit's qemu
@@ -345,14 +730,20 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 {
 	const char *wt = m->worktree[w];
 
+	int r;
+
 	p->o = m->run->run;
 	p->hv = artifact(wt, m->build->hv_artifact);
 	p->kernel = artifact(wt, m->build->kernel_artifact);
-	*ready = !check_artifacts(m, res, p->hv, p->kernel);
+	p->modules = artifact(wt, m->build->modules_artifact);
+	*ready = !check_artifacts(m, wt, res, p);
 	if (!*ready)
 		return BP_EXIT_OK;
+	r = check_firmware(m, wt);
+	if (r != BP_EXIT_OK)
+		return r;
 	p->o.hv = p->hv ? p->hv : p->o.hv;
-	if (m->build->n_qemu_args) {
+	if (qemu_arg(m->build, 0)) {
 		char *wrapper = write_wrapper(m, wt, res->commit_id, p->o.hv);
 
 		if (!wrapper)
@@ -361,6 +752,7 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 		p->o.hv = p->hv = wrapper;
 	}
 	p->o.kernel = p->kernel ? p->kernel : p->o.kernel;
+	p->o.modules = p->modules ? p->modules : p->o.modules;
 	p->o.worktree = wt;
 	p->o.progress = false;
 	p->o.discard_cache = p->hv || p->kernel;
@@ -371,6 +763,7 @@ void prepared_free(struct prepared *p)
 {
 	free(p->hv);
 	free(p->kernel);
+	free(p->modules);
 }
 
 int measurer_record(struct commit_result *res, int r, enum sample_status st)

@@ -380,6 +380,9 @@ enum bp_exit {
 				     * fetched before was tracked) */
 	BP_EXIT_TRACK_FAILURE = 16, /* track: internal or I/O error (track
 				     * exits 1 for a regression) */
+	BP_EXIT_BUILD_DEPS = 20,    /* the build needs packages not installed */
+	BP_EXIT_KERNEL_CONFIG = 21, /* the kernel lacks what the appliance
+				     * needs (virtio, ext4, ...) */
 	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
 };
 
@@ -700,6 +703,30 @@ double now_realtime(void);
 const char *accel_name(enum accel a);
 const char *sample_status_name(enum sample_status s);
 enum bp_exit sample_status_exit(enum sample_status s);
+
+/* builddeps.c: what a build lacks, from its output or its .config. */
+/* Append word to the space-separated list out (len bytes in all)
+ * unless it is there or does not fit; true when appended.
+ */
+bool words_add(char *out, size_t len, const char *word);
+/* The Debian packages a failed build's output says are missing,
+ * space-separated and each once, into out; returns how many.
+ */
+size_t builddeps_from_log(const char *log, char *out, size_t len);
+
+/* A kernel option the appliance needs: "SYM" or "SYM|OTHER" (any of
+ * them), set to y or m; why says what for.  Arrays end with symbols
+ * NULL.
+ */
+struct kconfig_need {
+	const char *symbols;
+	const char *why;
+};
+/* The needs a .config (its text) does not meet, as "CONFIG_X (why),
+ * ..." in out; returns how many.
+ */
+size_t kconfig_missing(const char *text, const struct kconfig_need *needs,
+		       char *out, size_t len);
 
 /* result.c */
 void bench_env_free(struct bench_env *env);

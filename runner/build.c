@@ -21,6 +21,14 @@ static void build_exec(const struct build_options *o, int log_fd)
 	dup2(null_fd, STDIN_FILENO);
 	dup2(log_fd, STDOUT_FILENO);
 	dup2(log_fd, STDERR_FILENO);
+	for (const char *const *e = o->env; e && *e; e++) {
+		size_t n = strcspn(*e, "=");
+		char *name = bp_asprintf("%.*s", (int)n, *e);
+
+		if ((*e)[n] != '=' || setenv(name, *e + n + 1, 1) == -1)
+			_exit(126);
+		free(name);
+	}
 	execl("/bin/sh", "sh", "-c", o->command, (char *)NULL);
 	_exit(127);
 }

@@ -239,7 +239,9 @@ static uint64_t hash_file(uint64_t h, const char *path)
 
 /* One libguestfs cache per qemu binary and kernel: libguestfs keys its
  * qemu probes on the binary's size and mtime, and supermin does not
- * notice a new kernel.
+ * notice a new kernel, nor new modules: a modules directory rebuilt in
+ * place (modules_install over the old one) keeps its own stat, but
+ * depmod writes modules.dep anew.
  */
 static int make_cachedir(struct runner_ctx *ctx)
 {
@@ -252,6 +254,12 @@ static int make_cachedir(struct runner_ctx *ctx)
 	h = hash_file(h, o->hv);
 	h = hash_file(h, o->kernel);
 	h = hash_file(h, o->modules);
+	if (o->modules) {
+		char *dep = bp_asprintf("%s/modules.dep", o->modules);
+
+		h = hash_file(h, dep);
+		free(dep);
+	}
 	ctx->cachedir =
 	    bp_asprintf("%s/appliance-%016llx", root, (unsigned long long)h);
 	free(root);

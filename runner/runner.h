@@ -120,10 +120,30 @@ struct build_options {
 	const char *worktree;
 	const char *log_path; /* output, truncated first */
 	double timeout_s;
+	const char *const *env; /* "NAME=value" for the build, NULL-ended;
+				 * may be NULL */
 };
 /* SAMPLE_OK with *seconds set, else why in msg. */
 enum sample_status runner_build(const struct build_options *o, double *seconds,
 				char *msg, size_t len);
+
+/* deps.c: what a build needs from the machine. */
+enum need_kind { NEED_COMMAND = 1, NEED_PKGCONFIG, NEED_HEADER };
+struct build_need {
+	enum need_kind kind;
+	const char *name;    /* command, pkg-config module or header */
+	const char *package; /* the Debian package that provides it */
+};
+/* Needs (an array ending with name NULL) not met: their packages and
+ * names, space-separated and each once; returns how many.
+ */
+size_t runner_missing_needs(const struct build_need *needs, char *packages,
+			    size_t plen, char *what, size_t wlen);
+/* The packages a failed build's log (its last 256 KiB) says are
+ * missing (builddeps_from_log); returns how many.
+ */
+size_t runner_build_log_packages(const char *log_path, char *packages,
+				 size_t len);
 
 /* child.c */
 void runner_signals_init(void);

@@ -563,6 +563,17 @@ static void test_worktree_errors(struct walk_repo *repo)
 	free(msg);
 	ok(sh("test -e %s/x && test ! -e %s/.git", other, other) == 0,
 	   "  and left alone");
+	ok(sh("echo 'gitdir: /gone/.git/worktrees/bootperf' >%s/.git", other) ==
+	       0,
+	   "a worktree of a repository gone since");
+	err_begin();
+	is_int(walk_worktree_checkout(repo, other, ids[2]), -1, "  refused");
+	msg = err_end();
+	ok(msg && strstr(msg, "is not a worktree of this repository, but of "
+			      "another (this one made or cloned again?): "
+			      "remove it, or give another store"),
+	   "  saying what it is");
+	free(msg);
 	ok(out_is("", "git -C %s branch --list 'bootperf*'", lin),
 	   "no temporary branch left");
 }
