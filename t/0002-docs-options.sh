@@ -28,14 +28,26 @@ for cmd in $(bootperf --list-commands); do
 	'
 done
 
-test_expect_success 'every exit status is in the man page' '
+test_expect_success 'every exit status is in the man page, as rendered' '
 	sed -n "s/.*BP_EXIT_[A-Z_]* = \([0-9]*\).*/\1/p" \
 		"$srcdir/common/common.h" >codes &&
 	test "$(wc -l <codes)" -ge 8 &&
+	pod2text "$pod" | sed -n "/^EXIT STATUS/,/^[A-Z]/p" >exit.txt &&
 	while read -r code; do
-		grep -q "^=item B<$code>" "$pod" ||
+		grep -q "^    $code\( \|\$\)" exit.txt ||
 			{ echo "exit status $code undocumented"; exit 1; }
 	done <codes
+'
+
+# A POD command that is not a paragraph of its own is printed as text.
+test_expect_success 'no POD markup leaks into the man page or --help' '
+	pod2text "$pod" >page.txt &&
+	! grep -n "^ *=[a-z]" page.txt &&
+	for cmd in $(bootperf --list-commands); do
+		bootperf $cmd --help >help &&
+		! grep -n "=item\|=head\|=over\|=back\|[BCFI]<" help ||
+			{ echo "in $cmd --help"; exit 1; }
+	done
 '
 
 test_done
