@@ -42,7 +42,9 @@ int cmd_bench(int argc, char **argv)
 	runner_signals_init();
 	r = runner_bench(cli.runner, &cli.run, &res, &failed);
 	if (cli.json) {
-		if (res.env.runner && report_bench_json(stdout, &res) == -1) {
+		if (!res.env.runner)
+			res.env.runner = bp_strdup(cli.runner->name);
+		if (report_bench_json(stdout, &res) == -1) {
 			bp_error("out of memory writing JSON");
 			r = BP_EXIT_FAILURE;
 		}

@@ -691,6 +691,8 @@ void history_free(struct history *h);
 /* util.c */
 void bp_set_program_name(const char *name);
 void bp_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The text of the last bp_error ("" before the first). */
+const char *bp_last_error(void);
 void bp_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *bp_malloc(size_t n);
@@ -703,6 +705,8 @@ double now_realtime(void);
 const char *accel_name(enum accel a);
 const char *sample_status_name(enum sample_status s);
 enum bp_exit sample_status_exit(enum sample_status s);
+/* The status that stops a run with exit status e (its inverse). */
+enum sample_status sample_status_of_exit(int e);
 
 /* builddeps.c: what a build lacks, from its output or its .config. */
 /* Append word to the space-separated list out (len bytes in all)

@@ -10,6 +10,10 @@
 #include "common.h"
 
 static const char *program_name = "bootperf";
+/* The last error's text, without the program name: for results that
+ * must say why a run stopped.
+ */
+static char last_error[1024];
 
 void bp_set_program_name(const char *name)
 {
@@ -31,6 +35,9 @@ static void vmessage(const char *kind, const char *fmt, va_list ap)
 	 */
 	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(buf + off, sizeof buf - (size_t)off - 1, fmt, ap);
+	if (!strcmp(kind, "error: "))
+		snprintf(last_error, sizeof last_error, "%s",
+			 buf + strlen(program_name) + 2 + strlen(kind));
 	strcat(buf, "\n");
 	fputs(buf, stderr);
 	fflush(stderr);
@@ -43,6 +50,11 @@ void bp_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage("error: ", fmt, ap);
 	va_end(ap);
+}
+
+const char *bp_last_error(void)
+{
+	return last_error;
 }
 
 void bp_warning(const char *fmt, ...)
@@ -179,6 +191,22 @@ const char *sample_status_name(enum sample_status s)
 	};
 
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+enum sample_status sample_status_of_exit(int e)
+{
+	switch (e) {
+	case BP_EXIT_OK:
+		return SAMPLE_OK;
+	case BP_EXIT_BOOT_FAILED:
+		return SAMPLE_FAILED;
+	case BP_EXIT_TIMEOUT:
+		return SAMPLE_TIMEOUT;
+	case BP_EXIT_INTERRUPTED:
+		return SAMPLE_INTERRUPTED;
+	default:
+		return SAMPLE_ERROR;
+	}
 }
 
 enum bp_exit sample_status_exit(enum sample_status s)

@@ -129,6 +129,7 @@ void runner_session_close(struct runner_session *s, enum sample_status status)
 	res->maxrss_kb = runner_maxrss_kb();
 	if (s->ctx.opts->discard_cache)
 		discard_cache(s->ctx.cachedir);
+	free(s->ctx.kvm_verdict);
 	free(s->ctx.cachedir);
 	free(s);
 }
@@ -139,7 +140,12 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 	struct runner_session *s;
 	int ret = runner_session_open(&s, r, opts, res);
 
-	*failed = SAMPLE_OK;
+	/* Stopped before the first pass (inputs, accelerator): the result
+	 * still says why, for --json.
+	 */
+	*failed = sample_status_of_exit(ret);
+	if (ret != BP_EXIT_OK && !res->message)
+		res->message = bp_strdup(bp_last_error());
 	for (long i = 1; ret == BP_EXIT_OK && i <= opts->warmup; i++)
 		if (runner_session_pass(s, true, i, opts->warmup, failed) == -1)
 			ret = sample_status_exit(*failed);

@@ -411,7 +411,12 @@ static int probe_kvm(struct runner_ctx *ctx, char *why, size_t len)
 	if (st == SAMPLE_TIMEOUT)
 		snprintf(why, len, "a KVM boot did not finish within %.0f s",
 			 probe);
-	kvm_verdict_record(ctx, why);
+	/* Only a boot under TCG shows that KVM was at fault, and not the
+	 * qemu, kernel or options (which fail under TCG too): the verdict
+	 * is recorded after the first pass that boots (guestfs_observe).
+	 */
+	free(ctx->kvm_verdict);
+	ctx->kvm_verdict = bp_strdup(why);
 	return BP_EXIT_OK;
 }
 
@@ -510,6 +515,10 @@ static void guestfs_observe(struct runner_ctx *ctx)
 	struct bench_env *env = ctx->env;
 	char *copy, *boot = NULL;
 
+	if (ctx->kvm_verdict)
+		kvm_verdict_record(ctx, ctx->kvm_verdict);
+	free(ctx->kvm_verdict);
+	ctx->kvm_verdict = NULL;
 	if (env->kernel)
 		return;
 	copy = bp_asprintf("%s/.guestfs-%d/appliance.d/kernel", ctx->cachedir,

@@ -76,6 +76,7 @@ struct runner_ctx {
 	char *cachedir;
 	const struct runner *runner;
 	FILE *events; /* analyze: the pass writes its events here, or NULL */
+	char *kvm_verdict; /* why KVM failed, kept once TCG has booted */
 };
 
 /* guestfs.c */

@@ -32,7 +32,7 @@ test_expect_success 'warm-up passes are not counted' '
 		"$(json w.json "\$j->{statistics}{max_ms}")"
 '
 
-test_expect_success 'text report: header and Result line agree with JSON' '
+test_expect_success 'text report: the header, the Result line and the spread' '
 	bootperf bench --runner command --command "sleep 0.01" \
 		--runs 3 --warmup 0 >out.txt &&
 	grep -q "^ *test passes: 3 (and 0 warm-up)" out.txt &&
@@ -71,6 +71,19 @@ test_expect_success '--json on failure still says what happened' '
 		--timeout 1 --runs 1 --warmup 0 --json >t.json 2>/dev/null &&
 	test "$(json t.json "\$j->{status}")" = timeout &&
 	json t.json "\$j->{message}" | grep -q "no result within 1 s"
+'
+
+test_expect_success '--json when it stops before the first pass' '
+	expect_exit 3 bootperf bench --hv "$PWD/nothere" --json >n.json 2>err &&
+	test "$(json n.json "\$j->{status}")" = error &&
+	json n.json "\$j->{message}" | grep -q "^--hv .*/nothere.: No such file" &&
+	test "$(json n.json "scalar @{\$j->{samples_ms}}")" = 0
+'
+
+test_expect_success 'the defaults: 10 passes after 3 warm-ups' '
+	bootperf bench --runner command --command true --json >d.json &&
+	test "$(json d.json "scalar @{\$j->{samples_ms}}")" = 10 &&
+	test "$(json d.json "scalar @{\$j->{warmup_ms}}")" = 3
 '
 
 for sig in INT TERM; do

@@ -48,6 +48,7 @@ test_expect_success '--smp and --memsize reach qemu and the guest' '
 '
 
 test_expect_success '--hv: the given binary was the one booted, under TCG' '
+	grep -- "-kernel" qemu/invocations >boots && test -s boots &&
 	! grep -v "accel=tcg" boots
 '
 
