@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench, part 3: the economy of bootperf bisect.  A 64-commit
+# make bench, part 2: the economy of bootperf bisect.  A 64-commit
 # synthetic tree (command runner: a 200 ms "boot" with +-3% noise, 10%
 # slower from a commit picked at random) is bisected twice: by `bootperf
 # bisect` with its defaults, and by `git bisect run bootperf bisect-run`
