@@ -26,12 +26,14 @@ struct walk_commit {
 
 enum walk_error {
 	WALK_ERR_NONE = 0,
-	WALK_ERR_REPO,	   /* not a repository, cannot open it */
-	WALK_ERR_REVISION, /* unknown, ambiguous or malformed revision */
-	WALK_ERR_EMPTY,	   /* a range with no commits */
-	WALK_ERR_DAMAGED,  /* objects are missing (not shallow) */
-	WALK_ERR_FETCH,	   /* a remote cannot be fetched */
-	WALK_ERR_OTHER	   /* I/O, corrupt objects, worktree trouble */
+	WALK_ERR_REPO,	     /* not a repository, cannot open it */
+	WALK_ERR_REVISION,   /* unknown, ambiguous or malformed revision */
+	WALK_ERR_EMPTY,	     /* a range with no commits */
+	WALK_ERR_REVERSED,   /* a range with no commits, but B..A has some */
+	WALK_ERR_RANGE_FORM, /* a range git has but bootperf does not */
+	WALK_ERR_DAMAGED,    /* objects are missing (not shallow) */
+	WALK_ERR_FETCH,	     /* a remote cannot be fetched */
+	WALK_ERR_OTHER	     /* I/O, corrupt objects, worktree trouble */
 };
 
 /* After a failed call: what kind of failure it was. */

@@ -191,6 +191,7 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 	const char *hint = "";
 	bool missing =
 	    git_error_last() && git_error_last()->klass == GIT_ERROR_ODB;
+	enum walk_error kind = WALK_ERR_REVISION;
 
 	if (rc != GIT_ENOTFOUND && rc != GIT_EINVALIDSPEC &&
 	    rc != GIT_EAMBIGUOUS)
@@ -198,15 +199,15 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 				     "cannot resolve revision '%s'", rev);
 	if (rc == GIT_ENOTFOUND && git_repository_is_shallow(git) == 1)
 		hint = " (shallow repository: it may lie past the boundary)";
-	else if (rc == GIT_ENOTFOUND && missing)
+	else if (rc == GIT_ENOTFOUND && missing) {
 		hint = " (an object it needs is missing: the repository is "
 		       "damaged, try git fsck)";
+		kind = WALK_ERR_DAMAGED;
+	}
 	if (range)
-		return walk_fail(WALK_ERR_REVISION,
-				 "%s revision '%s' in range '%s'%s", what, rev,
-				 range, hint);
-	return walk_fail(WALK_ERR_REVISION, "%s revision '%s'%s", what, rev,
-			 hint);
+		return walk_fail(kind, "%s revision '%s' in range '%s'%s", what,
+				 rev, range, hint);
+	return walk_fail(kind, "%s revision '%s'%s", what, rev, hint);
 }
 
 int walk_lookup(git_commit **out, git_repository *git, const char *rev,

@@ -37,9 +37,9 @@ static int walk_parse(struct walk_spec *out, const char *range)
 
 	out->from = out->to = NULL;
 	if (!*range)
-		return walk_fail(WALK_ERR_REVISION, "empty range");
+		return walk_fail(WALK_ERR_RANGE_FORM, "empty range");
 	if (strstr(range, "..."))
-		return walk_fail(WALK_ERR_REVISION,
+		return walk_fail(WALK_ERR_RANGE_FORM,
 				 "symmetric range '%s' is not supported: "
 				 "use 'A..B' for the commits after A up to B",
 				 range);
@@ -177,7 +177,7 @@ static int walk_empty_fail(git_repository *git, const struct walk_spec *spec,
 			   const char *range)
 {
 	if (walk_reversed_nonempty(git, &ids[0], &ids[1], first_parent) == 1)
-		return walk_fail(WALK_ERR_EMPTY,
+		return walk_fail(WALK_ERR_REVERSED,
 				 "range '%s' has no commits (reversed? try "
 				 "'%s..%s')",
 				 range, spec->to, spec->from);
@@ -415,13 +415,15 @@ static int walk_graph_check(git_repository *git, const git_oid *good,
 		return walk_git_fail(WALK_ERR_OTHER,
 				     "cannot compare '%s' and '%s'", good_rev,
 				     bad_rev);
+	if (r == 0 && git_graph_descendant_of(git, good, bad) == 1)
+		return walk_fail(WALK_ERR_REVERSED,
+				 "good '%s' is not an ancestor of bad '%s' "
+				 "(swapped?)",
+				 good_rev, bad_rev);
 	if (r == 0)
 		return walk_fail(WALK_ERR_EMPTY,
-				 "good '%s' is not an ancestor of bad '%s'%s",
-				 good_rev, bad_rev,
-				 git_graph_descendant_of(git, good, bad) == 1
-				     ? " (swapped?)"
-				     : "");
+				 "good '%s' is not an ancestor of bad '%s'",
+				 good_rev, bad_rev);
 	return 0;
 }
 

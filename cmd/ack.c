@@ -80,13 +80,14 @@ static int resolve(const struct ack_cli *cli, struct walk_repo *repo,
 		   struct walk_commit *c)
 {
 	if (repo)
-		return walk_resolve(c, repo, cli->commit) == 0 ? BP_EXIT_OK
-							       : BP_EXIT_REPO;
+		return walk_resolve(c, repo, cli->commit) == 0
+			   ? BP_EXIT_OK
+			   : cmd_walk_exit();
 	if (!hex_id(cli->commit)) {
 		bp_error("cannot resolve '%s' without a repository (see "
 			 "--repo): give its hex id",
 			 cli->commit);
-		return BP_EXIT_REPO;
+		return BP_EXIT_REVISION;
 	}
 	memset(c, 0, sizeof *c);
 	snprintf(c->id, sizeof c->id, "%s", cli->commit);

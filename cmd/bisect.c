@@ -466,7 +466,6 @@ static int open_all(struct bisect_state *b)
 {
 	struct bisect_cli *cli = b->cli;
 	struct walk_commit gc = {0}, bc = {0};
-	enum walk_error kind;
 	int r = BP_EXIT_OK;
 
 	if (walk_repo_open(&b->repo, cli->repo) == -1 ||
@@ -474,10 +473,7 @@ static int open_all(struct bisect_state *b)
 		       cli->first_parent) == -1 ||
 	    walk_resolve(&gc, b->repo, cli->good) == -1 ||
 	    walk_resolve(&bc, b->repo, cli->bad) == -1) {
-		kind = walk_last_error();
-		r = kind == WALK_ERR_EMPTY   ? BP_EXIT_EMPTY_RANGE
-		    : kind == WALK_ERR_OTHER ? BP_EXIT_FAILURE
-					     : BP_EXIT_REPO;
+		r = cmd_walk_exit();
 		goto out;
 	}
 	b->m.build = &cli->build;

@@ -178,18 +178,11 @@ struct range_run {
 static int open_repo_and_walk(struct range_run *rr)
 {
 	struct range_cli *cli = rr->cli;
-	enum walk_error kind;
 
 	if (walk_repo_open(&rr->repo, cli->repo) == 0 &&
 	    walk_range(&rr->commits, rr->repo, cli->range, &cli->walk) == 0)
 		return BP_EXIT_OK;
-	kind = walk_last_error();
-	if (kind == WALK_ERR_EMPTY)
-		return BP_EXIT_EMPTY_RANGE;
-	if (kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION ||
-	    kind == WALK_ERR_DAMAGED)
-		return BP_EXIT_REPO;
-	return BP_EXIT_FAILURE;
+	return cmd_walk_exit();
 }
 
 /* Commit k of n, what is going on, elapsed time and a rough ETA. */

@@ -135,17 +135,6 @@ struct report_run {
 	struct history h;
 };
 
-static int repo_exit(void)
-{
-	enum walk_error kind = walk_last_error();
-
-	if (kind == WALK_ERR_EMPTY)
-		return BP_EXIT_EMPTY_RANGE;
-	return kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION
-		   ? BP_EXIT_REPO
-		   : BP_EXIT_FAILURE;
-}
-
 /* The store must exist already: a report never creates one. */
 static int open_store(struct report_run *rr)
 {
@@ -157,7 +146,7 @@ static int open_store(struct report_run *rr)
 	if (!cli->store_dir) {
 		if (walk_repo_open(&rr->repo, cli->repo ? cli->repo : ".") ==
 		    -1)
-			return repo_exit();
+			return cmd_walk_exit();
 		dflt =
 		    bp_asprintf("%s/bootperf", walk_repo_commondir(rr->repo));
 	}
@@ -278,10 +267,10 @@ static int load_history(struct report_run *rr)
 	}
 	if (!rr->repo &&
 	    walk_repo_open(&rr->repo, cli->repo ? cli->repo : ".") == -1)
-		return repo_exit();
+		return cmd_walk_exit();
 	wo.first_parent = cli->first_parent;
 	if (walk_range(&list, rr->repo, cli->range, &wo) == -1)
-		return repo_exit();
+		return cmd_walk_exit();
 	cmd_history_from_walk(&rr->h, &list);
 	walk_list_free(&list);
 	rr->repo_dir = walk_repo_workdir(rr->repo);

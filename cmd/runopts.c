@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bisect.h"
 #include "cmd.h"
 
 void run_cli_init(struct run_cli *cli)
@@ -210,6 +211,29 @@ bool cmd_color_default(void)
 }
 
 /* After getopt_long returned '?' or ':' (optstring starts with ':'). */
+int cmd_walk_exit(void)
+{
+	switch (walk_last_error()) {
+	case WALK_ERR_REPO:
+	case WALK_ERR_DAMAGED:
+		return BP_EXIT_REPO;
+	case WALK_ERR_REVISION:
+		return BP_EXIT_REVISION;
+	case WALK_ERR_EMPTY:
+		return BP_EXIT_EMPTY_RANGE;
+	case WALK_ERR_REVERSED:
+		return BP_EXIT_REVERSED;
+	case WALK_ERR_RANGE_FORM:
+		return BP_EXIT_RANGE_FORM;
+	case WALK_ERR_FETCH:
+		return BP_EXIT_FETCH;
+	case WALK_ERR_NONE:
+	case WALK_ERR_OTHER:
+		break;
+	}
+	return BP_EXIT_FAILURE;
+}
+
 int cmd_bad_option(const char *cmd, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];

@@ -147,17 +147,6 @@ struct track_run {
 	double started;
 };
 
-static int repo_exit(void)
-{
-	enum walk_error kind = walk_last_error();
-
-	if (kind == WALK_ERR_FETCH)
-		return BP_EXIT_FETCH;
-	return kind == WALK_ERR_REPO || kind == WALK_ERR_REVISION
-		   ? BP_EXIT_REPO
-		   : BP_EXIT_FAILURE;
-}
-
 static bool same(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -199,7 +188,7 @@ static int fetch(struct track_run *tr)
 	if (walk_fetch(&tr->fetched, tr->repo, cli->remote, branch) == 0)
 		return BP_EXIT_OK;
 	if (walk_last_error() != WALK_ERR_FETCH)
-		return repo_exit();
+		return cmd_walk_exit();
 	tr->fetch_error = bp_strdup(walk_last_message());
 	walk_fetch_result_free(&tr->fetched);
 	if (walk_fetched_tip(&tr->fetched, tr->repo, cli->remote, branch) == -1)
@@ -221,7 +210,7 @@ static int walk(struct track_run *tr)
 
 	if (walk_history(&tr->list, tr->repo, tr->fetched.tip, start,
 			 cli->max_commits, cli->first_parent, &rewritten) == -1)
-		return repo_exit();
+		return cmd_walk_exit();
 	if (rewritten && start)
 		bp_warning("the history of %s was rewritten (force-pushed?): "
 			   "'%.12s' is no longer in it; tracking from %.12s "

@@ -368,8 +368,8 @@ enum bp_exit {
 	BP_EXIT_BOOT_FAILED = 4, /* the appliance or command failed */
 	BP_EXIT_TIMEOUT = 5,	 /* a boot exceeded --timeout */
 	BP_EXIT_NO_ACCEL = 6,	 /* --accel kvm, but KVM cannot boot here */
-	BP_EXIT_REPO = 7,	 /* not a repository, unknown revision */
-	BP_EXIT_EMPTY_RANGE = 8, /* a range with no commits (or reversed) */
+	BP_EXIT_REPO = 7,	 /* not a repository, or a damaged one */
+	BP_EXIT_EMPTY_RANGE = 8, /* a range with no commits */
 	BP_EXIT_STORE = 9,	 /* store unusable, in use or unwritable */
 	BP_EXIT_BUILD_CMD = 10,	 /* the build command does not exist */
 	BP_EXIT_NO_CHANGE = 11,	 /* bisect: the endpoints do not differ */
@@ -380,6 +380,9 @@ enum bp_exit {
 				     * fetched before was tracked) */
 	BP_EXIT_TRACK_FAILURE = 16, /* track: internal or I/O error (track
 				     * exits 1 for a regression) */
+	BP_EXIT_REVISION = 17,	    /* an unknown revision, or not a commit */
+	BP_EXIT_RANGE_FORM = 18,    /* A...B or another form not supported */
+	BP_EXIT_REVERSED = 19,	    /* a reversed range (B..A has commits) */
 	BP_EXIT_BUILD_DEPS = 20,    /* the build needs packages not installed */
 	BP_EXIT_KERNEL_CONFIG = 21, /* the kernel lacks what the appliance
 				     * needs (virtio, ext4, ...) */

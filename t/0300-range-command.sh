@@ -243,12 +243,14 @@ test_expect_success '--every and --max-commits sample long ranges' '
 test_expect_success 'bad input: one line, distinct exit status' '
 	expect_exit 7 bootperf range --runner command --command true \
 		"$TEST_DIR" v1 2>err && grep -q "is not a git repository" err &&
-	expect_exit 7 bootperf range --runner command --command true \
+	expect_exit 17 bootperf range --runner command --command true \
 		repo nope..v1 2>err && grep -q "unknown revision .nope." err &&
-	expect_exit 7 bootperf range --runner command --command true \
+	expect_exit 18 bootperf range --runner command --command true \
 		repo v1~2...v1 2>err && grep -q "symmetric range" err &&
-	expect_exit 8 bootperf range --runner command --command true \
+	expect_exit 19 bootperf range --runner command --command true \
 		repo v1..v1~2 2>err && grep -q "has no commits (reversed? try .v1~2..v1.)" err &&
+	expect_exit 8 bootperf range --runner command --command true \
+		repo v1..v1 2>err && grep -q "range .v1..v1. has no commits$" err &&
 	expect_exit 2 bootperf range repo 2>err && grep -q "needs REPO and RANGE" err &&
 	expect_exit 2 bootperf range --alpha 2 repo v1 2>err && grep -q -- "--alpha" err &&
 	expect_exit 2 bootperf range --preset gcc repo v1 2>err &&

@@ -137,9 +137,9 @@ test_expect_success 'bad input: usage, revisions, not an ancestor' '
 	grep -q -- "--min-runs 5 is more than --max-runs 3" err &&
 	expect_exit 2 bootperf bisect --alpha 0.7 t16 HEAD~1 HEAD 2>err &&
 	grep -q -- "--alpha: .0.7. is not a number above 0 and below 0.5" err &&
-	expect_exit 7 bootperf bisect "${opts[@]}" t16 nosuch HEAD 2>err &&
+	expect_exit 17 bootperf bisect "${opts[@]}" t16 nosuch HEAD 2>err &&
 	grep -q "unknown revision .nosuch." err &&
-	expect_exit 8 bootperf bisect "${opts[@]}" t16 HEAD HEAD~3 2>err &&
+	expect_exit 19 bootperf bisect "${opts[@]}" t16 HEAD HEAD~3 2>err &&
 	grep -q "good .HEAD. is not an ancestor of bad .HEAD~3. (swapped?)" err &&
 	expect_exit 7 bootperf bisect "${opts[@]}" "$TEST_DIR" HEAD~1 HEAD 2>err &&
 	grep -q "is not a git repository" err

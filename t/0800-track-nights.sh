@@ -174,19 +174,19 @@ test_expect_success 'a second run while one holds the lock exits 9' '
 	no_process "sleep $(mark 81)"
 '
 
-test_expect_success 'exit statuses: usage 2, repository 7, unknown remote 7' '
+test_expect_success 'exit statuses: usage 2, repository 7, unknown remote 17' '
 	expect_exit 2 bootperf track &&
 	expect_exit 2 bootperf track --max-commits 0 repo &&
 	expect_exit 2 bootperf track --force repo &&
 	expect_exit 7 bootperf track --store "$TEST_DIR/s2" "$TEST_DIR/nowhere" &&
-	expect_exit 7 track --remote nosuch 2>remote.err &&
+	expect_exit 17 track --remote nosuch 2>remote.err &&
 	grep -q "no remote .nosuch." remote.err
 '
 
 test_expect_success 'ack: usage and unknown commits' '
 	expect_exit 2 bootperf ack --store store "$(id 14)" &&
 	expect_exit 2 bootperf ack --note x &&
-	expect_exit 7 bootperf ack --repo repo --store store nosuchrev --note x &&
+	expect_exit 17 bootperf ack --repo repo --store store nosuchrev --note x &&
 	expect_exit 9 bootperf ack --repo repo --store "$TEST_DIR/none" HEAD --note x
 '
 

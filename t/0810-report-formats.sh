@@ -116,11 +116,11 @@ test_expect_success '--no-color: no colours on a terminal' '
 	! grep -q "$(printf "\033")\[" tty2.txt
 '
 
-test_expect_success 'errors: usage 2, no store 9, unknown range 7' '
+test_expect_success 'errors: usage 2, no store 9, unknown revision 17' '
 	expect_exit 2 report --format pdf initial..main &&
 	expect_exit 2 report a b &&
 	expect_exit 9 bootperf report --store "$TEST_DIR/nostore" --repo repo initial..main &&
-	expect_exit 7 report --config c0ffee nosuch..main &&
+	expect_exit 17 report --config c0ffee nosuch..main &&
 	expect_exit 2 report --config c0ffee 2>none.err &&
 	grep -q "nothing tracked in store" none.err
 '

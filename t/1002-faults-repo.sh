@@ -22,9 +22,9 @@ readable() {
 	done
 }
 
-test_expect_success 'a shallow clone: the boundary is named, exit 7' '
+test_expect_success 'a shallow clone: the boundary is named, exit 17' '
 	git clone -q --depth 2 "file://$PWD/repo" shallow &&
-	expect_exit 7 range --build "cp delay built" --store "$PWD/ssh" \
+	expect_exit 17 range --build "cp delay built" --store "$PWD/ssh" \
 		shallow HEAD~4..HEAD 2>err &&
 	grep -q "shallow" err && test "$(grep -c error: err)" = 1
 '

@@ -360,18 +360,18 @@ static void test_ranges(struct walk_repo *repo)
 
 static void test_range_errors(struct walk_repo *repo)
 {
-	range_fails(repo, "t2...br", NULL, WALK_ERR_REVISION, "symmetric");
+	range_fails(repo, "t2...br", NULL, WALK_ERR_RANGE_FORM, "symmetric");
 	range_fails(repo, "nosuch..br", NULL, WALK_ERR_REVISION,
 		    "unknown revision 'nosuch' in range 'nosuch..br'");
 	range_fails(repo, "t2..nosuch", NULL, WALK_ERR_REVISION,
 		    "unknown revision 'nosuch' in range 't2..nosuch'");
 	range_fails(repo, "nosuch", NULL, WALK_ERR_REVISION,
 		    "unknown revision 'nosuch'");
-	range_fails(repo, "br..t2", NULL, WALK_ERR_EMPTY,
+	range_fails(repo, "br..t2", NULL, WALK_ERR_REVERSED,
 		    "range 'br..t2' has no commits (reversed? try 't2..br')");
 	range_fails(repo, "br..br", NULL, WALK_ERR_EMPTY,
 		    "range 'br..br' has no commits");
-	range_fails(repo, "", NULL, WALK_ERR_REVISION, "empty range");
+	range_fails(repo, "", NULL, WALK_ERR_RANGE_FORM, "empty range");
 	range_fails(repo, "HEAD^{tree}", NULL, WALK_ERR_REVISION,
 		    "is not a commit");
 }
