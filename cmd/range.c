@@ -155,8 +155,6 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	}
 	cli->repo = argv[optind];
 	cli->range = argv[optind + 1];
-	if (cli->run.json)
-		cli->run.run.progress = false;
 	if (run_cli_finish(&cli->run) == -1 ||
 	    stages_cli_finish(&cli->stages, &cli->run) == -1)
 		return BP_EXIT_USAGE;
@@ -171,8 +169,11 @@ struct range_run {
 	struct walk_list commits;
 	struct measurer m;
 	struct range_report report;
-	size_t current; /* the commit being worked on */
-	double started;
+	size_t current;	    /* the commit being worked on */
+	double started;	    /* the walk */
+	double current_t0;  /* the commit being worked on */
+	size_t measured;    /* commits measured by this run, done */
+	double measuring_s; /* the time they took */
 };
 
 static int open_repo_and_walk(struct range_run *rr)
@@ -185,17 +186,23 @@ static int open_repo_and_walk(struct range_run *rr)
 	return cmd_walk_exit();
 }
 
-/* Commit k of n, what is going on, elapsed time and a rough ETA. */
+/* Commit k of n, what is going on, elapsed time and a rough ETA: the
+ * time a commit measured by this run took, for this one and each left
+ * (commits read from the store take none, so it errs long).
+ */
 static void progress(void *arg, const char *what)
 {
 	const struct range_run *rr = arg;
 	size_t i = rr->current;
-	double elapsed = now_monotonic() - rr->started;
-	double eta =
-	    i > 0 ? elapsed / (double)i * (double)(rr->commits.n - i) : NAN;
+	double now = now_monotonic(), elapsed = now - rr->started;
+	double per =
+	    rr->measured ? rr->measuring_s / (double)rr->measured : NAN;
+	double eta = per * (double)(rr->commits.n - i) - (now - rr->current_t0);
 
 	if (!rr->cli->run.run.progress)
 		return;
+	if (eta < 0)
+		eta = 0;
 	if (isnan(eta))
 		bp_note("[%zu/%zu] %s: %s (%.0fs elapsed)", i + 1,
 			rr->commits.n, rr->commits.v[i].short_id, what,
@@ -357,6 +364,7 @@ static int one_commit(struct range_run *rr, size_t i)
 	e->res.subject = bp_strdup(c->subject);
 	e->res.config_id = bp_strdup(rr->report.config_id);
 	rr->current = i;
+	rr->current_t0 = now_monotonic();
 	stored = measurer_recall(&rr->m, &e->res);
 	if (stored == -1)
 		return BP_EXIT_STORE;
@@ -369,6 +377,10 @@ static int one_commit(struct range_run *rr, size_t i)
 		r = measure(rr, i, e);
 	if (r != 0)
 		return r;
+	if (!e->from_store) {
+		rr->measured++;
+		rr->measuring_s += now_monotonic() - rr->current_t0;
+	}
 	rr->report.n = i + 1;
 	range_annotate(&rr->report);
 	if (!rr->cli->run.json) {

@@ -477,7 +477,10 @@ struct stage_deltas;
 struct commit_change {
 	bool compared;	     /* there was a previous measured commit */
 	size_t prev;	     /* its index in the report */
-	double percent;	     /* 100 * (mean - prev mean) / prev mean */
+	double percent;	     /* 100 * (mean - base mean) / base mean */
+	double base_mean;    /* the mean compared against: prev's, or of
+			      * the passes taken in turns with this one */
+	bool paired;	     /* base_mean is of the passes in turns */
 	double p;	     /* two-sided p-value of the test */
 	bool significant;    /* p < alpha and |percent| >= threshold */
 	const char *why_not; /* not compared: why (static), or NULL */

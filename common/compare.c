@@ -52,7 +52,8 @@ static void compare_pair(const struct range_report *r,
 	c->why_not = incomparable(&a->env, &b->env);
 	if (c->why_not)
 		return;
-	if (has_baseline(prev, cur)) {
+	c->paired = has_baseline(prev, cur);
+	if (c->paired) {
 		base = cur->res.baseline_ms;
 		n_base = cur->res.n_baseline;
 	}
@@ -63,8 +64,8 @@ static void compare_pair(const struct range_report *r,
 	}
 	c->compared = true;
 	c->p = t.p;
-	c->percent =
-	    stats_percent_change(stats_mean(base, n_base), b->summary.mean);
+	c->base_mean = stats_mean(base, n_base);
+	c->percent = stats_percent_change(c->base_mean, b->summary.mean);
 	c->significant = t.p < r->alpha && fabs(c->percent) >= r->threshold;
 }
 

@@ -583,6 +583,13 @@ static cJSON *change_object(const struct range_report *r,
 		return o;
 	}
 	cJSON_AddNumberToObject(o, "percent", c->percent);
+	cJSON_AddItemToObject(o, "against_mean_ms",
+			      json_number_or_null(c->base_mean));
+	cJSON_AddBoolToObject(o, "paired", c->paired);
+	if (c->paired)
+		cJSON_AddItemToObject(
+		    o, "against_samples_ms",
+		    samples_array(e->res.baseline_ms, e->res.n_baseline));
 	cJSON_AddNumberToObject(o, "p", c->p);
 	cJSON_AddBoolToObject(o, "significant", c->significant);
 	add_string(o, "verdict",
@@ -633,6 +640,7 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	if (!root)
 		return -1;
 	cJSON_AddNumberToObject(root, "format", 1);
+	cJSON_AddStringToObject(root, "type", "bootperf-range");
 	add_string(root, "repo", r->repo);
 	add_string(root, "range", r->range);
 	add_string(root, "config_id", r->config_id);

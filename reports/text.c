@@ -164,9 +164,9 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	for (size_t k = 0; k < n; k++) {
 		const struct range_entry *e = &r->v[idx[k]];
 
-		fprintf(fp, "  %s %+.1f%% (%.1fms -> %.1fms)  %s\n",
-			e->short_id, e->change.percent,
-			r->v[e->change.prev].res.bench.summary.mean,
+		fprintf(fp, "  %s %+.1f%% (%.1fms%s -> %.1fms)  %s\n",
+			e->short_id, e->change.percent, e->change.base_mean,
+			e->change.paired ? " in turns" : "",
 			e->res.bench.summary.mean,
 			e->res.subject ? e->res.subject : "");
 	}

@@ -61,6 +61,44 @@ test_expect_success 'percent is relative to the previous measured commit' '
 	perl -e "exit !(\$ARGV[0] > 70 && \$ARGV[0] < 90)" "$pct"
 '
 
+# The report is judged again from the store: no build, no boot.
+test_expect_success '--threshold, --alpha and --test decide what is flagged' '
+	builds=$(count builds.log) && boots=$(count boots.log) &&
+	range --threshold 500 --json repo v1~7..v1 >t500.json &&
+	test "$(json t500.json "scalar @{\$j->{significant}}")" = 0 &&
+	range --threshold 70 --json repo v1~7..v1 >t70.json &&
+	test "$(json t70.json "scalar @{\$j->{significant}}")" = 2 &&
+	range --alpha 0.005 --json repo v1~7..v1 >a.json 2>a.err &&
+	test "$(json a.json "scalar @{\$j->{significant}}")" = 0 &&
+	grep -q "needs at least 6 runs a side to reach p < 0.005" a.err &&
+	range --test welch --json repo v1~7..v1 >w.json &&
+	test "$(json w.json "\$j->{test}")" = welch &&
+	test "$(json w.json "scalar @{\$j->{significant}}")" = 2 &&
+	test "$(json w.json "\$j->{commits}[2]{change}{p}")" != 0.00793650793650794 &&
+	perl -e "exit !(\$ARGV[0] < 0.01)" "$(json w.json "\$j->{commits}[2]{change}{p}")" &&
+	test "$(count builds.log)" = "$builds" && test "$(count boots.log)" = "$boots"
+'
+
+# The larger change comes later in the range: the summary sorts by size.
+test_expect_success 'the summary lists the significant changes largest first' '
+	git init -q order &&
+	for d in 0.05 0.05 0.10 0.40; do
+		echo $d >order/delay && git -C order add delay &&
+		git -C order commit -q --allow-empty -m "delay $d" || return 1
+	done &&
+	bootperf range --runner command --threshold 20 --runs 5 --warmup 0 \
+		--command "sleep \$(cat {worktree}/built)" --build "cp delay built" \
+		--store "$PWD/so" --json order HEAD~3..HEAD >order.json &&
+	test "$(json order.json "join q( ), @{\$j->{significant}}")" = \
+		"$(git -C order rev-parse HEAD HEAD~1 | tr "\n" " " | sed "s/ \$//")" &&
+	bootperf range --runner command --threshold 20 --runs 5 --warmup 0 \
+		--command "sleep \$(cat {worktree}/built)" --build "cp delay built" \
+		--store "$PWD/so" order HEAD~3..HEAD >order.txt &&
+	sed -n "/^Significant changes, largest first:/,\$p" order.txt >sig.txt &&
+	test "$(sed -n 2p sig.txt | awk "{print \$1}")" = "$(git -C order rev-parse --short=7 HEAD)" &&
+	test "$(sed -n 3p sig.txt | awk "{print \$1}")" = "$(git -C order rev-parse --short=7 HEAD~1)"
+'
+
 test_expect_success 'a build failure in the middle is reported, the walk goes on' '
 	grep -A1 "^$(id v1~2) break the build" out.txt |
 		grep -q "build-failed: build exited with status 1 (log: $PWD/store/logs/" &&
@@ -206,6 +244,35 @@ for mode in alternate random; do
 	'
 done
 
+# Each pass logs the worktree it ran in: alternate keeps the order of a
+# pair, random swaps some (20 pairs: all alike by chance once in 2^19).
+test_expect_success '--interleave: alternate keeps the turns, random shuffles them' '
+	for mode in alternate random; do
+		: >order-$mode.log &&
+		bootperf range --runner command --runs 20 --warmup 0 \
+			--command "basename \"\$BOOTPERF_WORKTREE\" >>\"\$BOOTPERF_WORKTREE/../../order-$mode.log\"" \
+			--store "$PWD/io-$mode" --interleave $mode --json \
+			repo v1~6..v1~4 >io.json || return 1
+		tail -n 40 order-$mode.log | paste -d" " - - | sort | uniq -c >pairs-$mode &&
+		cat pairs-$mode || return 1
+	done &&
+	test "$(wc -l <pairs-alternate)" = 1 &&
+	test "$(wc -l <pairs-random)" = 2 &&
+	json io.json "\$j->{passes}" | grep -q "random order (seed [0-9]*)"
+'
+
+test_expect_success '--interleave: the summary and JSON show the paired baseline' '
+	: >drift &&
+	bootperf range --runner command --command "$drift" --runs 5 --warmup 0 \
+		--store "$PWD/ib" --interleave alternate --json \
+		repo v1~6..v1~4 >ib.json &&
+	test "$(json ib.json "\$j->{commits}[1]{change}{paired}")" = 1 &&
+	test "$(json ib.json "scalar @{\$j->{commits}[1]{change}{against_samples_ms}}")" = 5 &&
+	perl -e "exit !(abs(\$ARGV[0] - \$ARGV[1]) > 1)" \
+		"$(json ib.json "\$j->{commits}[1]{change}{against_mean_ms}")" \
+		"$(json ib.json "\$j->{commits}[0]{statistics}{mean_ms}")"
+'
+
 test_expect_success '--interleave still finds the planted changes' '
 	range --interleave alternate --store "$PWD/il-store" repo v1~7..v1 >il.txt &&
 	grep -A1 "^$(id v1~4) slow down the boot" il.txt |
@@ -214,6 +281,7 @@ test_expect_success '--interleave still finds the planted changes' '
 		grep -q "↑ improves performance by" &&
 	test "$(grep -c "performance by" il.txt)" = 2 &&
 	grep -q "passes interleaved with the previous commit.s (A B A B)" il.txt &&
+	grep -q "^  $(id v1~4) +[0-9.]*% ([0-9.]*ms in turns -> [0-9.]*ms)  slow down the boot$" il.txt &&
 	ls il-store/worktree-2 >/dev/null
 '
 
@@ -271,6 +339,22 @@ test_expect_success 'a store in use by another run: exit 9, nothing lost' '
 	test "$(ls busy/results/*/ | grep -c "\.json$")" = 1
 '
 
+test_expect_success 'two bootperf runs on one store: the second stops, the first finishes' '
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--command "touch \"\$BOOTPERF_WORKTREE/../started\"; sleep 0.3" --runs 5 --warmup 0 \
+		--build true --store "$PWD/two" --json repo v1~2..v1 >first.json) &
+	pid=$! &&
+	for _ in $(seq 100); do test -e two/started && break; sleep 0.1; done &&
+	test -e two/started &&
+	expect_exit 9 bootperf range --runner command --command true --runs 5 \
+		--warmup 0 --build true --store "$PWD/two" repo v1~2..v1 2>err &&
+	grep -q "in use by another bootperf" err &&
+	wait $pid &&
+	test "$(json first.json "join q( ), map { \$_->{status} } @{\$j->{commits}}")" = "ok ok" &&
+	test "$(ls two/results/*/ | grep -c "\.json$")" = 2 &&
+	for f in two/results/*/*.json; do json "$f" "\$j->{status}" >/dev/null || exit 1; done
+'
+
 # The same configuration as range() above, as a script for script(1).
 cat >tty-range.sh <<EOS
 #!/bin/bash
@@ -282,6 +366,21 @@ EOS
 chmod +x tty-range.sh
 # shellcheck disable=SC2034 # read by the test bodies
 esc=$(printf "\033")
+
+test_expect_success 'progress on a terminal only: commit k/n, phase, time left' '
+	cat >tty-progress.sh <<-EOS &&
+	#!/bin/bash
+	exec "$BOOTPERF" range --runner command --command "sleep 0.2" \
+		--build true --runs 2 --warmup 0 --store "$PWD/sp" "\$@" repo v1~3..v1
+	EOS
+	chmod +x tty-progress.sh &&
+	script -qec "./tty-progress.sh --json" /dev/null | tr -d "\r" >prog.txt &&
+	cat prog.txt &&
+	grep -q "^bootperf: \[1/3\] $(id v1~2): building ([0-9]*s elapsed)$" prog.txt &&
+	grep -q "^bootperf: \[2/3\] $(id v1~1): measuring ([0-9]*s elapsed, about [0-9]*s left)$" prog.txt &&
+	rm -rf sp && ./tty-progress.sh >pipe.out 2>pipe.err &&
+	! grep -q "\[1/3\]" pipe.err
+'
 
 test_expect_success 'colour only on a terminal, never with NO_COLOR' '
 	script -qec ./tty-range.sh /dev/null >tty.txt &&
