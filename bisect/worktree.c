@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,12 +166,50 @@ static char *walk_worktree_name(const char *commondir)
 	return NULL;
 }
 
+/* bootperf-tmp-PID of a process that is gone: a run killed between
+ * making its worktree's branch and deleting it.
+ */
+static bool walk_stale_temp_branch(const char *name)
+{
+	const char *prefix = "bootperf-tmp-";
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, strlen(prefix)) != 0)
+		return false;
+	errno = 0;
+	pid = strtol(name + strlen(prefix), &end, 10);
+	return !errno && *end == '\0' && pid > 0 && pid != (long)getpid() &&
+	       kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/* The user's repository must not keep what a killed run left. */
+static void walk_prune_temp_branches(git_repository *git)
+{
+	git_branch_iterator *it = NULL;
+	git_reference *ref;
+	git_branch_t type;
+
+	if (git_branch_iterator_new(&it, git, GIT_BRANCH_LOCAL) < 0)
+		return;
+	while (git_branch_next(&ref, &type, it) == 0) {
+		const char *name = NULL;
+
+		if (git_branch_name(&name, ref) == 0 &&
+		    walk_stale_temp_branch(name))
+			git_branch_delete(ref);
+		git_reference_free(ref);
+	}
+	git_branch_iterator_free(it);
+}
+
 /* The throw-away branch git_worktree_add needs, at commit c. */
 static int walk_temp_branch(git_reference **out, git_repository *git,
 			    const git_commit *c)
 {
 	char name[64];
 
+	walk_prune_temp_branches(git);
 	snprintf(name, sizeof name, "bootperf-tmp-%ld", (long)getpid());
 	if (git_branch_create(out, git, name, c, 0) < 0)
 		return walk_git_fail(WALK_ERR_OTHER,

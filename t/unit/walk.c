@@ -597,6 +597,32 @@ static void test_worktree_open_inside(const char *wt)
 	free(want);
 }
 
+/* A run killed while making its worktree leaves bootperf-tmp-PID in
+ * the user's repository; the next one deletes it (and no live run's).
+ */
+static void test_worktree_stale_branches(struct walk_repo *repo)
+{
+	char wt[PATH_MAX];
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	ok(sh("git -C %s branch bootperf-tmp-%ld %s && "
+	      "git -C %s branch bootperf-tmp-1 %s",
+	      lin, (long)dead, ids[1], lin, ids[1]) == 0,
+	   "branches of a dead run and of a live process (pid 1)");
+	snprintf(wt, sizeof wt, "%s/store/worktree-stale", tmp);
+	is_int(walk_worktree_checkout(repo, wt, ids[2]), 0,
+	       "a new worktree is made");
+	ok(out_is("bootperf-tmp-1",
+		  "git -C %s branch --list 'bootperf*' "
+		  "--format='%%(refname:short)'",
+		  lin),
+	   "  the dead run's branch is gone, the live one's kept");
+	sh("git -C %s branch -D bootperf-tmp-1", lin);
+}
+
 static void test_worktree(struct walk_repo *repo)
 {
 	char wt[PATH_MAX];
@@ -608,6 +634,7 @@ static void test_worktree(struct walk_repo *repo)
 	test_worktree_checkout(repo, wt);
 	test_worktree_reuse(repo, wt);
 	test_worktree_errors(repo);
+	test_worktree_stale_branches(repo);
 	test_worktree_open_inside(wt);
 }
 
