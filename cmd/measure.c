@@ -437,23 +437,42 @@ static char *artifact(const char *wt, const char *rel)
 	return rel ? bp_asprintf("%s/%s", wt, rel) : NULL;
 }
 
+/* A command on PATH that is not there fails every commit alike; a
+ * script of the tree's own ("./build.sh") may come in a later commit.
+ */
+static bool build_cmd_missing(const char *msg, const char *log, char *name,
+			      size_t len)
+{
+	name[0] = '\0';
+	if (!strstr(msg, "command not found (exit 127)"))
+		return false;
+	return !builddeps_missing_command(log, name, len) || !strchr(name, '/');
+}
+
 /* A build command that is not there, or packages the build needs,
  * fail every commit alike: stop at the first build.
  */
 static int build_failed(struct measurer *m, struct commit_result *res,
 			const char *msg)
 {
-	char packages[256];
+	char packages[256], name[256];
+	char *log = runner_build_log_tail(res->log_path);
+	bool missing = build_cmd_missing(msg, log, name, sizeof name);
 
-	if (strstr(msg, "command not found (exit 127)") && m->builds == 1) {
-		bp_error("--build: the build command was not found in the "
-			 "first commit: %s; see the log '%s'",
-			 m->build->build, res->log_path);
+	builddeps_from_log(log, packages, sizeof packages);
+	free(log);
+	if (missing && m->builds == 1) {
+		if (name[0])
+			bp_error("--build: '%s' was not found in the first "
+				 "commit: %s; see the log '%s'",
+				 name, m->build->build, res->log_path);
+		else
+			bp_error("--build: the build command was not found in "
+				 "the first commit: %s; see the log '%s'",
+				 m->build->build, res->log_path);
 		return BP_EXIT_BUILD_CMD;
 	}
-	if (runner_build_log_packages(res->log_path, packages,
-				      sizeof packages) > 0 &&
-	    m->builds == 1) {
+	if (packages[0] && m->builds == 1) {
 		bp_error("the build of %.12s needs Debian packages that are "
 			 "not installed: apt-get install %s; see the log '%s'",
 			 res->commit_id, packages, res->log_path);
@@ -461,11 +480,16 @@ static int build_failed(struct measurer *m, struct commit_result *res,
 	}
 	res->status = COMMIT_BUILD_FAILED;
 	free(res->message);
-	res->message = packages[0]
-			   ? bp_asprintf("%s; missing build dependencies: "
-					 "apt-get install %s",
-					 msg, packages)
-			   : bp_strdup(msg);
+	if (packages[0])
+		res->message = bp_asprintf("%s; missing build dependencies: "
+					   "apt-get install %s",
+					   msg, packages);
+	else if (name[0])
+		res->message = bp_asprintf("build: '%s' not found in this "
+					   "commit (exit 127)",
+					   name);
+	else
+		res->message = bp_strdup(msg);
 	return BP_EXIT_OK;
 }
 

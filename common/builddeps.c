@@ -156,6 +156,48 @@ size_t builddeps_from_log(const char *log, char *out, size_t len)
 	return count;
 }
 
+/* "sh: 1: NAME: not found" (dash) or "...: NAME: command not found"
+ * (bash): NAME, n bytes long, or NULL.
+ */
+static const char *not_found_name(const char *line, size_t n, size_t *len)
+{
+	static const char *const tails[] = {": command not found",
+					    ": not found"};
+
+	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+		size_t tl = strlen(tails[i]);
+		const char *end = line + n - tl, *start = end;
+
+		if (n < tl || memcmp(end, tails[i], tl) != 0)
+			continue;
+		while (start > line && !(start[-1] == ' ' && start - 1 > line &&
+					 start[-2] == ':'))
+			start--;
+		if (start == line || start == end)
+			return NULL;
+		*len = (size_t)(end - start);
+		return start;
+	}
+	return NULL;
+}
+
+bool builddeps_missing_command(const char *log, char *out, size_t len)
+{
+	bool found = false;
+
+	while (log && *log) {
+		size_t n = strcspn(log, "\n"), nl = 0;
+		const char *name = not_found_name(log, n, &nl);
+
+		if (name && len > 0) {
+			snprintf(out, len, "%.*s", (int)nl, name);
+			found = true;
+		}
+		log += n + (log[n] == '\n');
+	}
+	return found;
+}
+
 /* y or m for CONFIG_sym in text (lines "CONFIG_X=y"). */
 static bool kconfig_set(const char *text, const char *sym, size_t slen)
 {

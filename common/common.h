@@ -723,6 +723,10 @@ bool words_add(char *out, size_t len, const char *word);
  * space-separated and each once, into out; returns how many.
  */
 size_t builddeps_from_log(const char *log, char *out, size_t len);
+/* The command the shell last said was not found ("sh: 1: NAME: not
+ * found", "NAME: command not found") into out; false when none.
+ */
+bool builddeps_missing_command(const char *log, char *out, size_t len);
 
 /* A kernel option the appliance needs: "SYM" or "SYM|OTHER" (any of
  * them), set to y or m; why says what for.  Arrays end with symbols

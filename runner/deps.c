@@ -96,17 +96,14 @@ size_t runner_missing_needs(const struct build_need *needs, char *packages,
 	return n;
 }
 
-size_t runner_build_log_packages(const char *log_path, char *packages,
-				 size_t len)
+char *runner_build_log_tail(const char *log_path)
 {
 	enum { TAIL = 256 * 1024 };
 	char *buf = bp_malloc(TAIL + 1);
 	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
 	ssize_t got = 0;
 	off_t size;
-	size_t n;
 
-	packages[0] = '\0';
 	if (fd != -1) {
 		size = lseek(fd, 0, SEEK_END);
 		if (size > TAIL)
@@ -117,7 +114,5 @@ size_t runner_build_log_packages(const char *log_path, char *packages,
 		close(fd);
 	}
 	buf[got > 0 ? got : 0] = '\0';
-	n = builddeps_from_log(buf, packages, len);
-	free(buf);
-	return n;
+	return buf;
 }

@@ -140,11 +140,10 @@ struct build_need {
  */
 size_t runner_missing_needs(const struct build_need *needs, char *packages,
 			    size_t plen, char *what, size_t wlen);
-/* The packages a failed build's log (its last 256 KiB) says are
- * missing (builddeps_from_log); returns how many.
+/* The last 256 KiB of a build's log, "" when it cannot be read;
+ * owned by the caller.
  */
-size_t runner_build_log_packages(const char *log_path, char *packages,
-				 size_t len);
+char *runner_build_log_tail(const char *log_path);
 
 /* child.c */
 void runner_signals_init(void);

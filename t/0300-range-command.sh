@@ -324,9 +324,25 @@ test_expect_success 'bad input: one line, distinct exit status' '
 	expect_exit 2 bootperf range --preset gcc repo v1 2>err &&
 	expect_exit 10 bootperf range --runner command --command true \
 		--store "$PWD/s10" --build no-such-build-tool repo v1 2>err &&
-	grep -q "build command was not found" err &&
+	grep -q "^bootperf: error: --build: .no-such-build-tool. was not found in the first commit: no-such-build-tool; see the log" err &&
 	expect_exit 9 bootperf range --runner command --command true \
 		--store /dev/null/store repo v1 2>err
+'
+
+# A script of the tree's own can come later in the range: only a
+# command that is on no PATH stops the walk.
+test_expect_success 'a build script the first commit lacks: that commit fails, the walk goes on' '
+	git init -q scripted &&
+	git -C scripted commit -q --allow-empty -m "root" &&
+	echo one >scripted/f && git -C scripted add f &&
+	git -C scripted commit -qm "before the script" &&
+	printf "#!/bin/sh\ntrue\n" >scripted/build.sh && chmod +x scripted/build.sh &&
+	git -C scripted add build.sh && git -C scripted commit -qm "add build.sh" &&
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--build ./build.sh --store "$PWD/sscript" --json \
+		scripted HEAD~2..HEAD >scr.json 2>/dev/null &&
+	test "$(json scr.json "join q( ), map { \$_->{status} } @{\$j->{commits}}")" = "build-failed ok" &&
+	test "$(json scr.json "\$j->{commits}[0]{message}")" = "build: '\''./build.sh'\'' not found in this commit (exit 127)"
 '
 
 test_expect_success 'a store in use by another run: exit 9, nothing lost' '

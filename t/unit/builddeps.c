@@ -80,6 +80,27 @@ static void test_small_buffer(void)
 	ok(!strcmp(out, "flex"), "the first fits: '%s'", out);
 }
 
+static void missing(const char *log, const char *want, const char *what)
+{
+	char name[64] = "x";
+	bool found = builddeps_missing_command(log, name, sizeof name);
+
+	ok(want ? found && !strcmp(name, want) : !found, "%s: '%s'", what,
+	   found ? name : "(none)");
+}
+
+static void test_missing_command(void)
+{
+	missing("sh: 1: no-such-tool: not found\n", "no-such-tool", "dash");
+	missing("sh: 1: ./build.sh: not found\n", "./build.sh", "dash, a path");
+	missing("bash: line 1: frob: command not found\n", "frob", "bash");
+	missing("/bin/sh: 1: a: not found\nsh: 1: b: not found\n", "b",
+		"the last one");
+	missing("make: *** No rule to make target 'x'.  Stop.\n", NULL,
+		"make's own error");
+	missing("", NULL, "empty log");
+}
+
 static const struct kconfig_need needs[] = {
     {"SCSI_VIRTIO", "its disk"},
     {"EXT4_FS|EXT2_FS", "its root"},
@@ -117,6 +138,7 @@ int main(void)
 	test_kernel_build();
 	test_no_false_alarms();
 	test_small_buffer();
+	test_missing_command();
 	test_kconfig();
 	return tap_done();
 }
