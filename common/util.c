@@ -1,4 +1,5 @@
 /* bootperf - error reporting, option values and clocks shared by all. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -123,7 +124,9 @@ int parse_count(const char *opt, const char *s, long min, long max, long *out)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < min || v > max) {
+	/* strtol takes leading blanks and a sign: " 5" and "+5" are typos */
+	if (errno || end == s || *end != '\0' || v < min || v > max ||
+	    !(isdigit((unsigned char)*s) || (*s == '-' && min < 0))) {
 		bp_error("%s: '%s' is not a whole number from %ld to %ld", opt,
 			 s, min, max);
 		return -1;

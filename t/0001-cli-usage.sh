@@ -27,7 +27,7 @@ test_expect_success 'unknown option and missing value' '
 	grep -q "takes no arguments, but got .extra." err
 '
 
-for bad in 0 ten -1 3x ""; do
+for bad in 0 ten -1 3x "" " 5" +5; do
 	test_expect_success "--runs '$bad' is refused" '
 		expect_exit 2 bootperf bench --runs "'"$bad"'" 2>err &&
 		test "$(wc -l <err)" -eq 1 &&
