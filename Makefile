@@ -34,7 +34,8 @@ endif
 MODULE_SRCS := $(wildcard common/*.c runner/*.c reports/*.c bisect/*.c \
 		 cmd/*.c)
 LIB_OBJS  := $(patsubst %.c,$(BUILDDIR)/%.o,$(MODULE_SRCS)) \
-	     $(BUILDDIR)/help.o
+	     $(BUILDDIR)/help.o $(BUILDDIR)/presets.o
+PRESETS   := $(wildcard cmd/presets/*.sh)
 HEADERS   := $(wildcard */*.h)
 UNIT_SRCS := $(wildcard t/unit/*.c)
 # Fuzz harnesses double as unit tests that replay their corpus.
@@ -47,7 +48,8 @@ SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
 FAILFS    := $(if $(SANITIZE),,$(BUILDDIR)/t/failfs.so)
 REAL_TESTS := $(sort $(wildcard t/real/*.sh))
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
-		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps
+		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps \
+		$(PRESETS)
 
 .PHONY: all deps check check-fast check-sanitize check-valgrind check-real \
 	demo bench fuzz \
@@ -71,6 +73,13 @@ $(BUILDDIR)/help.c: docs/bootperf.pod scripts/pod2help.pl | $(BUILDDIR)/.dirs
 	perl scripts/pod2help.pl $< > $@.tmp && mv $@.tmp $@
 
 $(BUILDDIR)/help.o: $(BUILDDIR)/help.c cmd/cmd.h
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+# The presets' build commands are shell scripts, embedded.
+$(BUILDDIR)/presets.c: $(PRESETS) scripts/embed-presets.pl | $(BUILDDIR)/.dirs
+	perl scripts/embed-presets.pl $(PRESETS) > $@.tmp && mv $@.tmp $@
+
+$(BUILDDIR)/presets.o: $(BUILDDIR)/presets.c cmd/cmd.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILDDIR)/libbootperf.a: $(LIB_OBJS)
@@ -100,7 +109,7 @@ FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -DBOOTPERF_LIBFUZZER \
 FUZZ_BINS    := $(patsubst t/fuzz/%.c,build-fuzz/fuzz-%,$(FUZZ_SRCS))
 .SECONDARY: $(FUZZ_OBJS)
 FUZZ_OBJS    := $(patsubst %.c,build-fuzz/%.o,$(MODULE_SRCS)) \
-		build-fuzz/help.o
+		build-fuzz/help.o build-fuzz/presets.o
 
 build-fuzz/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -112,6 +121,13 @@ build-fuzz/help.c: docs/bootperf.pod scripts/pod2help.pl
 	perl scripts/pod2help.pl $< > $@.tmp && mv $@.tmp $@
 
 build-fuzz/help.o: build-fuzz/help.c cmd/cmd.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build-fuzz/presets.c: $(PRESETS) scripts/embed-presets.pl
+	@mkdir -p build-fuzz
+	perl scripts/embed-presets.pl $(PRESETS) > $@.tmp && mv $@.tmp $@
+
+build-fuzz/presets.o: build-fuzz/presets.c cmd/cmd.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build-fuzz/fuzz-%: t/fuzz/%.c t/fuzz/replay.h $(FUZZ_OBJS)

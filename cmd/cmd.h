@@ -161,6 +161,12 @@ int cmd_bad_option(const char *cmd, int c, char **argv);
 /* The exit status for the last failed walk_* call (its kind). */
 int cmd_walk_exit(void);
 
+/* presets.c, made from cmd/presets/NAME.sh: the presets' build
+ * commands.
+ */
+extern const char preset_build_qemu[];
+extern const char preset_build_kernel[];
+
 /* measure.c: build and measure one commit, keep the result */
 struct preset;
 struct build_cli {
@@ -201,7 +207,8 @@ struct measurer {
 	void (*progress)(void *arg, const char *what);
 	void *progress_arg;
 	const char *in_place; /* build worktree 0 here, no checkout */
-	char *build_env[2];   /* BOOTPERF_KERNEL_CONFIG=... for builds */
+	/* For builds: BOOTPERF_KERNEL_CONFIG, BOOTPERF_SOURCE; NULL-ended */
+	char *build_env[3];
 };
 
 /* The run options of a commit built in a worktree.  Owns hv, kernel,

@@ -15,30 +15,26 @@
 #include "cmd.h"
 #include "reports.h"
 
-/* Default build command and artifacts for the trees bootperf knows.
- * Both commands put ccache first when Debian's ccache is installed
- * (its compiler links in /usr/lib/ccache), with paths made relative to
- * the worktree so that bootperf's second worktree and a new store hit
- * the same cache.
+/* Default build commands and artifacts for the trees bootperf knows.
+ * The build commands are the shell scripts in cmd/presets/ (presets.c
+ * is made from them): the submodules and subprojects of the user's
+ * checkout, configure once per worktree and make for QEMU; a .config
+ * made once per worktree, bzImage, modules and modules_install for
+ * Linux; ccache for both when it is installed.
  */
-#define PRESET_CCACHE                                                          \
-	"if command -v ccache >/dev/null && [ -d /usr/lib/ccache ]; then\n"    \
-	"  PATH=/usr/lib/ccache:$PATH\n"                                       \
-	"  export CCACHE_BASEDIR=\"$PWD\" CCACHE_NOHASHDIR=true\n"             \
-	"fi\n"
 
-/* QEMU: configure once per worktree (git submodules left alone: the
- * worktree has none and the build must not fetch), then make.  The
- * firmware comes from the tree's pc-bios, else from where Debian's qemu
- * looks (its --firmwarepath: SeaBIOS, option ROMs, iPXE), for trees
- * without it such as Debian's own source.  These -L come after the
- * user's --qemu-arg, and qemu takes the first directory with the file.
+/* The firmware of a built QEMU comes from the tree's pc-bios, else
+ * from where Debian's qemu looks (its --firmwarepath: SeaBIOS, option
+ * ROMs, iPXE), for trees without it such as Debian's own source.
+ * These -L come after the user's --qemu-arg, and qemu takes the first
+ * directory with the file.
  */
 static const char *const qemu_firmware_args[] = {
     "-L", "{worktree}/pc-bios", "-L", "/usr/share/qemu",
     "-L", "/usr/share/seabios", "-L", "/usr/lib/ipxe/qemu",
     NULL};
 
+/* What the qemu preset's build runs. */
 static const struct build_need qemu_needs[] = {
     {NEED_COMMAND, "cc", "gcc"},
     {NEED_COMMAND, "make", "make"},
@@ -51,14 +47,7 @@ static const struct build_need qemu_needs[] = {
     {0, NULL, NULL},
 };
 
-/* Linux: a .config made once per worktree from the recipe (defconfig,
- * the kvm_guest fragment, the virtio RNG, and no LOCALVERSION_AUTO: its
- * -gCOMMIT in the release would rebuild every file that has the release
- * and relink every module, for each commit), made again after a
- * --config was used; or --config FILE copied in whenever it changed.
- * Then bzImage and modules, installed under .bootperf/modules for
- * supermin (depmod lives in /sbin).
- */
+/* What the kernel preset's build runs (depmod lives in /sbin). */
 static const struct build_need kernel_needs[] = {
     {NEED_COMMAND, "cc", "gcc"},
     {NEED_COMMAND, "make", "make"},
@@ -102,16 +91,7 @@ struct preset {
 static const struct preset presets[] = {
     {
 	.name = "qemu",
-	.build = "set -e\n" PRESET_CCACHE "mkdir -p build\n"
-		 "cd build\n"
-		 "if ! [ -e config.status ]; then\n"
-		 "  sub=\n"
-		 "  grep -q with-git-submodules ../configure &&\n"
-		 "    sub=--with-git-submodules=ignore\n"
-		 "  ../configure --target-list=x86_64-softmmu --disable-docs "
-		 "--disable-tools --disable-werror $sub\n"
-		 "fi\n"
-		 "make -j\"$(nproc)\"\n",
+	.build = preset_build_qemu,
 	.hv_artifact = "build/qemu-system-x86_64",
 	.qemu_args = qemu_firmware_args,
 	.firmware = "bios-256k.bin",
@@ -119,34 +99,7 @@ static const struct preset presets[] = {
     },
     {
 	.name = "kernel",
-	.build =
-	    "set -e\n" PRESET_CCACHE "PATH=$PATH:/usr/sbin:/sbin\n"
-	    "mkdir -p .bootperf\n"
-	    "recipe='defconfig kvm_guest.config +HW_RANDOM_VIRTIO "
-	    "-LOCALVERSION_AUTO'\n"
-	    "if [ -n \"${BOOTPERF_KERNEL_CONFIG-}\" ]; then\n"
-	    "  if ! cmp -s \"$BOOTPERF_KERNEL_CONFIG\" .bootperf/config; "
-	    "then\n"
-	    "    rm -f .bootperf/recipe\n"
-	    "    cp \"$BOOTPERF_KERNEL_CONFIG\" .config\n"
-	    "    make olddefconfig\n"
-	    "    cp \"$BOOTPERF_KERNEL_CONFIG\" .bootperf/config\n"
-	    "  fi\n"
-	    "elif [ \"$(cat .bootperf/recipe 2>/dev/null)\" != \"$recipe\" ]; "
-	    "then\n"
-	    "  rm -f .bootperf/config\n"
-	    "  make defconfig\n"
-	    "  make kvm_guest.config || make kvmconfig\n"
-	    "  scripts/config -e HW_RANDOM_VIRTIO -d LOCALVERSION_AUTO\n"
-	    "  make olddefconfig\n"
-	    "  echo \"$recipe\" >.bootperf/recipe\n"
-	    "fi\n"
-	    "make -j\"$(nproc)\" bzImage modules\n"
-	    "rm -rf .bootperf/modules .bootperf/install\n"
-	    "make modules_install INSTALL_MOD_STRIP=1 "
-	    "INSTALL_MOD_PATH=\"$PWD/.bootperf/install\"\n"
-	    "mv \".bootperf/install/lib/modules/$(make -s kernelrelease)\" "
-	    ".bootperf/modules\n",
+	.build = preset_build_kernel,
 	.kernel_artifact = "arch/x86/boot/bzImage",
 	.modules_artifact = ".bootperf/modules",
 	.needs = kernel_needs,
@@ -364,6 +317,16 @@ static char *read_text_file(const char *path, size_t max)
 	return buf;
 }
 
+/* Add "NAME=value" (owned) to what the builds get. */
+static void build_env_add(struct measurer *m, char *entry)
+{
+	size_t i = 0;
+
+	while (m->build_env[i])
+		i++;
+	m->build_env[i] = entry;
+}
+
 /* --config: its absolute path goes to the build, its text to the
  * configuration id.
  */
@@ -383,7 +346,7 @@ static int kernel_config_open(struct measurer *m, char **text)
 		free(abs);
 		return BP_EXIT_NOFILE;
 	}
-	m->build_env[0] = bp_asprintf("BOOTPERF_KERNEL_CONFIG=%s", abs);
+	build_env_add(m, bp_asprintf("BOOTPERF_KERNEL_CONFIG=%s", abs));
 	free(abs);
 	return BP_EXIT_OK;
 }
@@ -393,7 +356,7 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 {
 	const char *dir = m->build->store_dir;
 	char *dflt = bp_asprintf("%s/bootperf", walk_repo_commondir(repo));
-	char *config_text = NULL;
+	char *config_text = NULL, *source;
 	int r = store_open(&m->store, dir ? dir : dflt);
 
 	free(dflt);
@@ -408,6 +371,10 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 		free(m->worktree[0]);
 		m->worktree[0] = bp_strdup(m->in_place);
 	}
+	source = walk_repo_workdir(repo);
+	if (source)
+		build_env_add(m, bp_asprintf("BOOTPERF_SOURCE=%s", source));
+	free(source);
 	r = kernel_config_open(m, &config_text);
 	if (r == BP_EXIT_OK)
 		r = config_id(m, config_extra, config_text);
@@ -420,8 +387,10 @@ void measurer_close(struct measurer *m)
 	store_close(m->store);
 	free(m->worktree[0]);
 	free(m->worktree[1]);
-	free(m->build_env[0]);
-	m->build_env[0] = NULL;
+	for (size_t i = 0; m->build_env[i]; i++) {
+		free(m->build_env[i]);
+		m->build_env[i] = NULL;
+	}
 	m->store = NULL;
 	m->worktree[0] = m->worktree[1] = NULL;
 }
@@ -435,6 +404,14 @@ static void progress(const struct measurer *m, const char *what)
 static char *artifact(const char *wt, const char *rel)
 {
 	return rel ? bp_asprintf("%s/%s", wt, rel) : NULL;
+}
+
+/* The build command for messages (a preset's script is long), owned. */
+static char *build_cmd_name(const struct build_cli *b)
+{
+	if (b->preset && b->build == b->preset->build)
+		return bp_asprintf("--preset %s's build", b->preset->name);
+	return bp_strdup(b->build);
 }
 
 /* A command on PATH that is not there fails every commit alike; a
@@ -462,14 +439,17 @@ static int build_failed(struct measurer *m, struct commit_result *res,
 	builddeps_from_log(log, packages, sizeof packages);
 	free(log);
 	if (missing && m->builds == 1) {
+		char *cmd = build_cmd_name(m->build);
+
 		if (name[0])
 			bp_error("--build: '%s' was not found in the first "
 				 "commit: %s; see the log '%s'",
-				 name, m->build->build, res->log_path);
+				 name, cmd, res->log_path);
 		else
 			bp_error("--build: the build command was not found in "
 				 "the first commit: %s; see the log '%s'",
-				 m->build->build, res->log_path);
+				 cmd, res->log_path);
+		free(cmd);
 		return BP_EXIT_BUILD_CMD;
 	}
 	if (packages[0] && m->builds == 1) {

@@ -112,6 +112,49 @@ test_expect_success 'qemu preset: firmware directories after --qemu-arg' '
 	test "$(cat args)" = "-L /mine -L $PWD/s3/worktree/pc-bios -L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu one"
 '
 
+# A stand-in QEMU tree: configure records its arguments (and mentions
+# --with-git-submodules, as QEMU 7's does), make "builds" qemu.
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+fake_qemu_tree() {
+	git init -q "$1" &&
+	printf "#!/bin/sh\n# --with-git-submodules=update|validate|ignore\necho \"\$@\" >../configure.args\ntouch config.status\n" >"$1/configure" &&
+	chmod +x "$1/configure" && git -C "$1" add configure &&
+	git -C "$1" commit -qm "a qemu tree"
+}
+
+test_expect_success 'qemu preset: submodules and subprojects come from the user checkout' '
+	test -r /usr/share/seabios/bios-256k.bin &&
+	mkdir -p fake && for c in cc python3 ninja pkg-config; do
+		printf "#!/bin/sh\nexit 0\n" >fake/$c && chmod +x fake/$c; done &&
+	printf "#!/bin/sh\nprintf \"#!/bin/sh\\n\" >qemu-system-x86_64 && chmod +x qemu-system-x86_64\n" >fake/make &&
+	chmod +x fake/make &&
+	git init -q dtc && echo v1 >dtc/file && git -C dtc add file &&
+	git -C dtc commit -qm v1 &&
+	fake_qemu_tree q && mkdir q/subprojects &&
+	echo "[wrap-git]" >q/subprojects/keycodemapdb.wrap &&
+	git -C q add subprojects &&
+	git -C q -c protocol.file.allow=always submodule -q add "$PWD/dtc" dtc &&
+	git -C q commit -qm "with a submodule and a subproject" &&
+	v1=$(git -C dtc rev-parse HEAD) &&
+	echo v2 >dtc/file && git -C dtc commit -qam v2 &&
+	git -C q/dtc pull -q && git -C q add dtc && git -C q commit -qm "dtc v2" &&
+	mkdir q/subprojects/keycodemapdb && echo downloaded >q/subprojects/keycodemapdb/meson.build &&
+	PATH=$PWD/fake:$PATH range --preset qemu --store "$PWD/sq" --json q HEAD~2..HEAD >q.json &&
+	test "$(json q.json "join q( ), map { \$_->{status} } @{\$j->{commits}}")" = "ok ok" &&
+	grep -q "^bootperf: submodule dtc at $v1 from " "$(json q.json "\$j->{commits}[0]{log}")" &&
+	test "$(cat sq/worktree/dtc/file)" = v2 &&
+	test "$(cat sq/worktree/subprojects/keycodemapdb/meson.build)" = downloaded &&
+	! grep -q with-git-submodules=ignore sq/worktree/configure.args &&
+	grep -q -- "--target-list=x86_64-softmmu --disable-docs --disable-tools --disable-werror" sq/worktree/configure.args
+'
+
+test_expect_success 'qemu preset: a tree without .gitmodules tells configure to ignore them' '
+	fake_qemu_tree nosub &&
+	PATH=$PWD/fake:$PATH range --preset qemu --store "$PWD/sn" --json nosub HEAD >n.json &&
+	test "$(json n.json "\$j->{commits}[0]{status}")" = ok &&
+	grep -q -- "--with-git-submodules=ignore" sn/worktree/configure.args
+'
+
 test_expect_success 'the kernel cache changes with new modules (modules.dep)' '
 	test -n "$kernel" && mkdir -p mods && echo a >mods/modules.dep &&
 	cachedir() {
