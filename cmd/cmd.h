@@ -157,7 +157,8 @@ int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 		       double *out);
 /* 1 with *out set, or -1: mann-whitney or welch (--test). */
 int cmd_parse_test(const char *arg, enum stats_method *out);
-int cmd_bad_option(const char *cmd, int c, char **argv);
+/* A bad option in argv[optind - 1]: one message, the usage hint. */
+int cmd_bad_option(const struct cmd_parser *p, int c, char **argv);
 /* The exit status for the last failed walk_* call (its kind). */
 int cmd_walk_exit(void);
 

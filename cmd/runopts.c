@@ -188,7 +188,7 @@ int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, p->shortopts ? p->shortopts : ":",
 				p->options, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			return cmd_bad_option(p->cmd, c, argv);
+			return cmd_bad_option(p, c, argv);
 		r = cmd_common_option(p->cmd, c, p->options);
 		if (r >= 0)
 			return r;
@@ -234,15 +234,46 @@ int cmd_walk_exit(void)
 	return BP_EXIT_FAILURE;
 }
 
-int cmd_bad_option(const char *cmd, int c, char **argv)
+/* The long options arg ("--ru", "--ru=3") is a prefix of, as
+ * "--runs, --runner"; how many.
+ */
+static size_t option_matches(const struct option *opts, const char *arg,
+			     char *out, size_t len)
+{
+	size_t n = 0, name_len, have = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	name_len = strcspn(arg, "=");
+	out[0] = '\0';
+	for (; opts->name; opts++) {
+		int w;
+
+		if (strncmp(opts->name, arg, name_len) != 0)
+			continue;
+		w = snprintf(out + have, len - have, "%s--%s", n ? ", " : "",
+			     opts->name);
+		if (w > 0 && have + (size_t)w < len)
+			have += (size_t)w;
+		n++;
+	}
+	return n;
+}
+
+int cmd_bad_option(const struct cmd_parser *p, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
+	char matches[512];
 
 	if (c == ':')
-		bp_error("%s: option '%s' needs a value", cmd, arg);
+		bp_error("%s: option '%s' needs a value", p->cmd, arg);
+	else if (option_matches(p->options, arg, matches, sizeof matches) > 1)
+		bp_error("%s: option '%s' is ambiguous: %s", p->cmd, arg,
+			 matches);
 	else
-		bp_error("%s: unknown option '%s'", cmd, arg);
-	return cmd_usage_error(cmd);
+		bp_error("%s: unknown option '%s'", p->cmd, arg);
+	return cmd_usage_error(p->cmd);
 }
 
 int cmd_usage_error(const char *cmd)

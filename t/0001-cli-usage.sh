@@ -21,6 +21,8 @@ test_expect_success 'no command, unknown command: usage error' '
 test_expect_success 'unknown option and missing value' '
 	expect_exit 2 bootperf bench --bogus 2>err &&
 	grep -q "^bootperf: error: bench: unknown option .--bogus." err &&
+	expect_exit 2 bootperf bench --run 3 2>err &&
+	grep -q "^bootperf: error: bench: option .--run. is ambiguous: --runs, --runner$" err &&
 	expect_exit 2 bootperf bench --runs 2>err &&
 	grep -q "option .--runs. needs a value" err &&
 	expect_exit 2 bootperf bench extra 2>err &&
