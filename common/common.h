@@ -200,9 +200,9 @@ enum stage_kind {
 	STAGE_PHASE,	/* the boot's phases, in order: each is looked for
 			 * after the beginning of the last one found */
 	STAGE_DETAIL,	/* a part of a phase (within), or of the boot */
-	STAGE_EACH,	/* every line with begin (plain text) is one
-			 * activity named after the word that follows it,
-			 * up to the next such line or end */
+	STAGE_EACH,	/* every line with begin is one activity named
+			 * after the word that follows the marker, up to
+			 * the next such line or end */
 	STAGE_INITCALL, /* initcall_debug: "calling  FN+... [MOD] @ PID" to
 			 * "initcall FN+... returned", named "initcall
 			 * MOD.FN" ("initcall kernel.FN" when built in) */
@@ -228,6 +228,10 @@ extern const size_t stage_table_len;
 
 const char *stage_kind_name(enum stage_kind k);
 bool stage_pattern_match(const char *text, const char *pattern);
+/* Just past the first match of pattern in text, or NULL: where the
+ * name of an each or initcall activity begins.
+ */
+const char *stage_pattern_end(const char *text, const char *pattern);
 
 struct stage_hit {
 	const struct stage_def *def;

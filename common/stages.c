@@ -91,11 +91,11 @@ const char *stage_kind_name(enum stage_kind k)
 	return "unknown";
 }
 
-/* Does text hold pat[0..len), in which '*' stands for any run of
- * characters?  Taking the first occurrence of each piece is enough: a
- * later one leaves less text for the pieces after it.
+/* Where the first match of pat[0..len) in text ends, '*' standing for
+ * any run of characters, or NULL.  Taking the first occurrence of each
+ * piece is enough: a later one leaves less text for the pieces after it.
  */
-static bool glob_in(const char *text, const char *pat, size_t len)
+static const char *glob_end(const char *text, const char *pat, size_t len)
 {
 	const char *star = memchr(pat, '*', len);
 	size_t head = star ? (size_t)(star - pat) : len;
@@ -104,25 +104,31 @@ static bool glob_in(const char *text, const char *pat, size_t len)
 	if (head > 0) {
 		at = memmem(text, strlen(text), pat, head);
 		if (!at)
-			return false;
+			return NULL;
 		at += head;
 	}
 	if (!star)
-		return true;
-	return glob_in(at, star + 1, len - head - 1);
+		return at;
+	return glob_end(at, star + 1, len - head - 1);
 }
 
-bool stage_pattern_match(const char *text, const char *pattern)
+const char *stage_pattern_end(const char *text, const char *pattern)
 {
 	while (pattern) {
 		const char *bar = strchr(pattern, '|');
 		size_t len = bar ? (size_t)(bar - pattern) : strlen(pattern);
+		const char *end = len > 0 ? glob_end(text, pattern, len) : NULL;
 
-		if (len > 0 && glob_in(text, pattern, len))
-			return true;
+		if (end)
+			return end;
 		pattern = bar ? bar + 1 : NULL;
 	}
-	return false;
+	return NULL;
+}
+
+bool stage_pattern_match(const char *text, const char *pattern)
+{
+	return stage_pattern_end(text, pattern) != NULL;
 }
 
 static bool event_matches(const struct boot_event *e, enum event_source src,
@@ -196,13 +202,14 @@ static bool scope(const struct stage_hits *h, const struct boot_events *ev,
 	return true;
 }
 
-/* The word after the matched prefix, without a ".ko" suffix. */
+/* The word after the begin marker, without a ".ko" suffix. */
 static char *each_name(const struct stage_def *d, const char *text)
 {
-	const char *p = strstr(text, d->begin);
+	const char *p = stage_pattern_end(text, d->begin);
 	size_t len;
 
-	p = p ? p + strlen(d->begin) : text;
+	if (!p)
+		p = text;
 	len = strcspn(p, " \t");
 	if (len > 3 && !strncmp(p + len - 3, ".ko", 3))
 		len -= 3;
@@ -231,14 +238,14 @@ static void match_each(struct stage_hits *h, const struct boot_events *ev,
 }
 
 /* "calling  fn+0x0/0x1d [mod] @ 1": fn and mod (empty when built in). */
-static int initcall_parse(const char *text, const char *prefix, const char **fn,
+static int initcall_parse(const char *text, const char *marker, const char **fn,
 			  size_t *fn_len, const char **mod, size_t *mod_len)
 {
-	const char *p = strstr(text, prefix), *plus, *br;
+	const char *plus, *br;
 
-	if (!p)
+	*fn = stage_pattern_end(text, marker);
+	if (!*fn)
 		return -1;
-	*fn = p + strlen(prefix);
 	*fn_len = strcspn(*fn, "+ ");
 	plus = *fn + *fn_len;
 	if (*fn_len == 0 || *plus != '+')
@@ -262,9 +269,8 @@ static size_t initcall_end(const struct boot_events *ev, size_t b,
 		const char *t = ev->v[i].text, *p;
 
 		if (ev->v[i].source != d->end_source ||
-		    !(p = strstr(t, d->end)))
+		    !(p = stage_pattern_end(t, d->end)))
 			continue;
-		p += strlen(d->end);
 		if (!strncmp(p, fn, fn_len) && p[fn_len] == '+' &&
 		    strstr(p, " returned"))
 			return i;

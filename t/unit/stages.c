@@ -389,6 +389,49 @@ static void test_repeats(void)
 	boot_events_free(&ev);
 }
 
+/* Each and initcall markers are patterns like the others: '*' and '|'
+ * work, and the name is the word after the match.
+ */
+static void test_marker_patterns(void)
+{
+	static const struct stage_def table[] = {
+	    {"load", STAGE_EACH, NULL, EVENT_APPLIANCE, "insmod *: |modprobe ",
+	     EVENT_APPLIANCE, "loaded"},
+	    {"ic", STAGE_INITCALL, NULL, EVENT_APPLIANCE, "call*ing  |start ",
+	     EVENT_APPLIANCE, "initcall |done "},
+	};
+	static const char *const lines[] = {
+	    "insmod (1): foo.ko",
+	    "modprobe bar",
+	    "loaded",
+	    "[ 1.0] calling  f+0x0/0x1 [m] @ 1",
+	    "done f+0x0/0x1 [m] returned 0",
+	    "start g+0x0/0x1 @ 1",
+	    "[ 1.1] initcall g+0x0/0x1 returned 0",
+	};
+	struct boot_events ev = BOOT_EVENTS_INIT;
+	struct stage_hits h;
+	const char *end;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		boot_events_add(&ev, (double)i, EVENT_APPLIANCE, lines[i],
+				strlen(lines[i]));
+	stages_match(&h, &ev, table, ARRAY_SIZE(table));
+	ok(hit(&h, "load foo") && hit(&h, "load bar"),
+	   "each: '*' and '|' in the marker, named by the word after it");
+	is_double(len(&h, "load bar"), 1, 0, "each: to its end marker");
+	ok(hit(&h, "ic m.f") && hit(&h, "ic kernel.g"),
+	   "initcall: '*' and '|' in both markers");
+	is_double(len(&h, "ic kernel.g"), 1, 0, "initcall: to its return");
+	is_size(h.n, 4, "marker patterns: nothing else is found");
+	end = stage_pattern_end("a: x: b", "a*: ");
+	ok(end && !strcmp(end, "x: b"),
+	   "the match ends after the first occurrence of each piece");
+	ok(stage_pattern_end("abc", "x|") == NULL, "no match, no end");
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+}
+
 static void load_passes(struct boot_events **passes, size_t *n, double **quiet,
 			size_t *nq)
 {
@@ -481,6 +524,7 @@ int main(void)
 	test_missing();
 	test_reordered();
 	test_repeats();
+	test_marker_patterns();
 	test_passes();
 	test_compare();
 	return tap_done();
