@@ -198,7 +198,8 @@ int boot_events_read_passes(FILE *fp, struct boot_events **passes, size_t *n,
 /* stages.c: the boot stages and the matcher (bootperf(1), "STAGES"). */
 enum stage_kind {
 	STAGE_PHASE,	/* the boot's phases, in order: each is looked for
-			 * after the beginning of the last one found */
+			 * after the beginning of the last one found, and
+			 * ends at the latest where the next one begins */
 	STAGE_DETAIL,	/* a part of a phase (within), or of the boot */
 	STAGE_EACH,	/* every line with begin is one activity named
 			 * after the word that follows the marker, up to
@@ -211,7 +212,8 @@ enum stage_kind {
 /* Patterns are substrings, '*' matching any run of characters and '|'
  * separating alternatives.  A stage runs from the first event of
  * begin_source matching begin to the first later event of end_source
- * matching end.
+ * matching end; without one, a phase ends where the next phase found
+ * begins (or with the last event), a part of a phase with its phase.
  */
 struct stage_def {
 	const char *name;
@@ -238,6 +240,8 @@ struct stage_hit {
 	char *name; /* owned; the def's, or derived (insmod, initcall) */
 	size_t begin_event, end_event;
 	double start_ms, end_ms;
+	bool cut; /* no end marker: ends where the next phase begins, or
+		   * (a part) with its phase */
 };
 
 struct stage_hits {
@@ -257,12 +261,14 @@ void stage_hits_free(struct stage_hits *h);
 
 struct stage_stat {
 	char *name;
+	const struct stage_def *def; /* the table's */
 	enum stage_kind kind;
 	const char *within;	  /* the table's */
 	size_t order;		  /* first seen: pass, then time */
 	double *dur_ms;		  /* per pass; NAN where not seen */
 	double *start_ms;	  /* per pass; NAN where not seen */
 	size_t seen;		  /* passes in which it was seen */
+	size_t cut;		  /* of those, its end inferred (hit's cut) */
 	struct stats_summary dur; /* over those passes only */
 	double start_mean;
 	double percent; /* 100 * dur.mean / total.mean */
@@ -282,6 +288,9 @@ void stages_summarize(struct stage_report *out,
 bool stage_highlighted(const struct stage_stat *s);
 const struct stage_stat *stage_report_find(const struct stage_report *r,
 					   const char *name);
+/* Did no pass show def (any of its activities, for each and initcall)? */
+bool stage_report_never_seen(const struct stage_report *r,
+			     const struct stage_def *def);
 void stage_report_free(struct stage_report *r);
 
 /* b against a, stage by stage (means over the passes seen). */

@@ -32,6 +32,7 @@ static struct stage_stat *stat_get(struct stage_report *r, const char *name,
 	s = &r->v[r->n];
 	memset(s, 0, sizeof *s);
 	s->name = bp_strdup(name);
+	s->def = def;
 	s->kind = def->kind;
 	s->within = def->within;
 	s->order = r->n++;
@@ -54,6 +55,7 @@ static void add_pass(struct stage_report *r, size_t p,
 
 		s->dur_ms[p] = h.v[i].end_ms - h.v[i].start_ms;
 		s->start_ms[p] = h.v[i].start_ms;
+		s->cut += h.v[i].cut;
 	}
 	stage_hits_free(&h);
 }
@@ -123,6 +125,15 @@ const struct stage_stat *stage_report_find(const struct stage_report *r,
 		if (!strcmp(r->v[i].name, name))
 			return &r->v[i];
 	return NULL;
+}
+
+bool stage_report_never_seen(const struct stage_report *r,
+			     const struct stage_def *def)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].def == def)
+			return false;
+	return true;
 }
 
 void stage_report_free(struct stage_report *r)

@@ -62,6 +62,11 @@ static void stage_line(FILE *fp, const struct stage_stat *s, size_t n_passes,
 		hi && color ? RESET : "", s->dur.mean, sd, s->percent);
 	if (s->seen < n_passes)
 		fprintf(fp, "  (seen in %zu of %zu passes)", s->seen, n_passes);
+	if (s->cut == s->seen && s->cut)
+		fprintf(fp, "  (end inferred: no end marker)");
+	else if (s->cut)
+		fprintf(fp, "  (end inferred in %zu of %zu passes)", s->cut,
+			s->seen);
 	fputc('\n', fp);
 }
 
@@ -144,9 +149,7 @@ static void not_seen(FILE *fp, const struct stage_report *r)
 	for (size_t k = 0; k < stage_table_len; k++) {
 		const struct stage_def *d = &stage_table[k];
 
-		if (d->kind != STAGE_PHASE && d->kind != STAGE_DETAIL)
-			continue;
-		if (stage_report_find(r, d->name))
+		if (!stage_report_never_seen(r, d))
 			continue;
 		fprintf(fp, "%s%s", sep, d->name);
 		sep = ", ";
@@ -232,6 +235,7 @@ static cJSON *stage_object(const struct stage_stat *s, size_t n_passes)
 			      s->within ? cJSON_CreateString(s->within)
 					: cJSON_CreateNull());
 	cJSON_AddNumberToObject(o, "seen", (double)s->seen);
+	cJSON_AddNumberToObject(o, "end_inferred", (double)s->cut);
 	cJSON_AddNumberToObject(o, "start_ms", s->start_mean);
 	cJSON_AddNumberToObject(o, "mean_ms", s->dur.mean);
 	cJSON_AddItemToObject(o, "sd_ms", json_number_or_null(s->dur.sd));

@@ -41,7 +41,7 @@ test_expect_success 'a real TCG boot: the phases in order, highlighted, the long
 	grep -q "^\* .*initcall virtio_pci.virtio_pci_driver_init" real.txt &&
 	grep -A2 "^Longest activities:" real.txt | tail -1 | grep -q "^\* /init " &&
 	grep -q "quiet: not measured (not in the recording)" real.txt &&
-	! grep -q "Not seen" real.txt
+	! grep -q "Not seen" real.txt && ! grep -q "end inferred" real.txt
 '
 
 test_expect_success 'passes: a stage missing from a pass is not counted as 0' '
@@ -49,7 +49,8 @@ test_expect_success 'passes: a stage missing from a pass is not counted as 0' '
 	cat passes.txt &&
 	grep -q "qemu feature probes  *20.0ms  *±14.1ms .*(seen in 2 of 3 passes)" passes.txt &&
 	grep -q "run qemu  *110.0ms  *±10.0ms  *50.0%" passes.txt &&
-	grep -q "Not seen in any pass (no marker): supermin appliance, qemu start, firmware, kernel unpack" passes.txt
+	grep -q "Not seen in any pass (no marker): supermin appliance, qemu start, kernel unpack, kernel early boot, kernel initcalls, initcall, " passes.txt &&
+	grep -q "ms  firmware  *110.0ms .*(end inferred: no end marker)$" passes.txt
 '
 
 test_expect_success 'the cost of verbose boots: analyzed against quiet passes' '
@@ -68,7 +69,9 @@ test_expect_success '--json: stages with their passes, every event, the overhead
 	test "$(json p.json "\$j->{quiet}{statistics}{n}")" = 2 &&
 	test "$(json p.json "join q(,), map { \$_ // q(null) } @{(grep { \$_->{name} eq q(qemu feature probes) } @{\$j->{stages}})[0]{samples_ms}}")" = 10,null,30 &&
 	test "$(json p.json "(grep { \$_->{name} eq q(qemu feature probes) } @{\$j->{stages}})[0]{seen}")" = 2 &&
-	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{percent}")" = 50
+	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{percent}")" = 50 &&
+	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{end_inferred}")" = 0 &&
+	test "$(json p.json "(grep { \$_->{name} eq q(firmware) } @{\$j->{stages}})[0]{end_inferred}")" = 3
 '
 
 test_expect_success '--svg: a self-contained chart, one bar per stage shown' '
@@ -93,11 +96,17 @@ test_expect_success '--record writes what --replay reads: the same analysis' '
 
 test_expect_success 'hand-made boots with missing and reordered markers' '
 	bootperf analyze --replay "$data/boot-missing.events" >missing.txt &&
-	grep -q "Not seen in any pass (no marker): run qemu, qemu start, firmware" missing.txt &&
-	grep -q "ms  /init  *3870.0ms" missing.txt &&
+	cat missing.txt &&
+	grep -q "Not seen in any pass (no marker): firmware, kernel unpack, kernel initcalls, initcall, kernel late boot, bash start$" missing.txt &&
+	grep -q "ms  run qemu  *3000.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms  kernel early boot  *1400.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms    insmod ata_piix  *200.0ms .*%$" missing.txt &&
+	grep -q "ms    mount root  *180.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms  /init  *3870.0ms .*%$" missing.txt &&
 	bootperf analyze --replay "$data/boot-reordered.events" >reordered.txt &&
 	grep -q "ms  firmware  *2870.0ms" reordered.txt &&
-	grep -q "Not seen in any pass (no marker): kernel unpack, udev start$" reordered.txt
+	grep -q "ms    udev start  *2200.0ms .*(end inferred: no end marker)$" reordered.txt &&
+	grep -q "Not seen in any pass (no marker): kernel unpack$" reordered.txt
 '
 
 cat >tty-analyze.sh <<EOS
