@@ -304,8 +304,11 @@ struct stage_change {
 struct stage_changes {
 	struct stage_change *v; /* b's stages by time, then a's others */
 	size_t n;
-	size_t most;	  /* the phase that changed most, or SIZE_MAX */
-	size_t most_part; /* the other stage that changed most, or SIZE_MAX */
+	/* The phase, and the other stage, that changed most the way the
+	 * whole run did (grew most in a regression), or SIZE_MAX.
+	 */
+	size_t most;
+	size_t most_part;
 	double total_a, total_b;
 };
 

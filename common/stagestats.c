@@ -161,19 +161,27 @@ static void change_add(struct stage_changes *c, const char *name,
 	x->delta_ms = x->b_ms - x->a_ms;
 }
 
-/* The entry of this kind class that changed most either way. */
+/* The entry of this kind class that changed most in the direction the
+ * whole run changed: for a regression the stage that grew most, never
+ * one that shrank (either way when the whole run did not move).
+ */
 static size_t most_changed(const struct stage_changes *c, bool phases)
 {
+	double run = c->total_b - c->total_a, best_by = 0;
 	size_t best = SIZE_MAX;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct stage_change *x = &c->v[i];
+		double by = run > 0   ? x->delta_ms
+			    : run < 0 ? -x->delta_ms
+				      : fabs(x->delta_ms);
 
-		if ((x->kind == STAGE_PHASE) != phases || isnan(x->delta_ms))
+		if ((x->kind == STAGE_PHASE) != phases || isnan(by) || by <= 0)
 			continue;
-		if (best == SIZE_MAX ||
-		    fabs(x->delta_ms) > fabs(c->v[best].delta_ms))
+		if (best == SIZE_MAX || by > best_by) {
 			best = i;
+			best_by = by;
+		}
 	}
 	return best;
 }

@@ -431,9 +431,12 @@ static void one_delta(FILE *fp, const struct stage_delta *d)
 		fprintf(fp, "\tnot analyzed: %s\n", d->why_not);
 		return;
 	}
+	fprintf(fp, "\tagainst %s: ", d->base_short);
 	if (c->most != SIZE_MAX)
-		fprintf(fp, "\tagainst %s: %s %+.1fms", d->base_short,
-			c->v[c->most].name, c->v[c->most].delta_ms);
+		fprintf(fp, "%s %+.1fms", c->v[c->most].name,
+			c->v[c->most].delta_ms);
+	else
+		fputs("no phase changed the way the whole run did", fp);
 	if (c->most_part != SIZE_MAX)
 		fprintf(fp, "; of the parts, %s %+.1fms",
 			c->v[c->most_part].name, c->v[c->most_part].delta_ms);

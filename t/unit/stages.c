@@ -664,6 +664,72 @@ static void test_compare(void)
 	boot_events_free(&b);
 }
 
+/* Move the events after `after` ms (and the total) by `by` ms. */
+static void shift(struct boot_events *ev, double after, double by)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->v[i].ms > after)
+			ev->v[i].ms += by;
+	if (ev->total_ms > after)
+		ev->total_ms += by;
+}
+
+/* b is a: kernel unpack 2.5 s shorter, kernel early boot 2 s, the
+ * initcalls 1 s and udev start 1.5 s longer: the run is 2 s longer.
+ */
+static void planted(struct stage_report *a, struct stage_report *b)
+{
+	struct boot_events ea, eb;
+
+	load(&ea, "boot-basic.events");
+	load(&eb, "boot-basic.events");
+	shift(&eb, 6500, 1500);
+	shift(&eb, 4000, 1000);
+	shift(&eb, 3400, 2000);
+	shift(&eb, 2000, -2500);
+	stages_summarize(a, &ea, 1, stage_table, stage_table_len);
+	stages_summarize(b, &eb, 1, stage_table, stage_table_len);
+	boot_events_free(&ea);
+	boot_events_free(&eb);
+}
+
+static const char *most_name(const struct stage_changes *c, size_t i)
+{
+	return i == SIZE_MAX ? "(none)" : c->v[i].name;
+}
+
+/* A regression names the stage that grew most, though another shrank
+ * more; an improvement the stage that shrank most.
+ */
+static void test_compare_direction(void)
+{
+	struct stage_report a, b;
+	struct stage_changes c;
+
+	planted(&a, &b);
+	stages_compare(&c, &a, &b);
+	is_double(c.total_b - c.total_a, 2000, 1e-6, "direction: +2 s");
+	ok(!strcmp(most_name(&c, c.most), "kernel early boot"),
+	   "a regression: the phase that grew most (%s), not kernel unpack",
+	   most_name(&c, c.most));
+	is_double(c.most != SIZE_MAX ? c.v[c.most].delta_ms : NAN, 2000, 1e-6,
+		  "a regression: by +2 s");
+	ok(!strcmp(most_name(&c, c.most_part), "udev start"),
+	   "a regression: of the parts, the one that grew (%s)",
+	   most_name(&c, c.most_part));
+	stage_changes_free(&c);
+
+	stages_compare(&c, &b, &a);
+	ok(!strcmp(most_name(&c, c.most), "kernel early boot") &&
+	       c.v[c.most].delta_ms < -1999,
+	   "an improvement: the phase that shrank most (%s), not kernel "
+	   "unpack",
+	   most_name(&c, c.most));
+	stage_changes_free(&c);
+	stage_report_free(&a);
+	stage_report_free(&b);
+}
+
 int main(void)
 {
 	test_patterns();
@@ -681,5 +747,6 @@ int main(void)
 	test_marker_patterns();
 	test_passes();
 	test_compare();
+	test_compare_direction();
 	return tap_done();
 }
