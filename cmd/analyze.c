@@ -2,6 +2,7 @@
  * goes, stage by stage, from every console line timed as it arrives.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,6 +133,30 @@ static void list_stages(void)
 	}
 }
 
+/* A pass of the recording, as a sample: a pass cut short (no "end",
+ * the boot failed or bootperf was stopped) ends with its last event.
+ */
+static int replay_pass(struct analysis *a, const char *path, size_t p)
+{
+	const struct boot_events *ev = &a->passes[p];
+
+	if (ev->n == 0) {
+		bp_error("--replay '%s': pass %zu holds no events", path,
+			 p + 1);
+		return BP_EXIT_NOFILE;
+	}
+	if (isnan(ev->total_ms))
+		bp_warning("--replay '%s': pass %zu has no end mark (cut "
+			   "short): it ends with its last event, at %.1fms",
+			   path, p + 1, ev->v[ev->n - 1].ms);
+	if (bench_result_push(&a->verbose.sample_ms, &a->verbose.n_samples,
+			      boot_events_total(ev)) == -1) {
+		bp_error("out of memory");
+		return BP_EXIT_FAILURE;
+	}
+	return BP_EXIT_OK;
+}
+
 /* --replay: the passes of a recording, analyzed again. */
 static int replay(struct analysis *a, const char *path)
 {
@@ -159,10 +184,8 @@ static int replay(struct analysis *a, const char *path)
 		return BP_EXIT_NOFILE;
 	}
 	for (size_t p = 0; p < a->n_passes; p++)
-		if (bench_result_push(&a->verbose.sample_ms,
-				      &a->verbose.n_samples,
-				      a->passes[p].total_ms) == -1)
-			return BP_EXIT_FAILURE;
+		if ((r = replay_pass(a, path, p)) != BP_EXIT_OK)
+			return r;
 	stats_summarize(&a->verbose.summary, a->verbose.sample_ms,
 			a->verbose.n_samples);
 	if (a->quiet.n_samples)

@@ -175,6 +175,8 @@ void boot_events_console(struct boot_events *ev, double ms, const char *buf,
 			 size_t len);
 /* Flush a partial line and add the "end" event at total_ms. */
 void boot_events_finish(struct boot_events *ev, double total_ms);
+/* total_ms; for a recording cut short (no "end"), its last event's time. */
+double boot_events_total(const struct boot_events *ev);
 void boot_events_free(struct boot_events *ev);
 /* The text form: one event a line, "MS SOURCE TEXT", bytes below 0x20,
  * DEL and backslash in TEXT written as \xNN; '#' lines are comments.

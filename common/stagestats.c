@@ -97,12 +97,7 @@ void stages_summarize(struct stage_report *out,
 	out->n_passes = n;
 	out->total_ms = bp_malloc((n ? n : 1) * sizeof *out->total_ms);
 	for (size_t p = 0; p < n; p++) {
-		const struct boot_events *ev = &passes[p];
-
-		/* A recording cut short ends with its last event. */
-		out->total_ms[p] = isnan(ev->total_ms) && ev->n
-				       ? ev->v[ev->n - 1].ms
-				       : ev->total_ms;
+		out->total_ms[p] = boot_events_total(&passes[p]);
 		add_pass(out, p, &passes[p], table, n_table);
 	}
 	if (n > 0)

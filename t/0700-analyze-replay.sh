@@ -109,6 +109,23 @@ test_expect_success 'hand-made boots with missing and reordered markers' '
 	grep -q "Not seen in any pass (no marker): kernel unpack$" reordered.txt
 '
 
+test_expect_success 'a recording cut short: its last event is the end' '
+	bootperf analyze --replay "$data/boot-truncated.events" >cut.txt 2>err &&
+	cat cut.txt err &&
+	grep -q "^bootperf: warning: --replay .*boot-truncated.events.: pass 1 has no end mark (cut short): it ends with its last event, at 8700.0ms$" err &&
+	grep -q "analyzed: 8700.0ms ±n/a (1 pass)" cut.txt &&
+	! grep -qi "nan" cut.txt &&
+	grep -q "ms  /init  *3420.0ms .*(end inferred: no end marker)$" cut.txt &&
+	grep -q "8700.0ms  (end: the whole run)  *8700.0ms" cut.txt &&
+	bootperf analyze --replay "$data/boot-truncated.events" --json >cut.json 2>/dev/null &&
+	test "$(json cut.json "\$j->{analyzed}{samples_ms}[0]")" = 8700 &&
+	test "$(json cut.json "\$j->{analyzed}{statistics}{mean_ms}")" = 8700 &&
+	printf "# pass 1\n# pass 2\n0.000 bootperf launch\n" >hole.events &&
+	expect_exit 3 bootperf analyze --replay hole.events >out 2>err &&
+	test ! -s out &&
+	grep -q "^bootperf: error: --replay .hole.events.: pass 1 holds no events$" err
+'
+
 cat >tty-analyze.sh <<EOS
 #!/bin/bash
 exec "$BOOTPERF" analyze --replay "$srcdir/t/data/boot-basic.events" "\$@"

@@ -483,7 +483,7 @@ static void test_all_fixtures(void)
 	static const char *const files[] = {
 	    "boot-basic.events",     "boot-missing.events",
 	    "boot-reordered.events", "boot-tcg-debian.events",
-	    "boot-passes.events",
+	    "boot-passes.events",    "boot-truncated.events",
 	};
 
 	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
