@@ -5,6 +5,7 @@
  * kept 0 for it, pulling the mean down).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,9 +109,15 @@ void stages_summarize(struct stage_report *out,
 		qsort(out->v, out->n, sizeof *out->v, by_start);
 }
 
+/* Judged on the share as the reports print it ("%.1f"), so that 0.96%,
+ * shown as 1.0%, is marked like every other 1.0%.
+ */
 bool stage_highlighted(const struct stage_stat *s)
 {
-	return s->percent >= STAGE_HIGHLIGHT_PERCENT;
+	char shown[64];
+
+	snprintf(shown, sizeof shown, "%.1f", s->percent);
+	return strtod(shown, NULL) >= STAGE_HIGHLIGHT_PERCENT;
 }
 
 const struct stage_stat *stage_report_find(const struct stage_report *r,

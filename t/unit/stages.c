@@ -730,6 +730,31 @@ static void test_compare_direction(void)
 	stage_report_free(&b);
 }
 
+/* The mark agrees with the share as printed, "%.1f". */
+static void test_highlight(void)
+{
+	static const struct {
+		double percent;
+		bool marked;
+	} v[] = {
+	    {0.994, true}, {0.96, true}, {1.0, true},  {0.949, false},
+	    {0.94, false}, {12.3, true}, {NAN, false}, {-1, false},
+	};
+	bool good = true;
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct stage_stat s = {.percent = v[i].percent};
+
+		if (stage_highlighted(&s) != v[i].marked) {
+			tap_diag("%.3f%% (shown %.1f%%) marked: %d",
+				 v[i].percent, v[i].percent,
+				 stage_highlighted(&s));
+			good = false;
+		}
+	}
+	ok(good, "highlighted exactly when the share shown is 1.0%% or more");
+}
+
 int main(void)
 {
 	test_patterns();
@@ -746,6 +771,7 @@ int main(void)
 	test_repeats();
 	test_marker_patterns();
 	test_passes();
+	test_highlight();
 	test_compare();
 	test_compare_direction();
 	return tap_done();
