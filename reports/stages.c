@@ -283,6 +283,18 @@ static void add_overhead(cJSON *root, const struct analysis *a)
 		 : cJSON_CreateNull());
 }
 
+/* The names of the table's stages no pass saw (none without passes). */
+static cJSON *not_seen_array(const struct stage_report *r)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t k = 0; r->n_passes && k < stage_table_len; k++)
+		if (stage_report_never_seen(r, &stage_table[k]))
+			cJSON_AddItemToArray(
+			    arr, cJSON_CreateString(stage_table[k].name));
+	return arr;
+}
+
 int report_analysis_json(FILE *fp, const struct analysis *a)
 {
 	cJSON *root = cJSON_CreateObject(), *stages, *passes;
@@ -302,6 +314,7 @@ int report_analysis_json(FILE *fp, const struct analysis *a)
 	for (size_t i = 0; i < a->stages.n; i++)
 		cJSON_AddItemToArray(
 		    stages, stage_object(&a->stages.v[i], a->stages.n_passes));
+	cJSON_AddItemToObject(root, "not_seen", not_seen_array(&a->stages));
 	passes = cJSON_AddArrayToObject(root, "passes");
 	for (size_t p = 0; p < a->n_passes; p++)
 		cJSON_AddItemToArray(passes, pass_object(&a->passes[p]));

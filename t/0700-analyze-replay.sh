@@ -71,7 +71,9 @@ test_expect_success '--json: stages with their passes, every event, the overhead
 	test "$(json p.json "(grep { \$_->{name} eq q(qemu feature probes) } @{\$j->{stages}})[0]{seen}")" = 2 &&
 	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{percent}")" = 50 &&
 	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{end_inferred}")" = 0 &&
-	test "$(json p.json "(grep { \$_->{name} eq q(firmware) } @{\$j->{stages}})[0]{end_inferred}")" = 3
+	test "$(json p.json "(grep { \$_->{name} eq q(firmware) } @{\$j->{stages}})[0]{end_inferred}")" = 3 &&
+	json p.json "join q(,), @{\$j->{not_seen}}" >not-seen &&
+	grep -qx "supermin appliance,qemu start,kernel unpack,.*,initcall,.*,insmod,.*,close" not-seen
 '
 
 test_expect_success '--svg: a self-contained chart, one bar per stage shown' '
@@ -106,7 +108,12 @@ test_expect_success 'hand-made boots with missing and reordered markers' '
 	bootperf analyze --replay "$data/boot-reordered.events" >reordered.txt &&
 	grep -q "ms  firmware  *2870.0ms" reordered.txt &&
 	grep -q "ms    udev start  *2200.0ms .*(end inferred: no end marker)$" reordered.txt &&
-	grep -q "Not seen in any pass (no marker): kernel unpack$" reordered.txt
+	grep -q "Not seen in any pass (no marker): kernel unpack$" reordered.txt &&
+	bootperf analyze --replay "$data/boot-missing.events" --json >m.json &&
+	test "$(json m.json "join q(,), @{\$j->{not_seen}}")" = \
+		"firmware,kernel unpack,kernel initcalls,initcall,kernel late boot,bash start" &&
+	bootperf analyze --replay "$data/boot-tcg-debian.events" --json >r.json &&
+	test "$(json r.json "scalar @{\$j->{not_seen}}")" = 0
 '
 
 test_expect_success 'a recording cut short: its last event is the end' '
