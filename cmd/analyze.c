@@ -20,6 +20,7 @@ struct analyze_cli {
 	const char *replay;
 	bool color;
 	bool list_stages;
+	const char *boot_option; /* the first option given that boots */
 };
 
 /* clang-format off */
@@ -34,12 +35,29 @@ static const struct option analyze_options[] = {
 	COMMON_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
+/* What only booting uses: --replay refuses them. */
+static const struct option boot_options[] = {
+	RUN_LONG_OPTIONS,
+	{ "quiet-runs", required_argument, NULL, OPT_QUIET_RUNS },
+	{ NULL, 0, NULL, 0 },
+};
 /* clang-format on */
+
+/* The name of c if only booting uses it, or NULL (--json is output). */
+static const char *boot_option(int c)
+{
+	for (const struct option *o = boot_options; o->name; o++)
+		if (o->val == c && c != OPT_JSON)
+			return o->name;
+	return NULL;
+}
 
 static int own_option(void *arg_cli, int c, const char *arg)
 {
 	struct analyze_cli *cli = arg_cli;
 
+	if (!cli->boot_option)
+		cli->boot_option = boot_option(c);
 	switch (c) {
 	case OPT_QUIET_RUNS:
 		return parse_count("--quiet-runs", arg, 0, 100000,
@@ -76,6 +94,12 @@ static void analyze_cli_init(struct analyze_cli *cli)
 
 static int check(struct analyze_cli *cli)
 {
+	if (cli->replay && cli->boot_option) {
+		bp_error("--%s has no effect with --replay, which analyzes the "
+			 "recorded passes: drop it",
+			 cli->boot_option);
+		return -1;
+	}
 	if (run_cli_finish(&cli->run) == -1)
 		return -1;
 	if (cli->run.runner != &runner_guestfs) {

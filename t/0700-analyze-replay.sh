@@ -168,6 +168,23 @@ test_expect_success 'bad input: one line, distinct exit status' '
 	grep -q "analyze takes no arguments" err
 '
 
+test_expect_success '--replay refuses the options that only booting uses' '
+	for opt in "--runs 3" "--warmup 0" "--quiet-runs 0" "--smp 2" \
+		"--memsize 1024" "--append x=1" "--accel tcg" "--timeout 9" \
+		"--kvm-probe-timeout 9" "--hv /bin/true" "--kernel /bin/true" \
+		"--modules /tmp" "--cache-dir ." "--verbose" "--runner guestfs"; do
+		expect_exit 2 bootperf analyze --replay "$data/boot-basic.events" \
+			$opt >out 2>err || exit 1
+		test ! -s out && test "$(wc -l <err)" = 1 &&
+		grep -q "^bootperf: error: ${opt%% *} has no effect with --replay, which analyzes the recorded passes: drop it$" err ||
+			{ echo "$opt:"; cat err; exit 1; }
+	done &&
+	expect_exit 2 bootperf analyze --runs 2 --replay "$data/boot-basic.events" 2>err &&
+	grep -q "^bootperf: error: --runs has no effect with --replay" err &&
+	bootperf analyze --replay "$data/boot-basic.events" --json --no-color \
+		--record again.events --svg again.svg >/dev/null
+'
+
 test_expect_success 'range and bisect --stages: usage errors before any work' '
 	expect_exit 2 bootperf range --stages --runner command --command true \
 		repo HEAD 2>err &&
