@@ -137,11 +137,6 @@ static int parse(int argc, char **argv, struct analyze_cli *cli)
 	return check(cli) == -1 ? BP_EXIT_USAGE : -1;
 }
 
-static const char *source_or_dash(enum event_source s, const char *pattern)
-{
-	return pattern ? event_source_name(s) : "-";
-}
-
 /* The stage table as the matcher sees it (also in bootperf(1)). */
 static void list_stages(void)
 {
@@ -152,8 +147,8 @@ static void list_stages(void)
 
 		printf("%-22s %-8s %-22s %s:'%s' -> %s:'%s'\n", d->name,
 		       stage_kind_name(d->kind), d->within ? d->within : "-",
-		       source_or_dash(d->begin_source, d->begin), d->begin,
-		       source_or_dash(d->end_source, d->end), d->end);
+		       event_source_name(d->begin_source), d->begin,
+		       event_source_name(d->end_source), d->end);
 	}
 }
 

@@ -27,6 +27,54 @@ test_expect_success '--list-stages: every stage of the table is in the man page'
 	done <names
 '
 
+# Each stage's entry in the man page (rendered from the pod) names its
+# kind, its phase, and every marker --list-stages prints for it.
+test_expect_success '--list-stages: every marker is in its stage'\''s entry of the man page' '
+	pod2text -w 2000 "$pod" | sed -n "/^STAGES$/,/^ENVIRONMENT$/p" >man-stages &&
+	test -s man-stages &&
+	perl -e '\''
+		my ($list, $man) = @ARGV;
+		open my $m, "<", $man or die "$man: $!";
+		my @entries = split /^(?=    \S)/m, do { local $/; <$m> };
+		my %kind = (phase => "phase", detail => "part",
+			    each => "each", initcall => "initcall");
+		my $flat = sub { join " ", split " ", $_[0] };
+		open my $l, "<", $list or die "$list: $!";
+		<$l>;
+		my ($bad, $n) = (0, 0);
+		while (<$l>) {
+			chomp;
+			my ($name, $k, $within) =
+			    map { s/\s+$//r } unpack "A22 x A8 x A22", $_;
+			my @marks = /:\x27(.*)\x27 -> [a-z]+:\x27(.*)\x27$/
+			    or die "cannot read: $_\n";
+			my ($entry) = grep {
+				my ($head, $paren) = /^    (.*?) \((.*)\)\n/;
+				defined $head &&
+				    grep { $_ eq $name } split /, /, $head
+			} @entries;
+			if (!defined $entry) {
+				print "$name: no entry\n"; $bad++; next;
+			}
+			my ($paren) = $entry =~ /^    .*? \((.*)\)\n/;
+			if ($paren !~ /\b$kind{$k}/ ||
+			    ($within ne "-" && $paren !~ /of \Q$within\E$/)) {
+				print "$name: entry says ($paren), the table $k in $within\n";
+				$bad++;
+			}
+			for my $alt (map { split /\|/ } @marks) {
+				my $want = $flat->($alt);
+				$n++;
+				next if index($flat->($entry), $want) >= 0;
+				print "$name: marker \"$want\" not in its entry\n";
+				$bad++;
+			}
+		}
+		print "$n markers checked\n";
+		exit($bad || $n < 40 ? 1 : 0);
+	'\'' stages.txt man-stages
+'
+
 test_expect_success 'a real TCG boot: the phases in order, highlighted, the longest' '
 	bootperf analyze --replay "$data/boot-tcg-debian.events" >real.txt &&
 	cat real.txt &&
