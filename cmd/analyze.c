@@ -2,6 +2,7 @@
  * goes, stage by stage, from every console line timed as it arrives.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ struct analyze_cli {
 	const char *replay;
 	bool color;
 	bool list_stages;
+	const char *boot_option; /* the first option given that boots */
 };
 
 /* clang-format off */
@@ -33,12 +35,29 @@ static const struct option analyze_options[] = {
 	COMMON_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
+/* What only booting uses: --replay refuses them. */
+static const struct option boot_options[] = {
+	RUN_LONG_OPTIONS,
+	{ "quiet-runs", required_argument, NULL, OPT_QUIET_RUNS },
+	{ NULL, 0, NULL, 0 },
+};
 /* clang-format on */
+
+/* The name of c if only booting uses it, or NULL (--json is output). */
+static const char *boot_option(int c)
+{
+	for (const struct option *o = boot_options; o->name; o++)
+		if (o->val == c && c != OPT_JSON)
+			return o->name;
+	return NULL;
+}
 
 static int own_option(void *arg_cli, int c, const char *arg)
 {
 	struct analyze_cli *cli = arg_cli;
 
+	if (!cli->boot_option)
+		cli->boot_option = boot_option(c);
 	switch (c) {
 	case OPT_QUIET_RUNS:
 		return parse_count("--quiet-runs", arg, 0, 100000,
@@ -75,6 +94,12 @@ static void analyze_cli_init(struct analyze_cli *cli)
 
 static int check(struct analyze_cli *cli)
 {
+	if (cli->replay && cli->boot_option) {
+		bp_error("--%s has no effect with --replay, which analyzes the "
+			 "recorded passes: drop it",
+			 cli->boot_option);
+		return -1;
+	}
 	if (run_cli_finish(&cli->run) == -1)
 		return -1;
 	if (cli->run.runner != &runner_guestfs) {
@@ -112,11 +137,6 @@ static int parse(int argc, char **argv, struct analyze_cli *cli)
 	return check(cli) == -1 ? BP_EXIT_USAGE : -1;
 }
 
-static const char *source_or_dash(enum event_source s, const char *pattern)
-{
-	return pattern ? event_source_name(s) : "-";
-}
-
 /* The stage table as the matcher sees it (also in bootperf(1)). */
 static void list_stages(void)
 {
@@ -127,9 +147,33 @@ static void list_stages(void)
 
 		printf("%-22s %-8s %-22s %s:'%s' -> %s:'%s'\n", d->name,
 		       stage_kind_name(d->kind), d->within ? d->within : "-",
-		       source_or_dash(d->begin_source, d->begin), d->begin,
-		       source_or_dash(d->end_source, d->end), d->end);
+		       event_source_name(d->begin_source), d->begin,
+		       event_source_name(d->end_source), d->end);
 	}
+}
+
+/* A pass of the recording, as a sample: a pass cut short (no "end",
+ * the boot failed or bootperf was stopped) ends with its last event.
+ */
+static int replay_pass(struct analysis *a, const char *path, size_t p)
+{
+	const struct boot_events *ev = &a->passes[p];
+
+	if (ev->n == 0) {
+		bp_error("--replay '%s': pass %zu holds no events", path,
+			 p + 1);
+		return BP_EXIT_NOFILE;
+	}
+	if (isnan(ev->total_ms))
+		bp_warning("--replay '%s': pass %zu has no end mark (cut "
+			   "short): it ends with its last event, at %.1fms",
+			   path, p + 1, ev->v[ev->n - 1].ms);
+	if (bench_result_push(&a->verbose.sample_ms, &a->verbose.n_samples,
+			      boot_events_total(ev)) == -1) {
+		bp_error("out of memory");
+		return BP_EXIT_FAILURE;
+	}
+	return BP_EXIT_OK;
 }
 
 /* --replay: the passes of a recording, analyzed again. */
@@ -159,10 +203,8 @@ static int replay(struct analysis *a, const char *path)
 		return BP_EXIT_NOFILE;
 	}
 	for (size_t p = 0; p < a->n_passes; p++)
-		if (bench_result_push(&a->verbose.sample_ms,
-				      &a->verbose.n_samples,
-				      a->passes[p].total_ms) == -1)
-			return BP_EXIT_FAILURE;
+		if ((r = replay_pass(a, path, p)) != BP_EXIT_OK)
+			return r;
 	stats_summarize(&a->verbose.summary, a->verbose.sample_ms,
 			a->verbose.n_samples);
 	if (a->quiet.n_samples)

@@ -175,6 +175,8 @@ void boot_events_console(struct boot_events *ev, double ms, const char *buf,
 			 size_t len);
 /* Flush a partial line and add the "end" event at total_ms. */
 void boot_events_finish(struct boot_events *ev, double total_ms);
+/* total_ms; for a recording cut short (no "end"), its last event's time. */
+double boot_events_total(const struct boot_events *ev);
 void boot_events_free(struct boot_events *ev);
 /* The text form: one event a line, "MS SOURCE TEXT", bytes below 0x20,
  * DEL and backslash in TEXT written as \xNN; '#' lines are comments.
@@ -198,11 +200,12 @@ int boot_events_read_passes(FILE *fp, struct boot_events **passes, size_t *n,
 /* stages.c: the boot stages and the matcher (bootperf(1), "STAGES"). */
 enum stage_kind {
 	STAGE_PHASE,	/* the boot's phases, in order: each is looked for
-			 * after the beginning of the last one found */
+			 * after the beginning of the last one found, and
+			 * ends at the latest where the next one begins */
 	STAGE_DETAIL,	/* a part of a phase (within), or of the boot */
-	STAGE_EACH,	/* every line with begin (plain text) is one
-			 * activity named after the word that follows it,
-			 * up to the next such line or end */
+	STAGE_EACH,	/* every line with begin is one activity named
+			 * after the word that follows the marker, up to
+			 * the next such line or end */
 	STAGE_INITCALL, /* initcall_debug: "calling  FN+... [MOD] @ PID" to
 			 * "initcall FN+... returned", named "initcall
 			 * MOD.FN" ("initcall kernel.FN" when built in) */
@@ -211,7 +214,8 @@ enum stage_kind {
 /* Patterns are substrings, '*' matching any run of characters and '|'
  * separating alternatives.  A stage runs from the first event of
  * begin_source matching begin to the first later event of end_source
- * matching end.
+ * matching end; without one, a phase ends where the next phase found
+ * begins (or with the last event), a part of a phase with its phase.
  */
 struct stage_def {
 	const char *name;
@@ -228,12 +232,18 @@ extern const size_t stage_table_len;
 
 const char *stage_kind_name(enum stage_kind k);
 bool stage_pattern_match(const char *text, const char *pattern);
+/* Just past the first match of pattern in text, or NULL: where the
+ * name of an each or initcall activity begins.
+ */
+const char *stage_pattern_end(const char *text, const char *pattern);
 
 struct stage_hit {
 	const struct stage_def *def;
 	char *name; /* owned; the def's, or derived (insmod, initcall) */
 	size_t begin_event, end_event;
 	double start_ms, end_ms;
+	bool cut; /* no end marker: ends where the next phase begins, or
+		   * (a part) with its phase */
 };
 
 struct stage_hits {
@@ -253,12 +263,14 @@ void stage_hits_free(struct stage_hits *h);
 
 struct stage_stat {
 	char *name;
+	const struct stage_def *def; /* the table's */
 	enum stage_kind kind;
 	const char *within;	  /* the table's */
 	size_t order;		  /* first seen: pass, then time */
 	double *dur_ms;		  /* per pass; NAN where not seen */
 	double *start_ms;	  /* per pass; NAN where not seen */
 	size_t seen;		  /* passes in which it was seen */
+	size_t cut;		  /* of those, its end inferred (hit's cut) */
 	struct stats_summary dur; /* over those passes only */
 	double start_mean;
 	double percent; /* 100 * dur.mean / total.mean */
@@ -278,6 +290,9 @@ void stages_summarize(struct stage_report *out,
 bool stage_highlighted(const struct stage_stat *s);
 const struct stage_stat *stage_report_find(const struct stage_report *r,
 					   const char *name);
+/* Did no pass show def (any of its activities, for each and initcall)? */
+bool stage_report_never_seen(const struct stage_report *r,
+			     const struct stage_def *def);
 void stage_report_free(struct stage_report *r);
 
 /* b against a, stage by stage (means over the passes seen). */
@@ -291,8 +306,11 @@ struct stage_change {
 struct stage_changes {
 	struct stage_change *v; /* b's stages by time, then a's others */
 	size_t n;
-	size_t most;	  /* the phase that changed most, or SIZE_MAX */
-	size_t most_part; /* the other stage that changed most, or SIZE_MAX */
+	/* The phase, and the other stage, that changed most the way the
+	 * whole run did (grew most in a regression), or SIZE_MAX.
+	 */
+	size_t most;
+	size_t most_part;
 	double total_a, total_b;
 };
 

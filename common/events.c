@@ -127,6 +127,13 @@ void boot_events_finish(struct boot_events *ev, double total_ms)
 	ev->total_ms = total_ms;
 }
 
+double boot_events_total(const struct boot_events *ev)
+{
+	if (isnan(ev->total_ms) && ev->n)
+		return ev->v[ev->n - 1].ms;
+	return ev->total_ms;
+}
+
 void boot_events_free(struct boot_events *ev)
 {
 	for (size_t i = 0; i < ev->n; i++)

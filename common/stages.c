@@ -91,11 +91,11 @@ const char *stage_kind_name(enum stage_kind k)
 	return "unknown";
 }
 
-/* Does text hold pat[0..len), in which '*' stands for any run of
- * characters?  Taking the first occurrence of each piece is enough: a
- * later one leaves less text for the pieces after it.
+/* Where the first match of pat[0..len) in text ends, '*' standing for
+ * any run of characters, or NULL.  Taking the first occurrence of each
+ * piece is enough: a later one leaves less text for the pieces after it.
  */
-static bool glob_in(const char *text, const char *pat, size_t len)
+static const char *glob_end(const char *text, const char *pat, size_t len)
 {
 	const char *star = memchr(pat, '*', len);
 	size_t head = star ? (size_t)(star - pat) : len;
@@ -104,25 +104,31 @@ static bool glob_in(const char *text, const char *pat, size_t len)
 	if (head > 0) {
 		at = memmem(text, strlen(text), pat, head);
 		if (!at)
-			return false;
+			return NULL;
 		at += head;
 	}
 	if (!star)
-		return true;
-	return glob_in(at, star + 1, len - head - 1);
+		return at;
+	return glob_end(at, star + 1, len - head - 1);
 }
 
-bool stage_pattern_match(const char *text, const char *pattern)
+const char *stage_pattern_end(const char *text, const char *pattern)
 {
 	while (pattern) {
 		const char *bar = strchr(pattern, '|');
 		size_t len = bar ? (size_t)(bar - pattern) : strlen(pattern);
+		const char *end = len > 0 ? glob_end(text, pattern, len) : NULL;
 
-		if (len > 0 && glob_in(text, pattern, len))
-			return true;
+		if (end)
+			return end;
 		pattern = bar ? bar + 1 : NULL;
 	}
-	return false;
+	return NULL;
+}
+
+bool stage_pattern_match(const char *text, const char *pattern)
+{
+	return stage_pattern_end(text, pattern) != NULL;
 }
 
 static bool event_matches(const struct boot_event *e, enum event_source src,
@@ -141,10 +147,28 @@ static size_t find(const struct boot_events *ev, size_t from, size_t to,
 	return SIZE_MAX;
 }
 
-static void hit_add(struct stage_hits *h, const struct stage_def *def,
-		    char *name, const struct boot_events *ev, size_t b,
-		    size_t e)
+/* One pass being matched.  Phases are found first, all of them, since
+ * one whose end marker is missing ends where the next one found begins;
+ * then every stage is added in table order.
+ */
+struct phase_span {
+	size_t begin, end; /* events; begin SIZE_MAX: not found */
+	size_t from, to;   /* its parts are looked for in [from, to) */
+	bool cut;	   /* end is not its own end marker */
+};
+
+struct match {
+	struct stage_hits *out;
+	const struct boot_events *ev;
+	const struct stage_def *table;
+	size_t n_table;
+	struct phase_span *phase; /* by table index; phases only */
+};
+
+static void hit_add(struct match *m, const struct stage_def *def, char *name,
+		    size_t b, size_t e, bool cut)
 {
+	struct stage_hits *h = m->out;
 	struct stage_hit *x;
 
 	if (h->n == h->cap) {
@@ -163,82 +187,147 @@ static void hit_add(struct stage_hits *h, const struct stage_def *def,
 	x->name = name;
 	x->begin_event = b;
 	x->end_event = e;
-	x->start_ms = ev->v[b].ms;
-	x->end_ms = ev->v[e].ms;
+	x->start_ms = m->ev->v[b].ms;
+	x->end_ms = m->ev->v[e].ms;
+	x->cut = cut;
 }
 
-/* The phase hit named `within` in this pass, or NULL. */
-static const struct stage_hit *phase_hit(const struct stage_hits *h,
-					 const char *within)
+/* A phase ends at the latest where the next one begins: phases never
+ * overlap, and one whose end marker is missing loses no time.
+ */
+static void phase_cut(struct phase_span *p, size_t next)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].def->kind == STAGE_PHASE &&
-		    !strcmp(h->v[i].def->name, within))
-			return &h->v[i];
-	return NULL;
+	if (p->end == SIZE_MAX || p->end > next) {
+		p->end = next;
+		p->cut = true;
+	}
 }
 
-/* Where a detail may be found: inside its phase, or the whole boot. */
-static bool scope(const struct stage_hits *h, const struct boot_events *ev,
-		  const struct stage_def *d, size_t *from, size_t *to)
+/* Each phase after the beginning of the last one found; the last one
+ * found ends with the last event if its end marker is missing.
+ */
+static void phases_find(struct match *m)
 {
-	const struct stage_hit *p;
+	size_t cursor = 0, prev = SIZE_MAX;
 
+	for (size_t k = 0; k < m->n_table; k++) {
+		const struct stage_def *d = &m->table[k];
+		struct phase_span *p = &m->phase[k];
+
+		p->begin = p->end = SIZE_MAX;
+		p->cut = false;
+		if (d->kind != STAGE_PHASE)
+			continue;
+		p->begin =
+		    find(m->ev, cursor, m->ev->n, d->begin_source, d->begin);
+		if (p->begin == SIZE_MAX)
+			continue;
+		p->end =
+		    find(m->ev, p->begin + 1, m->ev->n, d->end_source, d->end);
+		if (prev != SIZE_MAX)
+			phase_cut(&m->phase[prev], p->begin);
+		prev = k;
+		cursor = p->begin + 1;
+	}
+	if (prev != SIZE_MAX)
+		phase_cut(&m->phase[prev], m->ev->n - 1);
+}
+
+/* Where each phase's parts are looked for: within the phase; for one
+ * not found, from the end of the phase found before it to the beginning
+ * of the one found after it (its markers may be missing, not theirs).
+ */
+static void phases_scope(struct match *m)
+{
+	size_t from = 0, to = m->ev->n;
+
+	for (size_t k = m->n_table; k-- > 0;) {
+		struct phase_span *p = &m->phase[k];
+
+		if (m->table[k].kind != STAGE_PHASE)
+			continue;
+		if (p->begin != SIZE_MAX) {
+			p->from = p->begin;
+			p->to = p->end + 1;
+			to = p->begin + 1;
+		} else
+			p->to = to;
+	}
+	for (size_t k = 0; k < m->n_table; k++) {
+		struct phase_span *p = &m->phase[k];
+
+		if (m->table[k].kind != STAGE_PHASE)
+			continue;
+		if (p->begin == SIZE_MAX)
+			p->from = from;
+		else
+			from = p->cut ? p->begin + 1 : p->end;
+	}
+}
+
+/* Where a part may be found: its phase's scope, or the whole boot. */
+static bool scope(const struct match *m, const struct stage_def *d,
+		  size_t *from, size_t *to)
+{
 	*from = 0;
-	*to = ev->n;
+	*to = m->ev->n;
 	if (!d->within)
 		return true;
-	p = phase_hit(h, d->within);
-	if (!p)
-		return false;
-	*from = p->begin_event;
-	*to = p->end_event + 1;
-	return true;
+	for (size_t k = 0; k < m->n_table; k++)
+		if (m->table[k].kind == STAGE_PHASE &&
+		    !strcmp(m->table[k].name, d->within)) {
+			*from = m->phase[k].from;
+			*to = m->phase[k].to;
+			return true;
+		}
+	return false;
 }
 
-/* The word after the matched prefix, without a ".ko" suffix. */
+/* The word after the begin marker, without a ".ko" suffix. */
 static char *each_name(const struct stage_def *d, const char *text)
 {
-	const char *p = strstr(text, d->begin);
+	const char *p = stage_pattern_end(text, d->begin);
 	size_t len;
 
-	p = p ? p + strlen(d->begin) : text;
+	if (!p)
+		p = text;
 	len = strcspn(p, " \t");
 	if (len > 3 && !strncmp(p + len - 3, ".ko", 3))
 		len -= 3;
 	return bp_asprintf("%s %.*s", d->name, (int)len, p);
 }
 
-static void match_each(struct stage_hits *h, const struct boot_events *ev,
-		       const struct stage_def *d)
+static void match_each(struct match *m, const struct stage_def *d)
 {
+	const struct boot_events *ev = m->ev;
 	size_t from, to, b;
 
-	if (!scope(h, ev, d, &from, &to))
+	if (!scope(m, d, &from, &to))
 		return;
 	b = find(ev, from, to, d->begin_source, d->begin);
 	while (b != SIZE_MAX) {
 		size_t next = find(ev, b + 1, to, d->begin_source, d->begin);
 		size_t end = find(ev, b + 1, next == SIZE_MAX ? to : next,
 				  d->end_source, d->end);
+		bool cut = end == SIZE_MAX && next == SIZE_MAX;
 
 		if (end == SIZE_MAX)
 			end = next != SIZE_MAX ? next : to - 1;
 		if (end > b)
-			hit_add(h, d, each_name(d, ev->v[b].text), ev, b, end);
+			hit_add(m, d, each_name(d, ev->v[b].text), b, end, cut);
 		b = next;
 	}
 }
 
 /* "calling  fn+0x0/0x1d [mod] @ 1": fn and mod (empty when built in). */
-static int initcall_parse(const char *text, const char *prefix, const char **fn,
+static int initcall_parse(const char *text, const char *marker, const char **fn,
 			  size_t *fn_len, const char **mod, size_t *mod_len)
 {
-	const char *p = strstr(text, prefix), *plus, *br;
+	const char *plus, *br;
 
-	if (!p)
+	*fn = stage_pattern_end(text, marker);
+	if (!*fn)
 		return -1;
-	*fn = p + strlen(prefix);
 	*fn_len = strcspn(*fn, "+ ");
 	plus = *fn + *fn_len;
 	if (*fn_len == 0 || *plus != '+')
@@ -262,9 +351,8 @@ static size_t initcall_end(const struct boot_events *ev, size_t b,
 		const char *t = ev->v[i].text, *p;
 
 		if (ev->v[i].source != d->end_source ||
-		    !(p = strstr(t, d->end)))
+		    !(p = stage_pattern_end(t, d->end)))
 			continue;
-		p += strlen(d->end);
 		if (!strncmp(p, fn, fn_len) && p[fn_len] == '+' &&
 		    strstr(p, " returned"))
 			return i;
@@ -272,9 +360,10 @@ static size_t initcall_end(const struct boot_events *ev, size_t b,
 	return SIZE_MAX;
 }
 
-static void match_initcalls(struct stage_hits *h, const struct boot_events *ev,
-			    const struct stage_def *d)
+static void match_initcalls(struct match *m, const struct stage_def *d)
 {
+	const struct boot_events *ev = m->ev;
+
 	for (size_t b = 0; b < ev->n; b++) {
 		const char *fn, *mod;
 		size_t fn_len, mod_len, e;
@@ -286,34 +375,42 @@ static void match_initcalls(struct stage_hits *h, const struct boot_events *ev,
 		e = initcall_end(ev, b, d, fn, fn_len);
 		if (e == SIZE_MAX)
 			continue;
-		hit_add(h, d,
+		hit_add(m, d,
 			bp_asprintf("%s %.*s.%.*s", d->name,
 				    (int)(mod_len ? mod_len : 6),
 				    mod_len ? mod : "kernel", (int)fn_len, fn),
-			ev, b, e);
+			b, e, false);
 	}
 }
 
-static void match_span(struct stage_hits *h, const struct boot_events *ev,
-		       const struct stage_def *d, size_t *cursor)
+static void match_phase(struct match *m, const struct stage_def *d, size_t k)
+{
+	const struct phase_span *p = &m->phase[k];
+
+	if (p->begin != SIZE_MAX && p->end > p->begin)
+		hit_add(m, d, bp_strdup(d->name), p->begin, p->end, p->cut);
+}
+
+/* A part of a phase whose end marker does not follow its begin within
+ * the phase ends with the phase.
+ */
+static void match_part(struct match *m, const struct stage_def *d)
 {
 	size_t from, to, b, e;
+	bool cut = false;
 
-	if (d->kind == STAGE_PHASE) {
-		from = *cursor;
-		to = ev->n;
-	} else if (!scope(h, ev, d, &from, &to))
+	if (!scope(m, d, &from, &to))
 		return;
-	b = find(ev, from, to, d->begin_source, d->begin);
+	b = find(m->ev, from, to, d->begin_source, d->begin);
 	if (b == SIZE_MAX)
 		return;
-	e = find(ev, b + 1, d->kind == STAGE_PHASE ? ev->n : to, d->end_source,
-		 d->end);
-	if (e == SIZE_MAX)
-		return;
-	hit_add(h, d, bp_strdup(d->name), ev, b, e);
-	if (d->kind == STAGE_PHASE)
-		*cursor = b + 1;
+	e = find(m->ev, b + 1, to, d->end_source, d->end);
+	if (e == SIZE_MAX && d->within) {
+		e = to - 1;
+		cut = true;
+	}
+	if (e != SIZE_MAX && e > b)
+		hit_add(m, d, bp_strdup(d->name), b, e, cut);
 }
 
 /* A name seen twice in one pass (the same initcall run again) gets
@@ -339,19 +436,26 @@ static void number_repeats(struct stage_hits *h)
 void stages_match(struct stage_hits *out, const struct boot_events *ev,
 		  const struct stage_def *table, size_t n_table)
 {
-	size_t cursor = 0;
+	struct match m = {
+	    .out = out, .ev = ev, .table = table, .n_table = n_table};
 
 	memset(out, 0, sizeof *out);
+	m.phase = bp_malloc((n_table ? n_table : 1) * sizeof *m.phase);
+	phases_find(&m);
+	phases_scope(&m);
 	for (size_t k = 0; k < n_table; k++) {
 		const struct stage_def *d = &table[k];
 
-		if (d->kind == STAGE_EACH)
-			match_each(out, ev, d);
+		if (d->kind == STAGE_PHASE)
+			match_phase(&m, d, k);
+		else if (d->kind == STAGE_EACH)
+			match_each(&m, d);
 		else if (d->kind == STAGE_INITCALL)
-			match_initcalls(out, ev, d);
+			match_initcalls(&m, d);
 		else
-			match_span(out, ev, d, &cursor);
+			match_part(&m, d);
 	}
+	free(m.phase);
 	number_repeats(out);
 }
 

@@ -5,6 +5,7 @@
  * kept 0 for it, pulling the mean down).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ static struct stage_stat *stat_get(struct stage_report *r, const char *name,
 	s = &r->v[r->n];
 	memset(s, 0, sizeof *s);
 	s->name = bp_strdup(name);
+	s->def = def;
 	s->kind = def->kind;
 	s->within = def->within;
 	s->order = r->n++;
@@ -54,6 +56,7 @@ static void add_pass(struct stage_report *r, size_t p,
 
 		s->dur_ms[p] = h.v[i].end_ms - h.v[i].start_ms;
 		s->start_ms[p] = h.v[i].start_ms;
+		s->cut += h.v[i].cut;
 	}
 	stage_hits_free(&h);
 }
@@ -95,12 +98,7 @@ void stages_summarize(struct stage_report *out,
 	out->n_passes = n;
 	out->total_ms = bp_malloc((n ? n : 1) * sizeof *out->total_ms);
 	for (size_t p = 0; p < n; p++) {
-		const struct boot_events *ev = &passes[p];
-
-		/* A recording cut short ends with its last event. */
-		out->total_ms[p] = isnan(ev->total_ms) && ev->n
-				       ? ev->v[ev->n - 1].ms
-				       : ev->total_ms;
+		out->total_ms[p] = boot_events_total(&passes[p]);
 		add_pass(out, p, &passes[p], table, n_table);
 	}
 	if (n > 0)
@@ -111,9 +109,15 @@ void stages_summarize(struct stage_report *out,
 		qsort(out->v, out->n, sizeof *out->v, by_start);
 }
 
+/* Judged on the share as the reports print it ("%.1f"), so that 0.96%,
+ * shown as 1.0%, is marked like every other 1.0%.
+ */
 bool stage_highlighted(const struct stage_stat *s)
 {
-	return s->percent >= STAGE_HIGHLIGHT_PERCENT;
+	char shown[64];
+
+	snprintf(shown, sizeof shown, "%.1f", s->percent);
+	return strtod(shown, NULL) >= STAGE_HIGHLIGHT_PERCENT;
 }
 
 const struct stage_stat *stage_report_find(const struct stage_report *r,
@@ -123,6 +127,15 @@ const struct stage_stat *stage_report_find(const struct stage_report *r,
 		if (!strcmp(r->v[i].name, name))
 			return &r->v[i];
 	return NULL;
+}
+
+bool stage_report_never_seen(const struct stage_report *r,
+			     const struct stage_def *def)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].def == def)
+			return false;
+	return true;
 }
 
 void stage_report_free(struct stage_report *r)
@@ -150,19 +163,27 @@ static void change_add(struct stage_changes *c, const char *name,
 	x->delta_ms = x->b_ms - x->a_ms;
 }
 
-/* The entry of this kind class that changed most either way. */
+/* The entry of this kind class that changed most in the direction the
+ * whole run changed: for a regression the stage that grew most, never
+ * one that shrank (either way when the whole run did not move).
+ */
 static size_t most_changed(const struct stage_changes *c, bool phases)
 {
+	double run = c->total_b - c->total_a, best_by = 0;
 	size_t best = SIZE_MAX;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct stage_change *x = &c->v[i];
+		double by = run > 0   ? x->delta_ms
+			    : run < 0 ? -x->delta_ms
+				      : fabs(x->delta_ms);
 
-		if ((x->kind == STAGE_PHASE) != phases || isnan(x->delta_ms))
+		if ((x->kind == STAGE_PHASE) != phases || isnan(by) || by <= 0)
 			continue;
-		if (best == SIZE_MAX ||
-		    fabs(x->delta_ms) > fabs(c->v[best].delta_ms))
+		if (best == SIZE_MAX || by > best_by) {
 			best = i;
+			best_by = by;
+		}
 	}
 	return best;
 }

@@ -62,6 +62,11 @@ static void stage_line(FILE *fp, const struct stage_stat *s, size_t n_passes,
 		hi && color ? RESET : "", s->dur.mean, sd, s->percent);
 	if (s->seen < n_passes)
 		fprintf(fp, "  (seen in %zu of %zu passes)", s->seen, n_passes);
+	if (s->cut == s->seen && s->cut)
+		fprintf(fp, "  (end inferred: no end marker)");
+	else if (s->cut)
+		fprintf(fp, "  (end inferred in %zu of %zu passes)", s->cut,
+			s->seen);
 	fputc('\n', fp);
 }
 
@@ -144,9 +149,7 @@ static void not_seen(FILE *fp, const struct stage_report *r)
 	for (size_t k = 0; k < stage_table_len; k++) {
 		const struct stage_def *d = &stage_table[k];
 
-		if (d->kind != STAGE_PHASE && d->kind != STAGE_DETAIL)
-			continue;
-		if (stage_report_find(r, d->name))
+		if (!stage_report_never_seen(r, d))
 			continue;
 		fprintf(fp, "%s%s", sep, d->name);
 		sep = ", ";
@@ -232,6 +235,7 @@ static cJSON *stage_object(const struct stage_stat *s, size_t n_passes)
 			      s->within ? cJSON_CreateString(s->within)
 					: cJSON_CreateNull());
 	cJSON_AddNumberToObject(o, "seen", (double)s->seen);
+	cJSON_AddNumberToObject(o, "end_inferred", (double)s->cut);
 	cJSON_AddNumberToObject(o, "start_ms", s->start_mean);
 	cJSON_AddNumberToObject(o, "mean_ms", s->dur.mean);
 	cJSON_AddItemToObject(o, "sd_ms", json_number_or_null(s->dur.sd));
@@ -279,6 +283,18 @@ static void add_overhead(cJSON *root, const struct analysis *a)
 		 : cJSON_CreateNull());
 }
 
+/* The names of the table's stages no pass saw (none without passes). */
+static cJSON *not_seen_array(const struct stage_report *r)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t k = 0; r->n_passes && k < stage_table_len; k++)
+		if (stage_report_never_seen(r, &stage_table[k]))
+			cJSON_AddItemToArray(
+			    arr, cJSON_CreateString(stage_table[k].name));
+	return arr;
+}
+
 int report_analysis_json(FILE *fp, const struct analysis *a)
 {
 	cJSON *root = cJSON_CreateObject(), *stages, *passes;
@@ -298,6 +314,7 @@ int report_analysis_json(FILE *fp, const struct analysis *a)
 	for (size_t i = 0; i < a->stages.n; i++)
 		cJSON_AddItemToArray(
 		    stages, stage_object(&a->stages.v[i], a->stages.n_passes));
+	cJSON_AddItemToObject(root, "not_seen", not_seen_array(&a->stages));
 	passes = cJSON_AddArrayToObject(root, "passes");
 	for (size_t p = 0; p < a->n_passes; p++)
 		cJSON_AddItemToArray(passes, pass_object(&a->passes[p]));
@@ -427,9 +444,12 @@ static void one_delta(FILE *fp, const struct stage_delta *d)
 		fprintf(fp, "\tnot analyzed: %s\n", d->why_not);
 		return;
 	}
+	fprintf(fp, "\tagainst %s: ", d->base_short);
 	if (c->most != SIZE_MAX)
-		fprintf(fp, "\tagainst %s: %s %+.1fms", d->base_short,
-			c->v[c->most].name, c->v[c->most].delta_ms);
+		fprintf(fp, "%s %+.1fms", c->v[c->most].name,
+			c->v[c->most].delta_ms);
+	else
+		fputs("no phase changed the way the whole run did", fp);
 	if (c->most_part != SIZE_MAX)
 		fprintf(fp, "; of the parts, %s %+.1fms",
 			c->v[c->most_part].name, c->v[c->most_part].delta_ms);

@@ -27,6 +27,54 @@ test_expect_success '--list-stages: every stage of the table is in the man page'
 	done <names
 '
 
+# Each stage's entry in the man page (rendered from the pod) names its
+# kind, its phase, and every marker --list-stages prints for it.
+test_expect_success '--list-stages: every marker is in its stage'\''s entry of the man page' '
+	pod2text -w 2000 "$pod" | sed -n "/^STAGES$/,/^ENVIRONMENT$/p" >man-stages &&
+	test -s man-stages &&
+	perl -e '\''
+		my ($list, $man) = @ARGV;
+		open my $m, "<", $man or die "$man: $!";
+		my @entries = split /^(?=    \S)/m, do { local $/; <$m> };
+		my %kind = (phase => "phase", detail => "part",
+			    each => "each", initcall => "initcall");
+		my $flat = sub { join " ", split " ", $_[0] };
+		open my $l, "<", $list or die "$list: $!";
+		<$l>;
+		my ($bad, $n) = (0, 0);
+		while (<$l>) {
+			chomp;
+			my ($name, $k, $within) =
+			    map { s/\s+$//r } unpack "A22 x A8 x A22", $_;
+			my @marks = /:\x27(.*)\x27 -> [a-z]+:\x27(.*)\x27$/
+			    or die "cannot read: $_\n";
+			my ($entry) = grep {
+				my ($head, $paren) = /^    (.*?) \((.*)\)\n/;
+				defined $head &&
+				    grep { $_ eq $name } split /, /, $head
+			} @entries;
+			if (!defined $entry) {
+				print "$name: no entry\n"; $bad++; next;
+			}
+			my ($paren) = $entry =~ /^    .*? \((.*)\)\n/;
+			if ($paren !~ /\b$kind{$k}/ ||
+			    ($within ne "-" && $paren !~ /of \Q$within\E$/)) {
+				print "$name: entry says ($paren), the table $k in $within\n";
+				$bad++;
+			}
+			for my $alt (map { split /\|/ } @marks) {
+				my $want = $flat->($alt);
+				$n++;
+				next if index($flat->($entry), $want) >= 0;
+				print "$name: marker \"$want\" not in its entry\n";
+				$bad++;
+			}
+		}
+		print "$n markers checked\n";
+		exit($bad || $n < 40 ? 1 : 0);
+	'\'' stages.txt man-stages
+'
+
 test_expect_success 'a real TCG boot: the phases in order, highlighted, the longest' '
 	bootperf analyze --replay "$data/boot-tcg-debian.events" >real.txt &&
 	cat real.txt &&
@@ -41,7 +89,7 @@ test_expect_success 'a real TCG boot: the phases in order, highlighted, the long
 	grep -q "^\* .*initcall virtio_pci.virtio_pci_driver_init" real.txt &&
 	grep -A2 "^Longest activities:" real.txt | tail -1 | grep -q "^\* /init " &&
 	grep -q "quiet: not measured (not in the recording)" real.txt &&
-	! grep -q "Not seen" real.txt
+	! grep -q "Not seen" real.txt && ! grep -q "end inferred" real.txt
 '
 
 test_expect_success 'passes: a stage missing from a pass is not counted as 0' '
@@ -49,7 +97,8 @@ test_expect_success 'passes: a stage missing from a pass is not counted as 0' '
 	cat passes.txt &&
 	grep -q "qemu feature probes  *20.0ms  *±14.1ms .*(seen in 2 of 3 passes)" passes.txt &&
 	grep -q "run qemu  *110.0ms  *±10.0ms  *50.0%" passes.txt &&
-	grep -q "Not seen in any pass (no marker): supermin appliance, qemu start, firmware, kernel unpack" passes.txt
+	grep -q "Not seen in any pass (no marker): supermin appliance, qemu start, kernel unpack, kernel early boot, kernel initcalls, initcall, " passes.txt &&
+	grep -q "ms  firmware  *110.0ms .*(end inferred: no end marker)$" passes.txt
 '
 
 test_expect_success 'the cost of verbose boots: analyzed against quiet passes' '
@@ -68,7 +117,11 @@ test_expect_success '--json: stages with their passes, every event, the overhead
 	test "$(json p.json "\$j->{quiet}{statistics}{n}")" = 2 &&
 	test "$(json p.json "join q(,), map { \$_ // q(null) } @{(grep { \$_->{name} eq q(qemu feature probes) } @{\$j->{stages}})[0]{samples_ms}}")" = 10,null,30 &&
 	test "$(json p.json "(grep { \$_->{name} eq q(qemu feature probes) } @{\$j->{stages}})[0]{seen}")" = 2 &&
-	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{percent}")" = 50
+	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{percent}")" = 50 &&
+	test "$(json p.json "(grep { \$_->{name} eq q(run qemu) } @{\$j->{stages}})[0]{end_inferred}")" = 0 &&
+	test "$(json p.json "(grep { \$_->{name} eq q(firmware) } @{\$j->{stages}})[0]{end_inferred}")" = 3 &&
+	json p.json "join q(,), @{\$j->{not_seen}}" >not-seen &&
+	grep -qx "supermin appliance,qemu start,kernel unpack,.*,initcall,.*,insmod,.*,close" not-seen
 '
 
 test_expect_success '--svg: a self-contained chart, one bar per stage shown' '
@@ -93,11 +146,39 @@ test_expect_success '--record writes what --replay reads: the same analysis' '
 
 test_expect_success 'hand-made boots with missing and reordered markers' '
 	bootperf analyze --replay "$data/boot-missing.events" >missing.txt &&
-	grep -q "Not seen in any pass (no marker): run qemu, qemu start, firmware" missing.txt &&
-	grep -q "ms  /init  *3870.0ms" missing.txt &&
+	cat missing.txt &&
+	grep -q "Not seen in any pass (no marker): firmware, kernel unpack, kernel initcalls, initcall, kernel late boot, bash start$" missing.txt &&
+	grep -q "ms  run qemu  *3000.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms  kernel early boot  *1400.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms    insmod ata_piix  *200.0ms .*%$" missing.txt &&
+	grep -q "ms    mount root  *180.0ms .*(end inferred: no end marker)$" missing.txt &&
+	grep -q "ms  /init  *3870.0ms .*%$" missing.txt &&
 	bootperf analyze --replay "$data/boot-reordered.events" >reordered.txt &&
 	grep -q "ms  firmware  *2870.0ms" reordered.txt &&
-	grep -q "Not seen in any pass (no marker): kernel unpack, udev start$" reordered.txt
+	grep -q "ms    udev start  *2200.0ms .*(end inferred: no end marker)$" reordered.txt &&
+	grep -q "Not seen in any pass (no marker): kernel unpack$" reordered.txt &&
+	bootperf analyze --replay "$data/boot-missing.events" --json >m.json &&
+	test "$(json m.json "join q(,), @{\$j->{not_seen}}")" = \
+		"firmware,kernel unpack,kernel initcalls,initcall,kernel late boot,bash start" &&
+	bootperf analyze --replay "$data/boot-tcg-debian.events" --json >r.json &&
+	test "$(json r.json "scalar @{\$j->{not_seen}}")" = 0
+'
+
+test_expect_success 'a recording cut short: its last event is the end' '
+	bootperf analyze --replay "$data/boot-truncated.events" >cut.txt 2>err &&
+	cat cut.txt err &&
+	grep -q "^bootperf: warning: --replay .*boot-truncated.events.: pass 1 has no end mark (cut short): it ends with its last event, at 8700.0ms$" err &&
+	grep -q "analyzed: 8700.0ms ±n/a (1 pass)" cut.txt &&
+	! grep -qi "nan" cut.txt &&
+	grep -q "ms  /init  *3420.0ms .*(end inferred: no end marker)$" cut.txt &&
+	grep -q "8700.0ms  (end: the whole run)  *8700.0ms" cut.txt &&
+	bootperf analyze --replay "$data/boot-truncated.events" --json >cut.json 2>/dev/null &&
+	test "$(json cut.json "\$j->{analyzed}{samples_ms}[0]")" = 8700 &&
+	test "$(json cut.json "\$j->{analyzed}{statistics}{mean_ms}")" = 8700 &&
+	printf "# pass 1\n# pass 2\n0.000 bootperf launch\n" >hole.events &&
+	expect_exit 3 bootperf analyze --replay hole.events >out 2>err &&
+	test ! -s out &&
+	grep -q "^bootperf: error: --replay .hole.events.: pass 1 holds no events$" err
 '
 
 cat >tty-analyze.sh <<EOS
@@ -133,6 +214,23 @@ test_expect_success 'bad input: one line, distinct exit status' '
 	expect_exit 2 bootperf analyze --quiet-runs -1 2>err &&
 	expect_exit 2 bootperf analyze extra 2>err &&
 	grep -q "analyze takes no arguments" err
+'
+
+test_expect_success '--replay refuses the options that only booting uses' '
+	for opt in "--runs 3" "--warmup 0" "--quiet-runs 0" "--smp 2" \
+		"--memsize 1024" "--append x=1" "--accel tcg" "--timeout 9" \
+		"--kvm-probe-timeout 9" "--hv /bin/true" "--kernel /bin/true" \
+		"--modules /tmp" "--cache-dir ." "--verbose" "--runner guestfs"; do
+		expect_exit 2 bootperf analyze --replay "$data/boot-basic.events" \
+			$opt >out 2>err || exit 1
+		test ! -s out && test "$(wc -l <err)" = 1 &&
+		grep -q "^bootperf: error: ${opt%% *} has no effect with --replay, which analyzes the recorded passes: drop it$" err ||
+			{ echo "$opt:"; cat err; exit 1; }
+	done &&
+	expect_exit 2 bootperf analyze --runs 2 --replay "$data/boot-basic.events" 2>err &&
+	grep -q "^bootperf: error: --runs has no effect with --replay" err &&
+	bootperf analyze --replay "$data/boot-basic.events" --json --no-color \
+		--record again.events --svg again.svg >/dev/null
 '
 
 test_expect_success 'range and bisect --stages: usage errors before any work' '

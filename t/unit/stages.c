@@ -240,6 +240,7 @@ static void test_real_boot(void)
 struct expect {
 	const char *name;
 	double start, len; /* len NAN: not seen */
+	bool cut;	   /* its end inferred */
 };
 
 static void check(const struct stage_hits *h, const char *file,
@@ -256,12 +257,15 @@ static void check(const struct stage_hits *h, const char *file,
 			continue;
 		}
 		ok(x && x->start_ms == e[i].start &&
-		       fabs(x->end_ms - x->start_ms - e[i].len) < 1e-9,
-		   "%s", what);
+		       fabs(x->end_ms - x->start_ms - e[i].len) < 1e-9 &&
+		       x->cut == e[i].cut,
+		   "%s%s", what, e[i].cut ? ", end inferred" : "");
 		if (x && (x->start_ms != e[i].start ||
-			  fabs(x->end_ms - x->start_ms - e[i].len) >= 1e-9))
-			tap_diag("got %.3f + %.3f", x->start_ms,
-				 x->end_ms - x->start_ms);
+			  fabs(x->end_ms - x->start_ms - e[i].len) >= 1e-9 ||
+			  x->cut != e[i].cut))
+			tap_diag("got %.3f + %.3f%s", x->start_ms,
+				 x->end_ms - x->start_ms,
+				 x->cut ? ", end inferred" : "");
 	}
 }
 
@@ -270,33 +274,33 @@ static void check(const struct stage_hits *h, const char *file,
 static void test_basic(void)
 {
 	static const struct expect e[] = {
-	    {"run qemu", 0, 100},
-	    {"supermin appliance", 1, 10},
-	    {"qemu feature probes", 12, 2},
-	    {"qemu start", 20, 80},
-	    {"firmware", 100, 30},
-	    {"kernel unpack", 130, 2870},
-	    {"kernel early boot", 3000, 500},
-	    {"kernel initcalls", 3500, 800},
-	    {"initcall kernel.con_init", 3200, 1},
-	    {"initcall kernel.init_hw_perf_events", 3500, 10},
-	    {"initcall kernel.acpi_init", 3600, 120},
-	    {"initcall ata_piix.piix_init", 4610, 180},
-	    {"kernel late boot", 4300, 100},
-	    {"supermin mini-initrd", 4400, 880},
-	    {"insmod ata_piix", 4600, 200},
-	    {"insmod virtio_pci", 4800, 450},
-	    {"mount root", 5250, 30},
-	    {"/init", 5280, 4020},
-	    {"bash start", 5280, 150},
-	    {"/init setup", 5430, 1000},
-	    {"udev start", 6430, 600},
-	    {"udevadm settle", 7030, 1600},
-	    {"disk probes", 8700, 600},
-	    {"daemon start", 9300, 600},
-	    {"shutdown", 9900.02, 139.98},
-	    {"qemu exit", 10040, 10},
-	    {"close", 10050.01, 9.99},
+	    {"run qemu", 0, 100, false},
+	    {"supermin appliance", 1, 10, false},
+	    {"qemu feature probes", 12, 2, false},
+	    {"qemu start", 20, 80, false},
+	    {"firmware", 100, 30, false},
+	    {"kernel unpack", 130, 2870, false},
+	    {"kernel early boot", 3000, 500, false},
+	    {"kernel initcalls", 3500, 800, false},
+	    {"initcall kernel.con_init", 3200, 1, false},
+	    {"initcall kernel.init_hw_perf_events", 3500, 10, false},
+	    {"initcall kernel.acpi_init", 3600, 120, false},
+	    {"initcall ata_piix.piix_init", 4610, 180, false},
+	    {"kernel late boot", 4300, 100, false},
+	    {"supermin mini-initrd", 4400, 880, false},
+	    {"insmod ata_piix", 4600, 200, false},
+	    {"insmod virtio_pci", 4800, 450, false},
+	    {"mount root", 5250, 30, false},
+	    {"/init", 5280, 4020, false},
+	    {"bash start", 5280, 150, false},
+	    {"/init setup", 5430, 1000, false},
+	    {"udev start", 6430, 600, false},
+	    {"udevadm settle", 7030, 1600, false},
+	    {"disk probes", 8700, 600, false},
+	    {"daemon start", 9300, 600, false},
+	    {"shutdown", 9900.02, 139.98, false},
+	    {"qemu exit", 10040, 10, false},
+	    {"close", 10050.01, 9.99, false},
 	};
 	struct boot_events ev;
 	struct stage_hits h;
@@ -309,26 +313,32 @@ static void test_basic(void)
 	boot_events_free(&ev);
 }
 
+/* A phase whose end marker is missing ends where the next one found
+ * begins; its parts are found in it, and end with it if their own end
+ * marker is missing too.  A phase whose begin is missing is not seen.
+ */
 static void test_missing(void)
 {
 	static const struct expect e[] = {
-	    {"run qemu", 0, NAN},
-	    {"supermin appliance", 1, 10},
-	    {"qemu feature probes", 12, 2},
-	    {"qemu start", 0, NAN},
-	    {"firmware", 0, NAN},
-	    {"kernel unpack", 0, NAN},
-	    {"kernel early boot", 0, NAN},
-	    {"kernel initcalls", 0, NAN},
-	    {"initcall kernel.acpi_init", 0, NAN},
-	    {"kernel late boot", 0, NAN},
-	    {"supermin mini-initrd", 0, NAN},
-	    {"insmod ata_piix", 0, NAN},
-	    {"/init", 5430, 3870},
-	    {"/init setup", 5430, 1000},
-	    {"bash start", 0, NAN},
-	    {"daemon start", 9300, 600},
-	    {"close", 10050.01, 9.99},
+	    {"run qemu", 0, 3000, true},
+	    {"supermin appliance", 1, 10, false},
+	    {"qemu feature probes", 12, 2, false},
+	    {"qemu start", 20, 2980, true},
+	    {"firmware", 0, NAN, false},
+	    {"kernel unpack", 0, NAN, false},
+	    {"kernel early boot", 3000, 1400, true},
+	    {"kernel initcalls", 0, NAN, false},
+	    {"initcall kernel.acpi_init", 0, NAN, false},
+	    {"kernel late boot", 0, NAN, false},
+	    {"supermin mini-initrd", 4400, 1030, true},
+	    {"insmod ata_piix", 4600, 200, false},
+	    {"insmod virtio_pci", 4800, 450, false},
+	    {"mount root", 5250, 180, true},
+	    {"/init", 5430, 3870, false},
+	    {"/init setup", 5430, 1000, false},
+	    {"bash start", 0, NAN, false},
+	    {"daemon start", 9300, 600, false},
+	    {"close", 10050.01, 9.99, false},
 	};
 	struct boot_events ev;
 	struct stage_hits h;
@@ -343,17 +353,17 @@ static void test_missing(void)
 static void test_reordered(void)
 {
 	static const struct expect e[] = {
-	    {"run qemu", 0, 130},
-	    {"qemu start", 20, 110},
-	    {"firmware", 130, 2870},
-	    {"kernel unpack", 0, NAN},
-	    {"kernel early boot", 3000, 500},
-	    {"initcall kernel.never_returns", 0, NAN},
-	    {"initcall kernel.acpi_init", 3600, 120},
-	    {"/init setup", 5430, 1670},
-	    {"udev start", 0, NAN},
-	    {"udevadm settle", 7030, 1600},
-	    {"daemon start", 9300, 600},
+	    {"run qemu", 0, 130, false},
+	    {"qemu start", 20, 110, false},
+	    {"firmware", 130, 2870, false},
+	    {"kernel unpack", 0, NAN, false},
+	    {"kernel early boot", 3000, 500, false},
+	    {"initcall kernel.never_returns", 0, NAN, false},
+	    {"initcall kernel.acpi_init", 3600, 120, false},
+	    {"/init setup", 5430, 1670, false},
+	    {"udev start", 7100, 2200, true},
+	    {"udevadm settle", 7030, 1600, false},
+	    {"daemon start", 9300, 600, false},
 	};
 	struct boot_events ev;
 	struct stage_hits h;
@@ -363,6 +373,144 @@ static void test_reordered(void)
 	check(&h, "reordered", e, ARRAY_SIZE(e));
 	stage_hits_free(&h);
 	boot_events_free(&ev);
+}
+
+/* Empty the events whose text holds s: a fixture without that marker. */
+static void drop(struct boot_events *ev, const char *s)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if (strstr(ev->v[i].text, s))
+			ev->v[i].text[0] = '\0';
+}
+
+/* The missing phase's parts are looked for between the phases found
+ * around it; a missing banner leaves no time unattributed.
+ */
+static void test_missing_begin(void)
+{
+	static const struct expect e[] = {
+	    {"kernel early boot", 3000, 2430, true},
+	    {"supermin mini-initrd", 0, NAN, false},
+	    {"insmod ata_piix", 4600, 200, false},
+	    {"mount root", 5250, 180, true},
+	};
+	static const struct expect banner[] = {
+	    {"run qemu", 0, 130, true},
+	    {"qemu start", 20, 110, true},
+	    {"firmware", 0, NAN, false},
+	    {"kernel unpack", 130, 2870, false},
+	};
+	struct boot_events ev;
+	struct stage_hits h;
+
+	load(&ev, "boot-missing.events");
+	drop(&ev, "supermin: mounting /proc");
+	drop(&ev, "starting up");
+	stages_match(&h, &ev, stage_table, stage_table_len);
+	check(&h, "no mini-initrd", e, ARRAY_SIZE(e));
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+
+	load(&ev, "boot-basic.events");
+	drop(&ev, "SeaBIOS");
+	stages_match(&h, &ev, stage_table, stage_table_len);
+	check(&h, "no banner", banner, ARRAY_SIZE(banner));
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+}
+
+/* A phase whose end marker comes after the next phase began is cut
+ * there: phases never overlap.
+ */
+static void test_overlap(void)
+{
+	static const struct {
+		double ms;
+		enum event_source src;
+		const char *text;
+	} lines[] = {
+	    {0, EVENT_BOOTPERF, "launch"},
+	    {10, EVENT_APPLIANCE, "guestfsd --verbose"},
+	    {20, EVENT_TRACE, "shutdown"},
+	    {30, EVENT_LIBRARY, "appliance is up"},
+	    {40, EVENT_TRACE, "internal_autosync = 0"},
+	    {50, EVENT_BOOTPERF, "end"},
+	};
+	static const struct expect e[] = {
+	    {"run qemu", 0, 10, true},
+	    {"daemon start", 10, 10, true},
+	    {"shutdown", 20, 20, false},
+	    {"qemu exit", 40, 10, true},
+	};
+	struct boot_events ev = BOOT_EVENTS_INIT;
+	struct stage_hits h;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		boot_events_add(&ev, lines[i].ms, lines[i].src, lines[i].text,
+				strlen(lines[i].text));
+	stages_match(&h, &ev, stage_table, stage_table_len);
+	check(&h, "overlap", e, ARRAY_SIZE(e));
+	is_size(h.n, ARRAY_SIZE(e), "overlap: nothing else is found");
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+}
+
+/* In every fixture (every pass) the phases follow one another and add
+ * up to no more than the total.
+ */
+static void phases_within_total(const char *what, const struct boot_events *ev)
+{
+	struct stage_hits h;
+	double sum = 0, last_end = -INFINITY;
+	double total = ev->n ? ev->v[ev->n - 1].ms : 0;
+	size_t overlaps = 0;
+
+	stages_match(&h, ev, stage_table, stage_table_len);
+	for (size_t i = 0; i < h.n; i++) {
+		if (h.v[i].def->kind != STAGE_PHASE)
+			continue;
+		overlaps += h.v[i].start_ms < last_end;
+		last_end = h.v[i].end_ms;
+		sum += h.v[i].end_ms - h.v[i].start_ms;
+	}
+	ok(overlaps == 0 && sum <= total,
+	   "%s: phases do not overlap, %.2f of %.2f ms", what, sum, total);
+	stage_hits_free(&h);
+}
+
+static void test_all_fixtures(void)
+{
+	static const char *const files[] = {
+	    "boot-basic.events",     "boot-missing.events",
+	    "boot-reordered.events", "boot-tcg-debian.events",
+	    "boot-passes.events",    "boot-truncated.events",
+	};
+
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+		char *path = data_path(files[f]);
+		FILE *fp = fopen(path, "r");
+		struct boot_events *passes = NULL;
+		double *quiet = NULL;
+		size_t n = 0, nq = 0, bad = 0;
+
+		if (!fp || boot_events_read_passes(fp, &passes, &n, &quiet, &nq,
+						   &bad) == -1) {
+			tap_diag("cannot read %s (line %zu)", path, bad);
+			exit(1);
+		}
+		fclose(fp);
+		for (size_t p = 0; p < n; p++) {
+			char what[96];
+
+			snprintf(what, sizeof what, "%s pass %zu", files[f],
+				 p + 1);
+			phases_within_total(what, &passes[p]);
+			boot_events_free(&passes[p]);
+		}
+		free(passes);
+		free(quiet);
+		free(path);
+	}
 }
 
 /* The same initcall twice in one pass: two activities. */
@@ -385,6 +533,49 @@ static void test_repeats(void)
 	is_double(len(&h, "initcall m.f #2"), 1, 0, "and ends at its return");
 	ok(!hit(&h, "initcall kernel.fg"),
 	   "a function is not ended by another whose name it begins");
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+}
+
+/* Each and initcall markers are patterns like the others: '*' and '|'
+ * work, and the name is the word after the match.
+ */
+static void test_marker_patterns(void)
+{
+	static const struct stage_def table[] = {
+	    {"load", STAGE_EACH, NULL, EVENT_APPLIANCE, "insmod *: |modprobe ",
+	     EVENT_APPLIANCE, "loaded"},
+	    {"ic", STAGE_INITCALL, NULL, EVENT_APPLIANCE, "call*ing  |start ",
+	     EVENT_APPLIANCE, "initcall |done "},
+	};
+	static const char *const lines[] = {
+	    "insmod (1): foo.ko",
+	    "modprobe bar",
+	    "loaded",
+	    "[ 1.0] calling  f+0x0/0x1 [m] @ 1",
+	    "done f+0x0/0x1 [m] returned 0",
+	    "start g+0x0/0x1 @ 1",
+	    "[ 1.1] initcall g+0x0/0x1 returned 0",
+	};
+	struct boot_events ev = BOOT_EVENTS_INIT;
+	struct stage_hits h;
+	const char *end;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		boot_events_add(&ev, (double)i, EVENT_APPLIANCE, lines[i],
+				strlen(lines[i]));
+	stages_match(&h, &ev, table, ARRAY_SIZE(table));
+	ok(hit(&h, "load foo") && hit(&h, "load bar"),
+	   "each: '*' and '|' in the marker, named by the word after it");
+	is_double(len(&h, "load bar"), 1, 0, "each: to its end marker");
+	ok(hit(&h, "ic m.f") && hit(&h, "ic kernel.g"),
+	   "initcall: '*' and '|' in both markers");
+	is_double(len(&h, "ic kernel.g"), 1, 0, "initcall: to its return");
+	is_size(h.n, 4, "marker patterns: nothing else is found");
+	end = stage_pattern_end("a: x: b", "a*: ");
+	ok(end && !strcmp(end, "x: b"),
+	   "the match ends after the first occurrence of each piece");
+	ok(stage_pattern_end("abc", "x|") == NULL, "no match, no end");
 	stage_hits_free(&h);
 	boot_events_free(&ev);
 }
@@ -430,8 +621,11 @@ static void test_passes(void)
 		  "probes: the mean leaves the pass without them out");
 	ok(probes && isnan(probes->dur_ms[1]),
 	   "probes: the missing pass is not a 0");
-	ok(r.n == 2 && !strcmp(r.v[0].name, "run qemu"),
+	ok(r.n == 3 && !strcmp(r.v[0].name, "run qemu") &&
+	       !strcmp(r.v[2].name, "firmware"),
 	   "passes: stages by start time");
+	ok(r.n == 3 && r.v[2].cut == 3 && r.v[0].cut == 0,
+	   "passes: the last phase found ends with the last event");
 	stage_report_free(&r);
 	for (size_t p = 0; p < n; p++)
 		boot_events_free(&passes[p]);
@@ -470,6 +664,97 @@ static void test_compare(void)
 	boot_events_free(&b);
 }
 
+/* Move the events after `after` ms (and the total) by `by` ms. */
+static void shift(struct boot_events *ev, double after, double by)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->v[i].ms > after)
+			ev->v[i].ms += by;
+	if (ev->total_ms > after)
+		ev->total_ms += by;
+}
+
+/* b is a: kernel unpack 2.5 s shorter, kernel early boot 2 s, the
+ * initcalls 1 s and udev start 1.5 s longer: the run is 2 s longer.
+ */
+static void planted(struct stage_report *a, struct stage_report *b)
+{
+	struct boot_events ea, eb;
+
+	load(&ea, "boot-basic.events");
+	load(&eb, "boot-basic.events");
+	shift(&eb, 6500, 1500);
+	shift(&eb, 4000, 1000);
+	shift(&eb, 3400, 2000);
+	shift(&eb, 2000, -2500);
+	stages_summarize(a, &ea, 1, stage_table, stage_table_len);
+	stages_summarize(b, &eb, 1, stage_table, stage_table_len);
+	boot_events_free(&ea);
+	boot_events_free(&eb);
+}
+
+static const char *most_name(const struct stage_changes *c, size_t i)
+{
+	return i == SIZE_MAX ? "(none)" : c->v[i].name;
+}
+
+/* A regression names the stage that grew most, though another shrank
+ * more; an improvement the stage that shrank most.
+ */
+static void test_compare_direction(void)
+{
+	struct stage_report a, b;
+	struct stage_changes c;
+
+	planted(&a, &b);
+	stages_compare(&c, &a, &b);
+	is_double(c.total_b - c.total_a, 2000, 1e-6, "direction: +2 s");
+	ok(!strcmp(most_name(&c, c.most), "kernel early boot"),
+	   "a regression: the phase that grew most (%s), not kernel unpack",
+	   most_name(&c, c.most));
+	is_double(c.most != SIZE_MAX ? c.v[c.most].delta_ms : NAN, 2000, 1e-6,
+		  "a regression: by +2 s");
+	ok(!strcmp(most_name(&c, c.most_part), "udev start"),
+	   "a regression: of the parts, the one that grew (%s)",
+	   most_name(&c, c.most_part));
+	stage_changes_free(&c);
+
+	stages_compare(&c, &b, &a);
+	ok(!strcmp(most_name(&c, c.most), "kernel early boot") &&
+	       c.v[c.most].delta_ms < -1999,
+	   "an improvement: the phase that shrank most (%s), not kernel "
+	   "unpack",
+	   most_name(&c, c.most));
+	stage_changes_free(&c);
+	stage_report_free(&a);
+	stage_report_free(&b);
+}
+
+/* The mark agrees with the share as printed, "%.1f". */
+static void test_highlight(void)
+{
+	static const struct {
+		double percent;
+		bool marked;
+	} v[] = {
+	    {0.994, true}, {0.96, true}, {1.0, true},  {0.949, false},
+	    {0.94, false}, {12.3, true}, {NAN, false}, {-1, false},
+	};
+	bool good = true;
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		struct stage_stat s = {.percent = v[i].percent};
+
+		if (stage_highlighted(&s) != v[i].marked) {
+			tap_diag("%.3f%% (shown %.1f%%) marked: %d",
+				 v[i].percent, v[i].percent,
+				 stage_highlighted(&s));
+			good = false;
+		}
+	}
+	ok(good, "highlighted exactly when the share shown is 1.0%% or more");
+}
+
 int main(void)
 {
 	test_patterns();
@@ -480,8 +765,14 @@ int main(void)
 	test_basic();
 	test_missing();
 	test_reordered();
+	test_missing_begin();
+	test_overlap();
+	test_all_fixtures();
 	test_repeats();
+	test_marker_patterns();
 	test_passes();
+	test_highlight();
 	test_compare();
+	test_compare_direction();
 	return tap_done();
 }
