@@ -16,14 +16,21 @@ first_bad() {
 	git -C "$1" log -1 --format=%s refs/bisect/bad
 }
 
-test_expect_success 'git bisect run with --threshold-ms names the culprit' '
-	make_tree t16 16 11 &&
-	git -C t16 bisect start HEAD HEAD~15 >/dev/null &&
+# commit_of DIR N: the full id of "commit N".
+commit_of() {
+	git -C "$1" log --all --format=%H --grep="^commit $2\$"
+}
+
+pick c16 2 16
+test_expect_success "--threshold-ms, 16 commits, the slowdown at commit $c16" '
+	make_tree t16 17 "$c16" &&
+	git -C t16 bisect start HEAD HEAD~16 >/dev/null &&
 	git -C t16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
 		--store "$PWD/s16" --threshold-ms 100 >run.log 2>&1 &&
 	grep -q "is the first bad commit" run.log &&
-	test "$(first_bad t16)" = "commit 11" &&
-	grep -q "bad (slow)" run.log && grep -q ": good (threshold 100.0ms)" run.log
+	test "$(first_bad t16)" = "commit $c16" &&
+	grep -q "bad (slow) (threshold 100.0ms)" run.log &&
+	{ grep -q ": good (threshold 100.0ms)" run.log || [ "$c16" = 2 ]; }
 '
 
 pick c64 2 64
@@ -59,15 +66,18 @@ test_expect_success '--good and --bad: endpoints measured, midpoint decides' '
 	test "$(first_bad g16)" = "commit 6"
 '
 
-test_expect_success 'an unbuildable commit before the culprit is skipped' '
-	make_tree b16 16 9 8 &&
-	git -C b16 bisect start HEAD HEAD~15 >/dev/null &&
-	{ git -C b16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
-		--store "$PWD/sb" --threshold-ms 100 >run.log 2>&1 || true; } &&
-	grep -q "build-failed, skip" run.log &&
-	grep -q "commit 9" run.log &&
-	{ grep -q "is the first bad commit" run.log ||
-	  grep -q "first bad commit could be any of" run.log; }
+pick cb 3 16
+test_expect_success "an unbuildable commit right before the culprit (commit $cb)" '
+	make_tree b17 17 "$cb" $((cb - 1)) &&
+	git -C b17 bisect start HEAD HEAD~16 >/dev/null &&
+	! git -C b17 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sb" --threshold-ms 100 >run.log 2>&1 &&
+	grep -q "^bootperf: [0-9a-f]* commit $((cb - 1)): build-failed, skip\$" run.log &&
+	grep -q "^There are only .skip.ped commits left to test" run.log &&
+	sed -n "/^The first bad commit could be any of:\$/,/^We cannot bisect more/p" run.log |
+		sed "1d;\$d" | sort >cands &&
+	{ commit_of b17 $((cb - 1)) && commit_of b17 "$cb"; } | sort >want &&
+	test "$(wc -l <want)" = 2 && cmp want cands
 '
 
 test_expect_success 'custom terms: --term-old fast --term-new slow' '
