@@ -261,6 +261,55 @@ int measurer_measure(struct measurer *m, struct commit_result *res);
 
 #define STAGES_DEFAULT_RUNS 3
 
+/* judge.c: the verdict of bisect and bisect-run on a commit, against
+ * the endpoints of the search.
+ */
+struct judge_options {
+	long runs;		  /* endpoint passes at first (--runs) */
+	long min_runs;		  /* a commit's passes: at least ... */
+	long max_runs;		  /* ... and at most (endpoints too) */
+	double alpha;		  /* endpoint test level, SPRT error rates */
+	enum stats_method method; /* the endpoint test */
+};
+/* -1 (message printed) when the options cannot work together. */
+int judge_check(const struct judge_options *o);
+
+struct judge {
+	struct judge_options o;
+	struct measurer *m;
+	/* good, bad (their results recalled or empty), good_rev, bad_rev,
+	 * alpha, threshold, method, improvement; judge_endpoints fills
+	 * endpoints, endpoint_percent, sprt and why.
+	 */
+	struct bisect_report *rep;
+	bool midpoint;	  /* undecided at max_runs: the nearer endpoint */
+	bool swapped;	  /* out: good is the slower (with improvement,
+			   * the faster); rep->why is the caller's */
+	const char *what; /* the commit being measured, for progress */
+};
+struct walk_commit;
+/* s empty, for commit c under config_id (NUL-ended, copied). */
+void judge_step_init(struct bisect_step *s, const struct walk_commit *c,
+		     const char *config_id);
+/* measurer_extend of s in worktree w (nothing when s failed before),
+ * counted in s->passes_now.
+ */
+int judge_measure(struct judge *j, struct bisect_step *s, int w,
+		  struct extend_goal *goal);
+/* Both endpoints, good in worktree 0 and bad in 1, from o.runs passes
+ * with two more each while they do not differ, up to o.max_runs.
+ * BP_EXIT_OK with rep->sprt set; BP_EXIT_UNTESTABLE (an endpoint failed)
+ * or BP_EXIT_NO_CHANGE (no difference, or j->swapped) with rep->why set
+ * except when swapped; or another bp_exit code.
+ */
+int judge_endpoints(struct judge *j);
+/* s measured in worktree w until the SPRT decides, after o.min_runs and
+ * at most o.max_runs passes (stored ones count), then s->verdict,
+ * s->llr and s->by_midpoint: STATS_UNDECIDED when s failed, or when
+ * still undecided and not j->midpoint.
+ */
+int judge_commit(struct judge *j, int w, struct bisect_step *s);
+
 /* --stages, --stage-runs; zeroed means off. */
 struct stages_cli {
 	bool on;

@@ -122,6 +122,12 @@ double stats_sprt_llr(const struct stats_sprt *t, const double *x, size_t n);
  */
 enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
 			      size_t n, double *llr);
+/* Out of passes and still undecided: the endpoint whose mean is nearer
+ * mean (bad past the midpoint, either way round); a mean on the
+ * midpoint itself goes to good, as git's "first bad commit" asks for
+ * evidence.  Undecided when mean is NaN.
+ */
+enum stats_verdict stats_sprt_nearer(const struct stats_sprt *t, double mean);
 
 /* 100 * (b - a) / a; +-inf or NaN if a == 0. */
 double stats_percent_change(double a, double b);
