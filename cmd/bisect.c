@@ -254,6 +254,9 @@ static void size_of_change(struct bisect_state *b, size_t i)
 			   a->n_samples, c->sample_ms, c->n_samples,
 			   0.95) == -1)
 		rep->ci_low = rep->ci_high = NAN;
+	/* The change's own denominator: the baseline, as change_percent. */
+	rep->ci_low_percent = 100.0 * rep->ci_low / a->summary.mean;
+	rep->ci_high_percent = 100.0 * rep->ci_high / a->summary.mean;
 }
 
 static void found(struct bisect_state *b, size_t i)
@@ -331,13 +334,13 @@ static int open_all(struct bisect_state *b)
 	b->m.run = &cli->run;
 	b->m.progress = progress;
 	b->m.progress_arg = b;
-	r = measurer_open(&b->m, b->repo, "");
-	if (r != BP_EXIT_OK)
-		goto out;
 	b->judge.o = cli->judge;
 	b->judge.m = &b->m;
 	b->judge.rep = &b->report;
 	b->judge.midpoint = true;
+	r = measurer_open(&b->m, b->repo, "");
+	if (r != BP_EXIT_OK)
+		goto out;
 	memcpy(b->report.config_id, b->m.config_id, sizeof b->m.config_id);
 	judge_step_init(&b->report.good, &gc, b->m.config_id);
 	judge_step_init(&b->report.bad, &bc, b->m.config_id);
@@ -373,6 +376,7 @@ static void report_init(struct bisect_report *rep, const struct bisect_cli *cli)
 	rep->outcome = BISECT_STOPPED;
 	rep->change_ms = rep->change_percent = NAN;
 	rep->ci_low = rep->ci_high = NAN;
+	rep->ci_low_percent = rep->ci_high_percent = NAN;
 }
 
 static int run(struct bisect_state *b)

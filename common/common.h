@@ -560,7 +560,8 @@ struct bisect_report {
 	size_t culprit;	 /* FOUND: the first bad commit */
 	size_t baseline; /* FOUND: what its change is measured against */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
-	struct bisect_candidate *candidates;		   /* AMBIGUOUS */
+	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
+	struct bisect_candidate *candidates;	/* AMBIGUOUS */
 	size_t n_candidates;
 	size_t builds, boots;
 	struct stage_deltas *stages; /* --stages: owned, or NULL */

@@ -725,6 +725,9 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	ci = cJSON_AddArrayToObject(o, "ci95_ms");
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low));
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high));
+	ci = cJSON_AddArrayToObject(o, "ci95_percent");
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low_percent));
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high_percent));
 	return o;
 }
 

@@ -174,6 +174,12 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	report_stage_deltas_text(fp, r->stages);
 }
 
+/* "1 step", "2 steps": the word for n. */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* "slow" and "fast": what a bad and a good commit are in this search. */
 static const char *side_word(const struct bisect_report *r, bool bad)
 {
@@ -196,17 +202,17 @@ static void time_text(FILE *fp, const struct commit_result *res)
 		fprintf(fp, "%.1fms ±n/a", s->mean);
 	else
 		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
-	fprintf(fp, " (%zu passes)", s->n);
+	fprintf(fp, " (%zu %s)", s->n, plural(s->n, "pass", "passes"));
 }
 
 void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
 			      size_t steps)
 {
-	fprintf(fp,
-		"Bisecting %zu commits after %s up to %s%s: about %zu "
-		"steps\n\n",
-		r->n_commits, r->good_rev, r->bad_rev,
-		r->first_parent ? " (first parent only)" : "", steps);
+	fprintf(fp, "Bisecting %zu %s after %s up to %s%s: about %zu %s\n\n",
+		r->n_commits, plural(r->n_commits, "commit", "commits"),
+		r->good_rev, r->bad_rev,
+		r->first_parent ? " (first parent only)" : "", steps,
+		plural(steps, "step", "steps"));
 }
 
 void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
@@ -243,7 +249,8 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 			s->by_midpoint ? " (undecided at --max-runs, by the "
 					 "midpoint)"
 				       : "");
-	fprintf(fp, "  [%zu left, about %zu steps]\n", s->left, steps_left);
+	fprintf(fp, "  [%zu left, about %zu %s]\n", s->left, steps_left,
+		plural(steps_left, "step", "steps"));
 }
 
 static void culprit_text(FILE *fp, const struct bisect_report *r)
@@ -257,9 +264,14 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 		r->change_percent, a->short_id,
 		r->baseline == BISECT_GOOD_ENDPOINT ? " (good)" : "");
 	if (!isnan(r->ci_low))
-		fprintf(fp, ", 95%% CI %+.1f to %+.1fms", r->ci_low,
-			r->ci_high);
+		fprintf(fp, ", 95%% CI %+.1f to %+.1fms (%+.1f to %+.1f%%)",
+			r->ci_low, r->ci_high, r->ci_low_percent,
+			r->ci_high_percent);
 	fputc('\n', fp);
+	if (!isnan(r->ci_low) && r->ci_low <= 0 && r->ci_high >= 0)
+		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "
+			    "of the change is not certain; more passes "
+			    "(--min-runs, --runs) narrow it\n");
 }
 
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
@@ -281,8 +293,10 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 	} else if (r->why)
 		fprintf(fp, "No answer: %s\n", r->why);
 	fprintf(fp,
-		"%zu steps, %zu builds and %zu boots (warm-ups too) run now; "
+		"%zu %s, %zu %s and %zu %s (warm-ups too) run now; "
 		"sequential test with error rates %g\n",
-		r->n_steps, r->builds, r->boots, r->alpha);
+		r->n_steps, plural(r->n_steps, "step", "steps"), r->builds,
+		plural(r->builds, "build", "builds"), r->boots,
+		plural(r->boots, "boot", "boots"), r->alpha);
 	report_stage_deltas_text(fp, r->stages);
 }
