@@ -102,7 +102,19 @@ test_expect_success 'endpoints that do not differ: nothing to bisect (exit 11)' 
 	expect_exit 11 bootperf bisect "${opts[@]}" --store "$PWD/se" \
 		--max-runs 6 te HEAD~8 HEAD >oute 2>erre &&
 	grep -q "the endpoints do not differ" erre &&
-	grep -q "No answer" oute && test "$(grep -c "^step" oute)" = 0
+	grep -q "No answer" oute && test "$(grep -c "^step" oute)" = 0 &&
+	test "$(grep -c "^	.*ms ±.*ms (6 passes)\$" oute)" = 2
+'
+
+test_expect_success 'an endpoint that cannot be built: exit 13' '
+	make_tree tu 5 3 1 &&
+	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/su" tu HEAD~4 HEAD \
+		>outu 2>erru &&
+	grep -q "^bootperf: error: the good endpoint .HEAD~4. cannot be measured: build-failed" erru &&
+	make_tree tv 5 3 5 &&
+	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/sv" tv HEAD~4 HEAD \
+		>outv 2>errv &&
+	grep -q "^bootperf: error: the bad endpoint .HEAD. cannot be measured: build-failed" errv
 '
 
 test_expect_success 'one step, one build: the counts read right' '
@@ -145,6 +157,17 @@ test_expect_success 'a change whose CI includes 0 is said to be uncertain' '
 	grep -q "95% CI -[0-9.]* to +[0-9.]*ms (-[0-9.]* to +[0-9.]*%)\$" outc &&
 	grep -q "^	Caution: the 95% CI includes 0, so the size of the change is not certain" outc &&
 	! grep -q Caution out16
+'
+
+# The endpoints alternate 0/200 and 600/800 ms (pooled sd ~115 ms);
+# commit 2 takes 400 ms, their midpoint: the log ratio moves 0.045 a ms
+# off it, 150 ms in all would decide it.
+test_expect_success 'a step halfway between the endpoints: by the midpoint at --max-runs' '
+	make_alt_tree ta "0 0.2" 0.4 "0.6 0.8" &&
+	bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch --alpha 0.001 \
+		--store "$PWD/sa" ta HEAD~2 HEAD >outa &&
+	cat outa &&
+	grep -q "^	4[0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outa
 '
 
 test_expect_success 'good slower than bad: a clear message; --improvement finds it' '
