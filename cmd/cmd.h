@@ -71,6 +71,7 @@ enum {
 	OPT_CONFIG,
 	OPT_COMMIT_URL,
 	OPT_MODULES_ARTIFACT,
+	OPT_UNDECIDED,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -182,8 +183,9 @@ void build_cli_free(struct build_cli *b);
 struct walk_repo;
 struct store;
 
-/* Builds commits in bootperf's worktrees (two, for interleaving) and
- * measures them under one configuration.  Functions return a bp_exit
+/* Builds commits in bootperf's worktrees (two, for interleaving; and
+ * --in-place's tree, MEASURER_IN_PLACE) and measures them under one
+ * configuration.  Functions return a bp_exit
  * code; a failure that belongs to the commit (build, boot) is recorded
  * in its result instead.
  */
@@ -192,15 +194,20 @@ struct measurer {
 	const struct run_cli *run;
 	struct walk_repo *repo; /* borrowed */
 	struct store *store;	/* owned, locked */
-	char *worktree[2];
-	char built[2][41]; /* the commit built in each, "" if unknown */
+	char *worktree[3];	/* [MEASURER_IN_PLACE]: NULL without in_place */
+	char built[3][41];	/* the commit built in each, "" if unknown */
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
 	void (*progress)(void *arg, const char *what);
 	void *progress_arg;
-	const char *in_place; /* build worktree 0 here, no checkout */
+	const char *in_place; /* worktree MEASURER_IN_PLACE: no checkout */
 	char *build_env[2];   /* BOOTPERF_KERNEL_CONFIG=... for builds */
 };
+
+/* The worktree index of the user's checkout (bisect-run --in-place):
+ * built as git bisect checked it out.
+ */
+#define MEASURER_IN_PLACE 2
 
 /* The run options of a commit built in a worktree.  Owns hv, kernel,
  * modules.
@@ -232,6 +239,8 @@ int measurer_record(struct commit_result *res, int r, enum sample_status st);
  * newer bootperf's result is in the way (message printed; BP_EXIT_STORE).
  */
 int measurer_recall(struct measurer *m, struct commit_result *res);
+/* measurer_recall, with --force or not: bisect-run's endpoints. */
+int measurer_stored(struct measurer *m, struct commit_result *res);
 int measurer_save(struct measurer *m, struct commit_result *res);
 /* How many passes a commit needs: want in all (stored ones count), or
  * fewer once enough(arg, res), asked before each pass, says so.
@@ -251,15 +260,6 @@ int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 		    struct extend_goal *goal);
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
-
-/* stages.c: analyzed boots (bootperf analyze, range/bisect --stages) */
-/* clang-format off */
-#define STAGES_LONG_OPTIONS                                                  \
-	{ "stages", no_argument, NULL, OPT_STAGES },                         \
-	{ "stage-runs", required_argument, NULL, OPT_STAGE_RUNS }
-/* clang-format on */
-
-#define STAGES_DEFAULT_RUNS 3
 
 /* judge.c: the verdict of bisect and bisect-run on a commit, against
  * the endpoints of the search.
@@ -309,6 +309,15 @@ int judge_endpoints(struct judge *j);
  * still undecided and not j->midpoint.
  */
 int judge_commit(struct judge *j, int w, struct bisect_step *s);
+
+/* stages.c: analyzed boots (bootperf analyze, range/bisect --stages) */
+/* clang-format off */
+#define STAGES_LONG_OPTIONS                                                  \
+	{ "stages", no_argument, NULL, OPT_STAGES },                         \
+	{ "stage-runs", required_argument, NULL, OPT_STAGE_RUNS }
+/* clang-format on */
+
+#define STAGES_DEFAULT_RUNS 3
 
 /* --stages, --stage-runs; zeroed means off. */
 struct stages_cli {

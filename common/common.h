@@ -567,6 +567,30 @@ struct bisect_report {
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 
+/* How bisect-run judged the commit git bisect checked out. */
+enum bisect_run_by {
+	BISECT_RUN_NONE,       /* it failed (skip), or bisect-run did */
+	BISECT_RUN_THRESHOLD,  /* its mean against --threshold-ms */
+	BISECT_RUN_SEQUENTIAL, /* the SPRT against the endpoints decided */
+	BISECT_RUN_MIDPOINT,   /* undecided at --max-runs: nearer endpoint */
+	BISECT_RUN_UNDECIDED   /* undecided at --max-runs: skipped */
+};
+
+/* bisect-run's answer (one line of text, or one JSON document). */
+struct bisect_run_report {
+	const struct bisect_step *commit; /* the commit tested */
+	/* --good, --bad: the endpoints, their test and the SPRT; NULL
+	 * with --threshold-ms.
+	 */
+	const struct bisect_report *ends;
+	double threshold_ms; /* NAN without --threshold-ms */
+	long min_runs, max_runs;
+	int exit_status; /* 0 good, 1 bad, 125 skip, 128 aborted */
+	enum bisect_run_by by;
+	char *reason; /* owned */
+	size_t builds, boots;
+};
+
 /* One analysis (bootperf analyze): the analyzed passes and their
  * events, the quiet passes on the same settings, the stages.  Owned:
  * analysis_free.

@@ -300,3 +300,79 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 		plural(r->boots, "boot", "boots"), r->alpha);
 	report_stage_deltas_text(fp, r->stages);
 }
+
+/* bisect-run: the endpoints, once both are measured. */
+static void bisect_run_endpoints_text(FILE *fp, const struct bisect_report *e)
+{
+	const struct bisect_step *side[2] = {&e->good, &e->bad};
+
+	for (int i = 0; i < 2; i++)
+		if (side[i]->res.status != COMMIT_OK ||
+		    side[i]->res.bench.n_samples == 0)
+			return;
+	fprintf(fp, "bootperf: endpoints:");
+	for (int i = 0; i < 2; i++) {
+		fprintf(fp, "%s %s ", i ? "," : "", i ? "bad" : "good");
+		fprintf(fp, "%.12s ", side[i]->res.commit_id);
+		time_text(fp, &side[i]->res);
+	}
+	fprintf(fp, ": bad is %+.1f%% (%s p%s%.3g)\n", e->endpoint_percent,
+		e->method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+		e->endpoints.p < 0.001 ? "<" : "=",
+		e->endpoints.p < 0.001 ? 0.001 : e->endpoints.p);
+}
+
+/* How the verdict was reached, in brackets after it. */
+static void bisect_run_how_text(FILE *fp, const struct bisect_run_report *r)
+{
+	const struct stats_sprt *t = r->ends ? &r->ends->sprt : NULL;
+
+	if (!t && r->by != BISECT_RUN_THRESHOLD)
+		return;
+	switch (r->by) {
+	case BISECT_RUN_THRESHOLD:
+		fprintf(fp, "threshold %.1fms", r->threshold_ms);
+		break;
+	case BISECT_RUN_SEQUENTIAL:
+		fprintf(fp,
+			"sequential test against good %.1fms and bad "
+			"%.1fms",
+			t->good_mean, t->bad_mean);
+		break;
+	case BISECT_RUN_MIDPOINT:
+		fprintf(fp,
+			"undecided at --max-runs %ld, by the midpoint %.1fms",
+			r->max_runs, (t->good_mean + t->bad_mean) / 2);
+		break;
+	case BISECT_RUN_UNDECIDED:
+		fprintf(fp, "undecided at --max-runs %ld", r->max_runs);
+		break;
+	case BISECT_RUN_NONE:
+		break;
+	}
+}
+
+void report_bisect_run_text(FILE *fp, const struct bisect_run_report *r)
+{
+	const struct commit_result *res = &r->commit->res;
+	const struct stats_summary *s = &res->bench.summary;
+
+	if (r->ends)
+		bisect_run_endpoints_text(fp, r->ends);
+	if (r->exit_status != 0 && r->exit_status != 1 && r->exit_status != 125)
+		return;
+	fprintf(fp, "bootperf: %.12s %s: ", res->commit_id,
+		res->subject ? res->subject : "");
+	if (res->status != COMMIT_OK) {
+		fprintf(fp, "%s, skip\n", commit_status_name(res->status));
+		return;
+	}
+	fprintf(fp, "%.1fms ±%.1fms over %zu %s: %s (", s->mean,
+		isnan(s->sd) ? 0.0 : s->sd, s->n,
+		plural(s->n, "pass", "passes"),
+		r->exit_status == 1   ? "bad (slow)"
+		: r->exit_status == 0 ? "good"
+				      : "skip");
+	bisect_run_how_text(fp, r);
+	fprintf(fp, ")\n");
+}
