@@ -18,11 +18,10 @@ struct bisect_cli {
 	struct run_cli run;
 	struct build_cli build;
 	struct stages_cli stages;
+	struct judge_options judge;
 	bool first_parent;
 	bool improvement;
-	long min_runs, max_runs;
-	double alpha, threshold;
-	enum stats_method method;
+	double threshold;
 	const char *repo, *good, *bad;
 };
 
@@ -55,20 +54,23 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		cli->improvement = true;
 		return 1;
 	case OPT_MIN_RUNS:
-		return parse_count("--min-runs", arg, 1, 100000, &cli->min_runs)
+		return parse_count("--min-runs", arg, 1, 100000,
+				   &cli->judge.min_runs)
 			   ? -1
 			   : 1;
 	case OPT_MAX_RUNS:
-		return parse_count("--max-runs", arg, 1, 100000, &cli->max_runs)
+		return parse_count("--max-runs", arg, 1, 100000,
+				   &cli->judge.max_runs)
 			   ? -1
 			   : 1;
 	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+		return cmd_parse_fraction("--alpha", arg, 0, 0.5,
+					  &cli->judge.alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
 	case OPT_TEST:
-		return cmd_parse_test(arg, &cli->method);
+		return cmd_parse_test(arg, &cli->judge.method);
 	}
 	return stages_cli_parse(&cli->stages, c, arg);
 }
@@ -84,33 +86,18 @@ static void bisect_cli_init(struct bisect_cli *cli)
 	 */
 	cli->run.run.runs = 5;
 	cli->run.run.warmup = 1;
-	cli->min_runs = 2;
-	cli->max_runs = 10;
-	cli->alpha = 0.01;
+	cli->judge.min_runs = 2;
+	cli->judge.max_runs = 10;
+	cli->judge.alpha = 0.01;
+	cli->judge.method = STATS_MANN_WHITNEY;
 	cli->threshold = 1.0;
-	cli->method = STATS_MANN_WHITNEY;
 }
 
 static int check(struct bisect_cli *cli)
 {
-	if (cli->min_runs > cli->max_runs) {
-		bp_error("--min-runs %ld is more than --max-runs %ld",
-			 cli->min_runs, cli->max_runs);
+	cli->judge.runs = cli->run.run.runs;
+	if (judge_check(&cli->judge) == -1)
 		return -1;
-	}
-	if (cli->run.run.runs > cli->max_runs) {
-		bp_error("--runs %ld is more than --max-runs %ld",
-			 cli->run.run.runs, cli->max_runs);
-		return -1;
-	}
-	if (cli->method == STATS_MANN_WHITNEY &&
-	    (size_t)cli->max_runs < stats_mw_min_runs(cli->alpha)) {
-		bp_error("--max-runs %ld: the Mann-Whitney test needs at "
-			 "least %zu passes an endpoint to reach p < %g",
-			 cli->max_runs, stats_mw_min_runs(cli->alpha),
-			 cli->alpha);
-		return -1;
-	}
 	if (stages_cli_finish(&cli->stages, &cli->run) == -1)
 		return -1;
 	return run_cli_finish(&cli->run);
@@ -151,10 +138,10 @@ struct bisect_state {
 	struct walk_repo *repo;
 	struct walk_graph graph;
 	struct measurer m;
+	struct judge judge;
 	struct search *search;
 	struct bisect_report report;
 	size_t cap_steps;
-	const char *what; /* the commit being measured, for progress */
 };
 
 static void progress(void *arg, const char *what)
@@ -162,78 +149,7 @@ static void progress(void *arg, const char *what)
 	const struct bisect_state *b = arg;
 
 	if (b->cli->run.run.progress)
-		bp_note("%s: %s", b->what ? b->what : "", what);
-}
-
-static void step_init(struct bisect_step *s, const struct walk_commit *c,
-		      const char *config_id)
-{
-	memset(s, 0, sizeof *s);
-	snprintf(s->short_id, sizeof s->short_id, "%s", c->short_id);
-	s->res.commit_id = bp_strdup(c->id);
-	s->res.subject = bp_strdup(c->subject);
-	s->res.config_id = bp_strdup(config_id);
-	s->llr = NAN;
-}
-
-/* Passes of s, in worktree w, until goal is met.  A failure (stored,
- * or from this run) stands: the commit is skipped, not retried.
- */
-static int measure(struct bisect_state *b, struct bisect_step *s, int w,
-		   struct extend_goal *goal)
-{
-	int r;
-
-	if (s->res.status != COMMIT_OK)
-		return BP_EXIT_OK;
-	b->what = s->short_id;
-	r = measurer_extend(&b->m, w, &s->res, goal);
-	s->passes_now += goal->measured;
-	return r;
-}
-
-/* Endpoints: good in worktree 0, bad in worktree 1, so that both stay
- * built while passes are added to tell them apart.
- */
-static int endpoints_measure(struct bisect_state *b, size_t want)
-{
-	struct extend_goal good = {.want = want}, bad = {.want = want};
-	int r = measure(b, &b->report.good, 0, &good);
-
-	if (r == BP_EXIT_OK)
-		r = measure(b, &b->report.bad, 1, &bad);
-	return r;
-}
-
-static bool endpoint_usable(struct bisect_state *b, struct bisect_step *s,
-			    const char *which, const char *rev)
-{
-	if (s->res.status == COMMIT_OK)
-		return true;
-	b->report.why =
-	    bp_asprintf("the %s endpoint '%s' cannot be measured: %s: %s",
-			which, rev, commit_status_name(s->res.status),
-			s->res.message ? s->res.message : "");
-	return false;
-}
-
-static void endpoints_compare(struct bisect_report *r)
-{
-	const struct bench_result *g = &r->good.res.bench,
-				  *d = &r->bad.res.bench;
-
-	memset(&r->endpoints, 0, sizeof r->endpoints);
-	r->endpoints.p = 1.0;
-	stats_compare(&r->endpoints, r->method, g->sample_ms, g->n_samples,
-		      d->sample_ms, d->n_samples);
-	r->endpoint_percent =
-	    stats_percent_change(g->summary.mean, d->summary.mean);
-}
-
-static bool endpoints_differ(const struct bisect_report *r)
-{
-	return r->endpoints.p < r->alpha &&
-	       fabs(r->endpoint_percent) >= r->threshold;
+		bp_note("%s: %s", b->judge.what ? b->judge.what : "", what);
 }
 
 /* Both endpoints, with passes added while they do not differ yet.
@@ -243,32 +159,9 @@ static bool endpoints_differ(const struct bisect_report *r)
 static int endpoints(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
-	size_t want = (size_t)b->cli->run.run.runs;
-	int r = BP_EXIT_OK;
+	int r = judge_endpoints(&b->judge);
 
-	for (;;) {
-		r = endpoints_measure(b, want);
-		if (r != BP_EXIT_OK)
-			return r;
-		if (!endpoint_usable(b, &rep->good, "good", rep->good_rev) ||
-		    !endpoint_usable(b, &rep->bad, "bad", rep->bad_rev))
-			return BP_EXIT_UNTESTABLE;
-		endpoints_compare(rep);
-		if (endpoints_differ(rep) || want >= (size_t)b->cli->max_runs)
-			break;
-		want = want + 2 < (size_t)b->cli->max_runs
-			   ? want + 2
-			   : (size_t)b->cli->max_runs;
-	}
-	if (!endpoints_differ(rep)) {
-		rep->why = bp_asprintf(
-		    "the endpoints do not differ: %+.1f%% with p=%.3g, where "
-		    "p < %g and at least %g%% were asked; nothing to bisect",
-		    rep->endpoint_percent, rep->endpoints.p, rep->alpha,
-		    rep->threshold);
-		return BP_EXIT_NO_CHANGE;
-	}
-	if ((rep->endpoint_percent > 0) == rep->improvement) {
+	if (r == BP_EXIT_NO_CHANGE && b->judge.swapped)
 		rep->why = bp_asprintf(
 		    "good '%s' boots %s than bad '%s' (%+.1f%%)%s",
 		    rep->good_rev, rep->improvement ? "faster" : "slower",
@@ -277,47 +170,7 @@ static int endpoints(struct bisect_state *b)
 			? "; to find a regression, leave out --improvement"
 			: "; to find the commit that made it faster, use "
 			  "--improvement");
-		return BP_EXIT_NO_CHANGE;
-	}
-	stats_sprt_init(&rep->sprt, rep->good.res.bench.sample_ms,
-			rep->good.res.bench.n_samples,
-			rep->bad.res.bench.sample_ms,
-			rep->bad.res.bench.n_samples, rep->alpha, rep->alpha);
-	return BP_EXIT_OK;
-}
-
-struct sprt_goal {
-	const struct stats_sprt *t;
-	size_t min_runs;
-};
-
-static bool sprt_decided(void *arg, const struct commit_result *res)
-{
-	const struct sprt_goal *g = arg;
-
-	return res->bench.n_samples >= g->min_runs &&
-	       stats_sprt(g->t, res->bench.sample_ms, res->bench.n_samples,
-			  NULL) != STATS_UNDECIDED;
-}
-
-static void judge(const struct bisect_report *rep, struct bisect_step *s)
-{
-	const struct bench_result *bench = &s->res.bench;
-	double mid = (rep->sprt.good_mean + rep->sprt.bad_mean) / 2;
-
-	s->verdict = STATS_UNDECIDED;
-	if (s->res.status != COMMIT_OK || bench->n_samples == 0)
-		return;
-	s->verdict =
-	    stats_sprt(&rep->sprt, bench->sample_ms, bench->n_samples, &s->llr);
-	if (s->verdict != STATS_UNDECIDED)
-		return;
-	/* Out of passes: the nearer endpoint, said so in the report. */
-	s->by_midpoint = true;
-	s->verdict = (bench->summary.mean > mid) ==
-			     (rep->sprt.bad_mean > rep->sprt.good_mean)
-			 ? STATS_BAD
-			 : STATS_GOOD;
+	return r;
 }
 
 static struct bisect_step *new_step(struct bisect_state *b, size_t i)
@@ -333,31 +186,25 @@ static struct bisect_step *new_step(struct bisect_state *b, size_t i)
 			abort();
 		}
 	}
-	step_init(&rep->steps[rep->n_steps], &b->graph.list.v[i],
-		  b->m.config_id);
+	judge_step_init(&rep->steps[rep->n_steps], &b->graph.list.v[i],
+			b->m.config_id);
 	return &rep->steps[rep->n_steps++];
 }
 
 static int one_step(struct bisect_state *b, size_t i)
 {
-	struct sprt_goal sg = {.t = &b->report.sprt,
-			       .min_runs = (size_t)b->cli->min_runs};
-	struct extend_goal goal = {.want = (size_t)b->cli->max_runs,
-				   .enough = sprt_decided,
-				   .arg = &sg};
 	struct bisect_step *s = new_step(b, i);
 	enum search_mark mark;
 	int r;
 
 	r = measurer_recall(&b->m, &s->res) == -1 ? BP_EXIT_STORE : BP_EXIT_OK;
 	if (r == BP_EXIT_OK)
-		r = measure(b, s, 0, &goal);
+		r = judge_commit(&b->judge, 0, s);
 	if (r != BP_EXIT_OK) {
 		commit_result_free(&s->res);
 		b->report.n_steps--;
 		return r;
 	}
-	judge(&b->report, s);
 	mark = s->verdict == STATS_BAD	  ? SEARCH_BAD
 	       : s->verdict == STATS_GOOD ? SEARCH_GOOD
 					  : SEARCH_SKIP;
@@ -407,6 +254,9 @@ static void size_of_change(struct bisect_state *b, size_t i)
 			   a->n_samples, c->sample_ms, c->n_samples,
 			   0.95) == -1)
 		rep->ci_low = rep->ci_high = NAN;
+	/* The change's own denominator: the baseline, as change_percent. */
+	rep->ci_low_percent = 100.0 * rep->ci_low / a->summary.mean;
+	rep->ci_high_percent = 100.0 * rep->ci_high / a->summary.mean;
 }
 
 static void found(struct bisect_state *b, size_t i)
@@ -480,12 +330,16 @@ static int open_all(struct bisect_state *b)
 	b->m.run = &cli->run;
 	b->m.progress = progress;
 	b->m.progress_arg = b;
+	b->judge.o = cli->judge;
+	b->judge.m = &b->m;
+	b->judge.rep = &b->report;
+	b->judge.midpoint = true;
 	r = measurer_open(&b->m, b->repo, "");
 	if (r != BP_EXIT_OK)
 		goto out;
 	memcpy(b->report.config_id, b->m.config_id, sizeof b->m.config_id);
-	step_init(&b->report.good, &gc, b->m.config_id);
-	step_init(&b->report.bad, &bc, b->m.config_id);
+	judge_step_init(&b->report.good, &gc, b->m.config_id);
+	judge_step_init(&b->report.bad, &bc, b->m.config_id);
 	if (measurer_recall(&b->m, &b->report.good.res) == -1 ||
 	    measurer_recall(&b->m, &b->report.bad.res) == -1) {
 		r = BP_EXIT_STORE;
@@ -512,12 +366,13 @@ static void report_init(struct bisect_report *rep, const struct bisect_cli *cli)
 	rep->bad_rev = cli->bad;
 	rep->first_parent = cli->first_parent;
 	rep->improvement = cli->improvement;
-	rep->alpha = cli->alpha;
+	rep->alpha = cli->judge.alpha;
 	rep->threshold = cli->threshold;
-	rep->method = cli->method;
+	rep->method = cli->judge.method;
 	rep->outcome = BISECT_STOPPED;
 	rep->change_ms = rep->change_percent = NAN;
 	rep->ci_low = rep->ci_high = NAN;
+	rep->ci_low_percent = rep->ci_high_percent = NAN;
 }
 
 static int run(struct bisect_state *b)

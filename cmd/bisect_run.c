@@ -23,11 +23,14 @@ enum {
 struct bisect_run_cli {
 	struct run_cli run;
 	struct build_cli build;
+	struct judge_options judge;
 	const char *repo;
 	double threshold_ms; /* NAN: decide from --good and --bad */
 	const char *good;
 	const char *bad;
 	bool in_place;
+	bool undecided_skip;	  /* --undecided skip */
+	const char *judge_option; /* an option only --good/--bad use */
 };
 
 /* clang-format off */
@@ -37,6 +40,11 @@ static const struct option bisect_run_options[] = {
 	{ "threshold-ms", required_argument, NULL, OPT_THRESHOLD_MS },
 	{ "good", required_argument, NULL, OPT_GOOD },
 	{ "bad", required_argument, NULL, OPT_BAD },
+	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
+	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "test", required_argument, NULL, OPT_TEST },
+	{ "undecided", required_argument, NULL, OPT_UNDECIDED },
 	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
 	{ "repo", required_argument, NULL, OPT_REPO },
 	COMMON_LONG_OPTIONS,
@@ -59,6 +67,45 @@ static int parse_ms(const char *arg, double *out)
 	return 1;
 }
 
+static int parse_undecided(const char *arg, bool *skip)
+{
+	if (strcmp(arg, "midpoint") != 0 && strcmp(arg, "skip") != 0) {
+		bp_error("--undecided: '%s' is not one of midpoint, skip", arg);
+		return -1;
+	}
+	*skip = !strcmp(arg, "skip");
+	return 1;
+}
+
+/* --min-runs, --max-runs, --alpha, --test, --undecided. */
+static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
+{
+	struct judge_options *o = &cli->judge;
+
+	switch (c) {
+	case OPT_MIN_RUNS:
+		cli->judge_option = "--min-runs";
+		return parse_count("--min-runs", arg, 1, 100000, &o->min_runs)
+			   ? -1
+			   : 1;
+	case OPT_MAX_RUNS:
+		cli->judge_option = "--max-runs";
+		return parse_count("--max-runs", arg, 1, 100000, &o->max_runs)
+			   ? -1
+			   : 1;
+	case OPT_ALPHA:
+		cli->judge_option = "--alpha";
+		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &o->alpha);
+	case OPT_TEST:
+		cli->judge_option = "--test";
+		return cmd_parse_test(arg, &o->method);
+	case OPT_UNDECIDED:
+		cli->judge_option = "--undecided";
+		return parse_undecided(arg, &cli->undecided_skip);
+	}
+	return 0;
+}
+
 static int own_option(void *arg_cli, int c, const char *arg)
 {
 	struct bisect_run_cli *cli = arg_cli;
@@ -79,7 +126,7 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		cli->repo = arg;
 		return 1;
 	}
-	return 0;
+	return judge_option(cli, c, arg);
 }
 
 static int check(struct bisect_run_cli *cli, int argc)
@@ -98,6 +145,15 @@ static int check(struct bisect_run_cli *cli, int argc)
 			 "--good REV and --bad REV");
 		return -1;
 	}
+	if (!isnan(cli->threshold_ms) && cli->judge_option) {
+		bp_error("%s goes with --good and --bad: --threshold-ms "
+			 "measures --runs passes",
+			 cli->judge_option);
+		return -1;
+	}
+	cli->judge.runs = cli->run.run.runs;
+	if (isnan(cli->threshold_ms) && judge_check(&cli->judge) == -1)
+		return -1;
 	return run_cli_finish(&cli->run);
 }
 
@@ -117,6 +173,11 @@ static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 	build_cli_init(&cli->build);
 	cli->repo = ".";
 	cli->threshold_ms = NAN;
+	/* As bootperf bisect's steps; --runs stays the endpoints' start. */
+	cli->judge.min_runs = 2;
+	cli->judge.max_runs = 10;
+	cli->judge.alpha = 0.01;
+	cli->judge.method = STATS_MANN_WHITNEY;
 	r = cmd_parse_options(&p, argc, argv);
 	/* git bisect aborts on 128 and above: a usage error must, too. */
 	if (r != -1)
@@ -128,106 +189,141 @@ static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 	return -1;
 }
 
-/* The stored result of rev, or a fresh measurement.  Returns a bp_exit
- * code; res->status says whether the commit could be measured.
- */
-static int result_of(struct measurer *m, struct walk_repo *repo,
-		     const char *rev, struct commit_result *res)
+struct bisect_run_state {
+	struct bisect_run_cli *cli;
+	struct walk_repo *repo;
+	struct measurer m;
+	struct judge judge;
+	struct bisect_report ends; /* --good, --bad */
+	struct bisect_step head;   /* the commit under test */
+	struct bisect_run_report out;
+};
+
+static int step_of_rev(struct bisect_run_state *st, struct bisect_step *s,
+		       const char *rev)
 {
 	struct walk_commit c = {0};
-	int stored;
 
-	memset(res, 0, sizeof *res);
-	if (walk_resolve(&c, repo, rev) == -1)
+	if (walk_resolve(&c, st->repo, rev) == -1)
 		return BP_EXIT_REPO;
-	res->commit_id = bp_strdup(c.id);
-	res->subject = bp_strdup(c.subject);
-	res->config_id = bp_strdup(m->config_id);
+	judge_step_init(s, &c, st->m.config_id);
 	walk_commit_clear(&c);
-	/* A stored failure stands; stored passes are topped up to --runs. */
-	stored = measurer_recall(m, res);
-	if (stored == -1)
-		return BP_EXIT_STORE;
-	if (stored && res->status != COMMIT_OK)
-		return BP_EXIT_OK;
-	return measurer_measure(m, res);
+	return BP_EXIT_OK;
 }
 
-/* An endpoint measured in bootperf's own worktree, never in place. */
-static int endpoint(struct measurer *m, struct walk_repo *repo,
-		    const char *which, const char *rev, double *mean,
-		    struct commit_result *res)
-{
-	const char *in_place = m->in_place;
-	char *wt0 = m->worktree[0];
-	int r;
-
-	m->in_place = NULL;
-	m->worktree[0] = m->worktree[1];
-	r = result_of(m, repo, rev, res);
-	m->worktree[0] = wt0;
-	m->in_place = in_place;
-	if (r == BP_EXIT_OK && res->status != COMMIT_OK) {
-		bp_error("the %s endpoint '%s' cannot be measured: %s: %s",
-			 which, rev, commit_status_name(res->status),
-			 res->message ? res->message : "");
-		r = BP_EXIT_FAILURE;
-	}
-	*mean = res->bench.summary.mean;
-	return r;
-}
-
-/* With --good and --bad: the commit is bad when its mean lies nearer the
- * bad endpoint's, i.e. past the midpoint; the endpoints must differ
- * significantly first, or there is nothing to find.
+/* The endpoints' stored results stand even with --force, which is for
+ * the commit under test: else every step of git bisect would build and
+ * boot both endpoints again.
  */
-static int threshold_from_endpoints(struct measurer *m, struct walk_repo *repo,
-				    const struct bisect_run_cli *cli,
-				    double *threshold)
+static int endpoints(struct bisect_run_state *st)
 {
-	struct commit_result g, b;
-	struct stats_test t = {0};
-	double mg = NAN, mb = NAN;
-	int r = endpoint(m, repo, "good", cli->good, &mg, &g);
+	struct bisect_report *e = &st->ends;
+	int r = step_of_rev(st, &e->good, e->good_rev);
 
 	if (r == BP_EXIT_OK)
-		r = endpoint(m, repo, "bad", cli->bad, &mb, &b);
-	else
-		memset(&b, 0, sizeof b);
-	if (r == BP_EXIT_OK &&
-	    (stats_compare(&t, STATS_WELCH, g.bench.sample_ms,
-			   g.bench.n_samples, b.bench.sample_ms,
-			   b.bench.n_samples) == -1 ||
-	     t.p >= 0.01 || mb <= mg)) {
-		bp_error("the endpoints do not differ: good %s %.1fms, bad %s "
-			 "%.1fms (Welch p=%.3g); nothing to bisect",
-			 cli->good, mg, cli->bad, mb, t.p);
-		r = BP_EXIT_FAILURE;
-	}
-	*threshold = (mg + mb) / 2;
-	commit_result_free(&g);
-	commit_result_free(&b);
+		r = step_of_rev(st, &e->bad, e->bad_rev);
+	if (r == BP_EXIT_OK && (measurer_stored(&st->m, &e->good.res) == -1 ||
+				measurer_stored(&st->m, &e->bad.res) == -1))
+		r = BP_EXIT_STORE;
+	if (r == BP_EXIT_OK)
+		r = judge_endpoints(&st->judge);
+	if (r == BP_EXIT_NO_CHANGE && st->judge.swapped)
+		e->why = bp_asprintf(
+		    "good '%s' is slower than bad '%s' (%.1fms against "
+		    "%.1fms, %+.1f%%): swapped? --good takes a fast commit, "
+		    "--bad a slow one",
+		    e->good_rev, e->bad_rev, e->good.res.bench.summary.mean,
+		    e->bad.res.bench.summary.mean, e->endpoint_percent);
 	return r;
 }
 
-static int verdict(const struct commit_result *res, double threshold)
+/* The commit under test: a stored failure stands; stored passes are
+ * topped up to --runs, or until the sequential test decides.
+ */
+static int measure_head(struct bisect_run_state *st)
 {
-	const struct stats_summary *s = &res->bench.summary;
-	bool bad;
+	struct bisect_step *s = &st->head;
+	int w = st->cli->in_place ? MEASURER_IN_PLACE : 0;
+	struct extend_goal goal = {.want = (size_t)st->cli->run.run.runs};
+	int stored = measurer_recall(&st->m, &s->res);
+
+	if (stored == -1)
+		return BP_EXIT_STORE;
+	if (stored && s->res.status != COMMIT_OK)
+		return BP_EXIT_OK;
+	if (!isnan(st->cli->threshold_ms))
+		return judge_measure(&st->judge, s, w, &goal);
+	return judge_commit(&st->judge, w, s);
+}
+
+static void decide_threshold(struct bisect_run_state *st)
+{
+	double mean = st->head.res.bench.summary.mean,
+	       t = st->cli->threshold_ms;
+	bool bad = mean > t;
+
+	st->out.by = BISECT_RUN_THRESHOLD;
+	st->out.exit_status = bad ? BISECT_BAD : BISECT_GOOD;
+	st->out.reason = bp_asprintf("the mean %.1fms is %s the threshold "
+				     "%.1fms",
+				     mean, bad ? "above" : "not above", t);
+}
+
+static void decide_sequential(struct bisect_run_state *st)
+{
+	const struct bisect_step *s = &st->head;
+	const struct stats_sprt *t = &st->ends.sprt;
+	size_t n = s->res.bench.n_samples;
+
+	st->out.exit_status = s->verdict == STATS_BAD	 ? BISECT_BAD
+			      : s->verdict == STATS_GOOD ? BISECT_GOOD
+							 : BISECT_SKIP;
+	if (s->verdict == STATS_UNDECIDED) {
+		st->out.by = BISECT_RUN_UNDECIDED;
+		st->out.reason = bp_asprintf(
+		    "undecided after %zu passes (--max-runs %ld), and "
+		    "--undecided skip",
+		    n, st->cli->judge.max_runs);
+	} else if (s->by_midpoint) {
+		st->out.by = BISECT_RUN_MIDPOINT;
+		st->out.reason = bp_asprintf(
+		    "undecided after %zu passes (--max-runs %ld): %.1fms is "
+		    "nearer the %s endpoint (midpoint %.1fms)",
+		    n, st->cli->judge.max_runs, s->res.bench.summary.mean,
+		    s->verdict == STATS_BAD ? "bad" : "good",
+		    (t->good_mean + t->bad_mean) / 2);
+	} else {
+		st->out.by = BISECT_RUN_SEQUENTIAL;
+		st->out.reason = bp_asprintf(
+		    "the sequential test against good %.1fms and bad %.1fms "
+		    "decided after %zu passes (log ratio %.2f, bounds %.2f "
+		    "and %.2f)",
+		    t->good_mean, t->bad_mean, n, s->llr, t->lower, t->upper);
+	}
+}
+
+/* What git bisect is told about the commit under test. */
+static void decide(struct bisect_run_state *st)
+{
+	const struct commit_result *res = &st->head.res;
 
 	if (res->status != COMMIT_OK) {
-		printf("bootperf: %.12s %s: %s, skip\n", res->commit_id,
-		       res->subject ? res->subject : "",
-		       commit_status_name(res->status));
-		return BISECT_SKIP;
-	}
-	bad = s->mean > threshold;
-	printf("bootperf: %.12s %s: %.1fms ±%.1fms over %zu passes: %s "
-	       "(threshold %.1fms)\n",
-	       res->commit_id, res->subject ? res->subject : "", s->mean,
-	       isnan(s->sd) ? 0.0 : s->sd, s->n, bad ? "bad (slow)" : "good",
-	       threshold);
-	return bad ? BISECT_BAD : BISECT_GOOD;
+		st->out.by = BISECT_RUN_NONE;
+		st->out.exit_status = BISECT_SKIP;
+		st->out.reason =
+		    bp_asprintf("%s: %s", commit_status_name(res->status),
+				res->message ? res->message : "");
+	} else if (!isnan(st->cli->threshold_ms))
+		decide_threshold(st);
+	else
+		decide_sequential(st);
+	if (st->out.by == BISECT_RUN_MIDPOINT)
+		bp_warning("%.12s is still undecided after %zu passes "
+			   "(--max-runs %ld): judged %s by the midpoint of the "
+			   "endpoints; --undecided skip would skip it",
+			   res->commit_id, res->bench.n_samples,
+			   st->cli->judge.max_runs,
+			   st->out.exit_status == BISECT_BAD ? "bad" : "good");
 }
 
 static char *toplevel(struct walk_repo *repo)
@@ -239,30 +335,80 @@ static char *toplevel(struct walk_repo *repo)
 	return dir;
 }
 
+static void state_init(struct bisect_run_state *st, struct bisect_run_cli *cli,
+		       struct walk_repo *repo)
+{
+	memset(st, 0, sizeof *st);
+	st->cli = cli;
+	st->repo = repo;
+	st->m.build = &cli->build;
+	st->m.run = &cli->run;
+	st->ends.good_rev = cli->good;
+	st->ends.bad_rev = cli->bad;
+	st->ends.alpha = cli->judge.alpha;
+	st->ends.threshold = 1.0;
+	st->ends.method = cli->judge.method;
+	st->ends.change_ms = st->ends.change_percent = NAN;
+	st->judge.o = cli->judge;
+	st->judge.m = &st->m;
+	st->judge.rep = &st->ends;
+	st->judge.midpoint = !cli->undecided_skip;
+	st->out.commit = &st->head;
+	st->out.ends = isnan(cli->threshold_ms) ? &st->ends : NULL;
+	st->out.threshold_ms = cli->threshold_ms;
+	st->out.min_runs = cli->judge.min_runs;
+	st->out.max_runs = cli->judge.max_runs;
+}
+
+/* The answer, on stdout; why bisect-run gave none, on stderr. */
+static void print(struct bisect_run_state *st, int r)
+{
+	bool judged = r == BP_EXIT_OK || r == BP_EXIT_NO_CHANGE ||
+		      r == BP_EXIT_UNTESTABLE;
+
+	st->out.builds = st->m.builds;
+	st->out.boots = st->m.boots;
+	if (r != BP_EXIT_OK) {
+		st->out.exit_status = BISECT_HARNESS;
+		st->out.by = BISECT_RUN_NONE;
+		st->out.reason = bp_strdup(st->ends.why);
+	}
+	if (judged && st->cli->run.json)
+		report_bisect_run_json(stdout, &st->out);
+	else if (judged)
+		report_bisect_run_text(stdout, &st->out);
+	if (st->ends.why)
+		bp_error("%s", st->ends.why);
+	fflush(stdout);
+}
+
 static int run(struct bisect_run_cli *cli, struct walk_repo *repo)
 {
-	struct measurer m = {.build = &cli->build, .run = &cli->run};
-	struct commit_result res = {0};
-	double threshold = cli->threshold_ms;
+	struct bisect_run_state st;
 	char *top = cli->in_place ? toplevel(repo) : NULL;
 	int r = cli->in_place && !top ? BP_EXIT_USAGE : BP_EXIT_OK;
 
-	m.in_place = top;
+	state_init(&st, cli, repo);
+	st.m.in_place = top;
 	if (r == BP_EXIT_OK)
-		r = measurer_open(&m, repo, "");
-	if (r == BP_EXIT_OK && isnan(threshold))
-		r = threshold_from_endpoints(&m, repo, cli, &threshold);
+		r = measurer_open(&st.m, repo, "");
 	if (r == BP_EXIT_OK)
-		r = result_of(&m, repo, "HEAD", &res);
+		r = step_of_rev(&st, &st.head, "HEAD");
+	if (r == BP_EXIT_OK && isnan(cli->threshold_ms))
+		r = endpoints(&st);
 	if (r == BP_EXIT_OK)
-		r = verdict(&res, threshold);
-	else if (r != BP_EXIT_USAGE)
-		r = BISECT_HARNESS;
+		r = measure_head(&st);
+	if (r == BP_EXIT_OK)
+		decide(&st);
+	print(&st, r);
+	if (r == BP_EXIT_OK)
+		r = st.out.exit_status;
 	else
-		r = BISECT_USAGE;
-	fflush(stdout);
-	commit_result_free(&res);
-	measurer_close(&m);
+		r = r == BP_EXIT_USAGE ? BISECT_USAGE : BISECT_HARNESS;
+	free(st.out.reason);
+	commit_result_free(&st.head.res);
+	bisect_report_free(&st.ends);
+	measurer_close(&st.m);
 	free(top);
 	return r;
 }

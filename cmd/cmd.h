@@ -71,6 +71,7 @@ enum {
 	OPT_CONFIG,
 	OPT_COMMIT_URL,
 	OPT_MODULES_ARTIFACT,
+	OPT_UNDECIDED,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -191,8 +192,9 @@ void build_cli_free(struct build_cli *b);
 struct walk_repo;
 struct store;
 
-/* Builds commits in bootperf's worktrees (two, for interleaving) and
- * measures them under one configuration.  Functions return a bp_exit
+/* Builds commits in bootperf's worktrees (two, for interleaving; and
+ * --in-place's tree, MEASURER_IN_PLACE) and measures them under one
+ * configuration.  Functions return a bp_exit
  * code; a failure that belongs to the commit (build, boot) is recorded
  * in its result instead.
  */
@@ -201,16 +203,21 @@ struct measurer {
 	const struct run_cli *run;
 	struct walk_repo *repo; /* borrowed */
 	struct store *store;	/* owned, locked */
-	char *worktree[2];
-	char built[2][41]; /* the commit built in each, "" if unknown */
+	char *worktree[3];	/* [MEASURER_IN_PLACE]: NULL without in_place */
+	char built[3][41];	/* the commit built in each, "" if unknown */
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
 	void (*progress)(void *arg, const char *what);
 	void *progress_arg;
-	const char *in_place; /* build worktree 0 here, no checkout */
+	const char *in_place; /* worktree MEASURER_IN_PLACE: no checkout */
 	/* For builds: BOOTPERF_KERNEL_CONFIG, BOOTPERF_SOURCE; NULL-ended */
 	char *build_env[3];
 };
+
+/* The worktree index of the user's checkout (bisect-run --in-place):
+ * built as git bisect checked it out.
+ */
+#define MEASURER_IN_PLACE 2
 
 /* The run options of a commit built in a worktree.  Owns hv, kernel,
  * modules.
@@ -242,6 +249,8 @@ int measurer_record(struct commit_result *res, int r, enum sample_status st);
  * newer bootperf's result is in the way (message printed; BP_EXIT_STORE).
  */
 int measurer_recall(struct measurer *m, struct commit_result *res);
+/* measurer_recall, with --force or not: bisect-run's endpoints. */
+int measurer_stored(struct measurer *m, struct commit_result *res);
 int measurer_save(struct measurer *m, struct commit_result *res);
 /* How many passes a commit needs: want in all (stored ones count), or
  * fewer once enough(arg, res), asked before each pass, says so.
@@ -261,6 +270,55 @@ int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 		    struct extend_goal *goal);
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
+
+/* judge.c: the verdict of bisect and bisect-run on a commit, against
+ * the endpoints of the search.
+ */
+struct judge_options {
+	long runs;		  /* endpoint passes at first (--runs) */
+	long min_runs;		  /* a commit's passes: at least ... */
+	long max_runs;		  /* ... and at most (endpoints too) */
+	double alpha;		  /* endpoint test level, SPRT error rates */
+	enum stats_method method; /* the endpoint test */
+};
+/* -1 (message printed) when the options cannot work together. */
+int judge_check(const struct judge_options *o);
+
+struct judge {
+	struct judge_options o;
+	struct measurer *m;
+	/* good, bad (their results recalled or empty), good_rev, bad_rev,
+	 * alpha, threshold, method, improvement; judge_endpoints fills
+	 * endpoints, endpoint_percent, sprt and why.
+	 */
+	struct bisect_report *rep;
+	bool midpoint;	  /* undecided at max_runs: the nearer endpoint */
+	bool swapped;	  /* out: good is the slower (with improvement,
+			   * the faster); rep->why is the caller's */
+	const char *what; /* the commit being measured, for progress */
+};
+struct walk_commit;
+/* s empty, for commit c under config_id (NUL-ended, copied). */
+void judge_step_init(struct bisect_step *s, const struct walk_commit *c,
+		     const char *config_id);
+/* measurer_extend of s in worktree w (nothing when s failed before),
+ * counted in s->passes_now.
+ */
+int judge_measure(struct judge *j, struct bisect_step *s, int w,
+		  struct extend_goal *goal);
+/* Both endpoints, good in worktree 0 and bad in 1, from o.runs passes
+ * with two more each while they do not differ, up to o.max_runs.
+ * BP_EXIT_OK with rep->sprt set; BP_EXIT_UNTESTABLE (an endpoint failed)
+ * or BP_EXIT_NO_CHANGE (no difference, or j->swapped) with rep->why set
+ * except when swapped; or another bp_exit code.
+ */
+int judge_endpoints(struct judge *j);
+/* s measured in worktree w until the SPRT decides, after o.min_runs and
+ * at most o.max_runs passes (stored ones count), then s->verdict,
+ * s->llr and s->by_midpoint: STATS_UNDECIDED when s failed, or when
+ * still undecided and not j->midpoint.
+ */
+int judge_commit(struct judge *j, int w, struct bisect_step *s);
 
 /* stages.c: analyzed boots (bootperf analyze, range/bisect --stages) */
 /* clang-format off */

@@ -367,10 +367,8 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 		return BP_EXIT_STORE;
 	m->worktree[0] = store_worktree_path(m->store);
 	m->worktree[1] = bp_asprintf("%s-2", m->worktree[0]);
-	if (m->in_place) {
-		free(m->worktree[0]);
-		m->worktree[0] = bp_strdup(m->in_place);
-	}
+	m->worktree[MEASURER_IN_PLACE] =
+	    m->in_place ? bp_strdup(m->in_place) : NULL;
 	source = walk_repo_workdir(repo);
 	if (source)
 		build_env_add(m, bp_asprintf("BOOTPERF_SOURCE=%s", source));
@@ -387,12 +385,13 @@ void measurer_close(struct measurer *m)
 	store_close(m->store);
 	free(m->worktree[0]);
 	free(m->worktree[1]);
+	free(m->worktree[MEASURER_IN_PLACE]);
 	for (size_t i = 0; m->build_env[i]; i++) {
 		free(m->build_env[i]);
 		m->build_env[i] = NULL;
 	}
 	m->store = NULL;
-	m->worktree[0] = m->worktree[1] = NULL;
+	m->worktree[0] = m->worktree[1] = m->worktree[MEASURER_IN_PLACE] = NULL;
 }
 
 static void progress(const struct measurer *m, const char *what)
@@ -547,7 +546,7 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	*built = false;
 	m->built[w][0] = '\0';
 	/* --in-place: git bisect has checked the commit out already. */
-	if (!(m->in_place && w == 0) &&
+	if (w != MEASURER_IN_PLACE &&
 	    walk_worktree_checkout(m->repo, m->worktree[w], res->commit_id) ==
 		-1)
 		return walk_last_error() == WALK_ERR_DAMAGED ? BP_EXIT_REPO
@@ -787,12 +786,14 @@ int measurer_record(struct commit_result *res, int r, enum sample_status st)
 
 int measurer_recall(struct measurer *m, struct commit_result *res)
 {
-	struct commit_result stored;
-	int r;
+	return m->build->force ? 0 : measurer_stored(m, res);
+}
 
-	if (m->build->force)
-		return 0;
-	r = store_get(m->store, m->config_id, res->commit_id, &stored);
+int measurer_stored(struct measurer *m, struct commit_result *res)
+{
+	struct commit_result stored;
+	int r = store_get(m->store, m->config_id, res->commit_id, &stored);
+
 	if (r == -1)
 		bp_warning("measuring %.12s again; the new result replaces "
 			   "that file",

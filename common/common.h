@@ -122,6 +122,12 @@ double stats_sprt_llr(const struct stats_sprt *t, const double *x, size_t n);
  */
 enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
 			      size_t n, double *llr);
+/* Out of passes and still undecided: the endpoint whose mean is nearer
+ * mean (bad past the midpoint, either way round); a mean on the
+ * midpoint itself goes to good, as git's "first bad commit" asks for
+ * evidence.  Undecided when mean is NaN.
+ */
+enum stats_verdict stats_sprt_nearer(const struct stats_sprt *t, double mean);
 
 /* 100 * (b - a) / a; +-inf or NaN if a == 0. */
 double stats_percent_change(double a, double b);
@@ -578,10 +584,35 @@ struct bisect_report {
 	size_t culprit;	 /* FOUND: the first bad commit */
 	size_t baseline; /* FOUND: what its change is measured against */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
-	struct bisect_candidate *candidates;		   /* AMBIGUOUS */
+	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
+	struct bisect_candidate *candidates;	/* AMBIGUOUS */
 	size_t n_candidates;
 	size_t builds, boots;
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
+};
+
+/* How bisect-run judged the commit git bisect checked out. */
+enum bisect_run_by {
+	BISECT_RUN_NONE,       /* it failed (skip), or bisect-run did */
+	BISECT_RUN_THRESHOLD,  /* its mean against --threshold-ms */
+	BISECT_RUN_SEQUENTIAL, /* the SPRT against the endpoints decided */
+	BISECT_RUN_MIDPOINT,   /* undecided at --max-runs: nearer endpoint */
+	BISECT_RUN_UNDECIDED   /* undecided at --max-runs: skipped */
+};
+
+/* bisect-run's answer (one line of text, or one JSON document). */
+struct bisect_run_report {
+	const struct bisect_step *commit; /* the commit tested */
+	/* --good, --bad: the endpoints, their test and the SPRT; NULL
+	 * with --threshold-ms.
+	 */
+	const struct bisect_report *ends;
+	double threshold_ms; /* NAN without --threshold-ms */
+	long min_runs, max_runs;
+	int exit_status; /* 0 good, 1 bad, 125 skip, 128 aborted */
+	enum bisect_run_by by;
+	char *reason; /* owned */
+	size_t builds, boots;
 };
 
 /* One analysis (bootperf analyze): the analyzed passes and their

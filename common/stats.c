@@ -474,3 +474,14 @@ enum stats_verdict stats_sprt(const struct stats_sprt *t, const double *x,
 		return STATS_GOOD;
 	return STATS_UNDECIDED;
 }
+
+enum stats_verdict stats_sprt_nearer(const struct stats_sprt *t, double mean)
+{
+	double mid = (t->good_mean + t->bad_mean) / 2.0;
+
+	if (isnan(mean))
+		return STATS_UNDECIDED;
+	if (t->bad_mean > t->good_mean)
+		return mean > mid ? STATS_BAD : STATS_GOOD;
+	return mean < mid ? STATS_BAD : STATS_GOOD;
+}

@@ -733,6 +733,9 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	ci = cJSON_AddArrayToObject(o, "ci95_ms");
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low));
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high));
+	ci = cJSON_AddArrayToObject(o, "ci95_percent");
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low_percent));
+	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high_percent));
 	return o;
 }
 
@@ -793,5 +796,74 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	if (r->stages)
 		cJSON_AddItemToObject(root, "stages",
 				      json_from_stage_deltas(r->stages));
+	return print_json(fp, root);
+}
+
+static const char *const bisect_run_by_names[] = {
+    [BISECT_RUN_NONE] = NULL,
+    [BISECT_RUN_THRESHOLD] = "threshold",
+    [BISECT_RUN_SEQUENTIAL] = "sequential",
+    [BISECT_RUN_MIDPOINT] = "midpoint",
+    [BISECT_RUN_UNDECIDED] = "undecided",
+};
+
+static const char *bisect_run_verdict(int exit_status)
+{
+	switch (exit_status) {
+	case 0:
+		return "good";
+	case 1:
+		return "bad";
+	case 125:
+		return "skip";
+	}
+	return "abort";
+}
+
+/* The endpoints and what they were compared with; null without. */
+static cJSON *bisect_run_endpoints(const struct bisect_run_report *r)
+{
+	const struct bisect_report *e = r->ends;
+	cJSON *o;
+
+	if (!e)
+		return cJSON_CreateNull();
+	o = bisect_endpoints_object(e);
+	add_string(o, "test",
+		   e->method == STATS_WELCH ? "welch" : "mann-whitney");
+	cJSON_AddNumberToObject(o, "alpha", e->alpha);
+	cJSON_AddNumberToObject(o, "threshold_percent", e->threshold);
+	cJSON_AddItemToObject(o, "sprt",
+			      r->exit_status == 128
+				  ? cJSON_CreateNull()
+				  : bisect_sprt_object(&e->sprt));
+	return o;
+}
+
+int report_bisect_run_json(FILE *fp, const struct bisect_run_report *r)
+{
+	const struct bisect_step *s = r->commit;
+	cJSON *root = commit_object(&s->res, s->short_id);
+
+	if (!root)
+		return -1;
+	add_string(root, "type", "bootperf-bisect-run");
+	cJSON_AddNumberToObject(root, "format", 1);
+	add_string(root, "verdict", bisect_run_verdict(r->exit_status));
+	cJSON_AddNumberToObject(root, "exit_status", r->exit_status);
+	add_string(root, "decided_by", bisect_run_by_names[r->by]);
+	add_string(root, "reason", r->reason);
+	cJSON_AddNumberToObject(root, "runs", (double)s->res.bench.n_samples);
+	cJSON_AddNumberToObject(root, "passes_now", (double)s->passes_now);
+	cJSON_AddItemToObject(root, "threshold_ms",
+			      json_number_or_null(r->threshold_ms));
+	cJSON_AddItemToObject(root, "llr", json_number_or_null(s->llr));
+	if (r->ends) {
+		cJSON_AddNumberToObject(root, "min_runs", (double)r->min_runs);
+		cJSON_AddNumberToObject(root, "max_runs", (double)r->max_runs);
+	}
+	cJSON_AddItemToObject(root, "endpoints", bisect_run_endpoints(r));
+	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
+	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
 	return print_json(fp, root);
 }

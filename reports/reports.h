@@ -35,6 +35,11 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r);
 /* json.c: a whole bisection as one document */
 int report_bisect_json(FILE *fp, const struct bisect_report *r);
 
+/* text.c: bisect-run's endpoints (when compared) and verdict lines */
+void report_bisect_run_text(FILE *fp, const struct bisect_run_report *r);
+/* json.c: bisect-run's verdict as one document */
+int report_bisect_run_json(FILE *fp, const struct bisect_run_report *r);
+
 /* json.c: the whole range as one document */
 int report_range_json(FILE *fp, const struct range_report *r);
 struct cJSON;

@@ -174,6 +174,12 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	report_stage_deltas_text(fp, r->stages);
 }
 
+/* "1 step", "2 steps": the word for n. */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* "slow" and "fast": what a bad and a good commit are in this search. */
 static const char *side_word(const struct bisect_report *r, bool bad)
 {
@@ -196,17 +202,17 @@ static void time_text(FILE *fp, const struct commit_result *res)
 		fprintf(fp, "%.1fms ±n/a", s->mean);
 	else
 		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
-	fprintf(fp, " (%zu passes)", s->n);
+	fprintf(fp, " (%zu %s)", s->n, plural(s->n, "pass", "passes"));
 }
 
 void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
 			      size_t steps)
 {
-	fprintf(fp,
-		"Bisecting %zu commits after %s up to %s%s: about %zu "
-		"steps\n\n",
-		r->n_commits, r->good_rev, r->bad_rev,
-		r->first_parent ? " (first parent only)" : "", steps);
+	fprintf(fp, "Bisecting %zu %s after %s up to %s%s: about %zu %s\n\n",
+		r->n_commits, plural(r->n_commits, "commit", "commits"),
+		r->good_rev, r->bad_rev,
+		r->first_parent ? " (first parent only)" : "", steps,
+		plural(steps, "step", "steps"));
 }
 
 void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
@@ -243,7 +249,8 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 			s->by_midpoint ? " (undecided at --max-runs, by the "
 					 "midpoint)"
 				       : "");
-	fprintf(fp, "  [%zu left, about %zu steps]\n", s->left, steps_left);
+	fprintf(fp, "  [%zu left, about %zu %s]\n", s->left, steps_left,
+		plural(steps_left, "step", "steps"));
 }
 
 static void culprit_text(FILE *fp, const struct bisect_report *r)
@@ -257,9 +264,14 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 		r->change_percent, a->short_id,
 		r->baseline == BISECT_GOOD_ENDPOINT ? " (good)" : "");
 	if (!isnan(r->ci_low))
-		fprintf(fp, ", 95%% CI %+.1f to %+.1fms", r->ci_low,
-			r->ci_high);
+		fprintf(fp, ", 95%% CI %+.1f to %+.1fms (%+.1f to %+.1f%%)",
+			r->ci_low, r->ci_high, r->ci_low_percent,
+			r->ci_high_percent);
 	fputc('\n', fp);
+	if (!isnan(r->ci_low) && r->ci_low <= 0 && r->ci_high >= 0)
+		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "
+			    "of the change is not certain; more passes "
+			    "(--min-runs, --runs) narrow it\n");
 }
 
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
@@ -281,8 +293,86 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 	} else if (r->why)
 		fprintf(fp, "No answer: %s\n", r->why);
 	fprintf(fp,
-		"%zu steps, %zu builds and %zu boots (warm-ups too) run now; "
+		"%zu %s, %zu %s and %zu %s (warm-ups too) run now; "
 		"sequential test with error rates %g\n",
-		r->n_steps, r->builds, r->boots, r->alpha);
+		r->n_steps, plural(r->n_steps, "step", "steps"), r->builds,
+		plural(r->builds, "build", "builds"), r->boots,
+		plural(r->boots, "boot", "boots"), r->alpha);
 	report_stage_deltas_text(fp, r->stages);
+}
+
+/* bisect-run: the endpoints, once both are measured. */
+static void bisect_run_endpoints_text(FILE *fp, const struct bisect_report *e)
+{
+	const struct bisect_step *side[2] = {&e->good, &e->bad};
+
+	for (int i = 0; i < 2; i++)
+		if (side[i]->res.status != COMMIT_OK ||
+		    side[i]->res.bench.n_samples == 0)
+			return;
+	fprintf(fp, "bootperf: endpoints:");
+	for (int i = 0; i < 2; i++) {
+		fprintf(fp, "%s %s ", i ? "," : "", i ? "bad" : "good");
+		fprintf(fp, "%.12s ", side[i]->res.commit_id);
+		time_text(fp, &side[i]->res);
+	}
+	fprintf(fp, ": bad is %+.1f%% (%s p%s%.3g)\n", e->endpoint_percent,
+		e->method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+		e->endpoints.p < 0.001 ? "<" : "=",
+		e->endpoints.p < 0.001 ? 0.001 : e->endpoints.p);
+}
+
+/* How the verdict was reached, in brackets after it. */
+static void bisect_run_how_text(FILE *fp, const struct bisect_run_report *r)
+{
+	const struct stats_sprt *t = r->ends ? &r->ends->sprt : NULL;
+
+	if (!t && r->by != BISECT_RUN_THRESHOLD)
+		return;
+	switch (r->by) {
+	case BISECT_RUN_THRESHOLD:
+		fprintf(fp, "threshold %.1fms", r->threshold_ms);
+		break;
+	case BISECT_RUN_SEQUENTIAL:
+		fprintf(fp,
+			"sequential test against good %.1fms and bad "
+			"%.1fms",
+			t->good_mean, t->bad_mean);
+		break;
+	case BISECT_RUN_MIDPOINT:
+		fprintf(fp,
+			"undecided at --max-runs %ld, by the midpoint %.1fms",
+			r->max_runs, (t->good_mean + t->bad_mean) / 2);
+		break;
+	case BISECT_RUN_UNDECIDED:
+		fprintf(fp, "undecided at --max-runs %ld", r->max_runs);
+		break;
+	case BISECT_RUN_NONE:
+		break;
+	}
+}
+
+void report_bisect_run_text(FILE *fp, const struct bisect_run_report *r)
+{
+	const struct commit_result *res = &r->commit->res;
+	const struct stats_summary *s = &res->bench.summary;
+
+	if (r->ends)
+		bisect_run_endpoints_text(fp, r->ends);
+	if (r->exit_status != 0 && r->exit_status != 1 && r->exit_status != 125)
+		return;
+	fprintf(fp, "bootperf: %.12s %s: ", res->commit_id,
+		res->subject ? res->subject : "");
+	if (res->status != COMMIT_OK) {
+		fprintf(fp, "%s, skip\n", commit_status_name(res->status));
+		return;
+	}
+	fprintf(fp, "%.1fms ±%.1fms over %zu %s: %s (", s->mean,
+		isnan(s->sd) ? 0.0 : s->sd, s->n,
+		plural(s->n, "pass", "passes"),
+		r->exit_status == 1   ? "bad (slow)"
+		: r->exit_status == 0 ? "good"
+				      : "skip");
+	bisect_run_how_text(fp, r);
+	fprintf(fp, ")\n");
 }

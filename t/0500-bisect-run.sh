@@ -1,6 +1,7 @@
 #!/bin/bash
 # git bisect run bootperf bisect-run names the planted slow commit, on
-# 16-commit trees with the command runner (fast).
+# 16- and 64-commit trees with the command runner (fast): against
+# --threshold-ms, or against --good and --bad with the sequential test.
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2034,SC2154,SC2317 # SC2154: pick sets them; SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -16,14 +17,32 @@ first_bad() {
 	git -C "$1" log -1 --format=%s refs/bisect/bad
 }
 
-test_expect_success 'git bisect run with --threshold-ms names the culprit' '
-	make_tree t16 16 11 &&
-	git -C t16 bisect start HEAD HEAD~15 >/dev/null &&
+# commit_of DIR N: the full id of "commit N".
+commit_of() {
+	git -C "$1" log --all --format=%H --grep="^commit $2\$"
+}
+
+# verdicts LOG: bisect-run's verdict lines (one per commit tested).
+verdicts() {
+	grep -c "^bootperf: [0-9a-f]\{12\} commit " "$1"
+}
+
+# passes LOG: the passes of all verdict lines, added up.
+passes() {
+	sed -n "s/^bootperf: [0-9a-f]\{12\} commit .* over \([0-9]*\) pass.*/\1/p" "$1" |
+		awk "{s += \$1} END {print s + 0}"
+}
+
+pick c16 2 16
+test_expect_success "--threshold-ms, 16 commits, the slowdown at commit $c16" '
+	make_tree t16 17 "$c16" &&
+	git -C t16 bisect start HEAD HEAD~16 >/dev/null &&
 	git -C t16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
 		--store "$PWD/s16" --threshold-ms 100 >run.log 2>&1 &&
 	grep -q "is the first bad commit" run.log &&
-	test "$(first_bad t16)" = "commit 11" &&
-	grep -q "bad (slow)" run.log && grep -q ": good (threshold 100.0ms)" run.log
+	test "$(first_bad t16)" = "commit $c16" &&
+	grep -q "bad (slow) (threshold 100.0ms)" run.log &&
+	{ grep -q ": good (threshold 100.0ms)" run.log || [ "$c16" = 2 ]; }
 '
 
 pick c64 2 64
@@ -50,24 +69,35 @@ test_expect_success 'the user checkout is git bisect'"'"'s own: untouched' '
 	test ! -s st
 '
 
-test_expect_success '--good and --bad: endpoints measured, midpoint decides' '
-	make_tree g16 16 6 &&
-	git -C g16 tag good HEAD~15 && git -C g16 tag bad HEAD &&
+pick cg 2 16
+test_expect_success "--good and --bad: the sequential test names commit $cg" '
+	make_tree g16 17 "$cg" &&
+	git -C g16 tag good HEAD~16 && git -C g16 tag bad HEAD &&
 	git -C g16 bisect start bad good >/dev/null &&
 	git -C g16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
 		--store "$PWD/sg" --good good --bad bad >run.log 2>&1 &&
-	test "$(first_bad g16)" = "commit 6"
+	test "$(first_bad g16)" = "commit $cg" &&
+	test "$(grep -c ": \(good\|bad (slow)\) (sequential test against good [0-9.]*ms and bad [0-9.]*ms)\$" run.log)" = "$(verdicts run.log)" &&
+	! grep -q threshold run.log
 '
 
-test_expect_success 'an unbuildable commit before the culprit is skipped' '
-	make_tree b16 16 9 8 &&
-	git -C b16 bisect start HEAD HEAD~15 >/dev/null &&
-	{ git -C b16 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
-		--store "$PWD/sb" --threshold-ms 100 >run.log 2>&1 || true; } &&
-	grep -q "build-failed, skip" run.log &&
-	grep -q "commit 9" run.log &&
-	{ grep -q "is the first bad commit" run.log ||
-	  grep -q "first bad commit could be any of" run.log; }
+# Mann-Whitney needs 5 passes a side for p < 0.01: --runs 3 is topped up.
+test_expect_success 'the endpoints are topped up while they do not differ' '
+	grep -q "^bootperf: endpoints: good [0-9a-f]* .*(5 passes), bad [0-9a-f]* .*(5 passes): bad is +[0-9.]*% (Mann-Whitney p=0.00794)" run.log
+'
+
+pick cb 3 16
+test_expect_success "an unbuildable commit right before the culprit (commit $cb)" '
+	make_tree b17 17 "$cb" $((cb - 1)) &&
+	git -C b17 bisect start HEAD HEAD~16 >/dev/null &&
+	! git -C b17 bisect run "$BOOTPERF" bisect-run "${bisect_run_opts[@]}" \
+		--store "$PWD/sb" --threshold-ms 100 >run.log 2>&1 &&
+	grep -q "^bootperf: [0-9a-f]* commit $((cb - 1)): build-failed, skip\$" run.log &&
+	grep -q "^There are only .skip.ped commits left to test" run.log &&
+	sed -n "/^The first bad commit could be any of:\$/,/^We cannot bisect more/p" run.log |
+		sed "1d;\$d" | sort >cands &&
+	{ commit_of b17 $((cb - 1)) && commit_of b17 "$cb"; } | sort >want &&
+	test "$(wc -l <want)" = 2 && cmp want cands
 '
 
 test_expect_success 'custom terms: --term-old fast --term-new slow' '
@@ -105,6 +135,48 @@ test_expect_success 'stored results are reused: a second bisection boots nothing
 	test "$(cat builds.1)" -ge 4 && cmp builds.1 builds.2 && cmp boots.1 boots.2
 '
 
+pick cq 2 16
+test_expect_success "--in-place with --good/--bad: endpoints built in bootperf's worktree (commit $cq)" '
+	make_tree q17 17 "$cq" && git -C q17 tag good HEAD~16 && git -C q17 tag bad HEAD &&
+	git -C q17 bisect start bad good >/dev/null &&
+	git -C q17 bisect run "$BOOTPERF" bisect-run --runner command --runs 5 \
+		--warmup 0 --command "sleep \$(cat {worktree}/built)" \
+		--build "pwd -P >>$PWD/where.log; cp delay built" --store "$PWD/sq" \
+		--good good --bad bad --in-place >run.log 2>&1 &&
+	test "$(first_bad q17)" = "commit $cq" &&
+	store=$(cd sq && pwd -P) && tree=$(cd q17 && pwd -P) &&
+	test "$(grep -c -x "$store/worktree" where.log)" = 1 &&
+	test "$(grep -c -x "$store/worktree-2" where.log)" = 1 &&
+	test "$(grep -c -x "$tree" where.log)" = "$(verdicts run.log)" &&
+	test "$(wc -l <where.log)" = $(($(verdicts run.log) + 2))
+'
+
+# Builds and passes counted in builds.log and boots.log (count_opts).
+pick cn 2 16
+test_expect_success "--good/--bad: each endpoint built and booted once (commit $cn)" '
+	rm -f builds.log boots.log &&
+	make_tree n17 17 "$cn" && git -C n17 tag good HEAD~16 && git -C n17 tag bad HEAD &&
+	git -C n17 bisect start bad good >/dev/null &&
+	git -C n17 bisect run "$BOOTPERF" bisect-run "${count_opts[@]}" --runs 5 \
+		--store "$PWD/sn" --good good --bad bad >run1.log 2>&1 &&
+	test "$(first_bad n17)" = "commit $cn" &&
+	git -C n17 bisect reset >/dev/null 2>&1 &&
+	test "$(wc -l <builds.log)" = $(($(verdicts run1.log) + 2)) &&
+	test "$(wc -l <boots.log)" = $(($(passes run1.log) + 10))
+'
+
+test_expect_success '--force measures the commit under test again, not the endpoints' '
+	b=$(wc -l <builds.log) && p=$(wc -l <boots.log) &&
+	git -C n17 bisect start bad good >/dev/null &&
+	git -C n17 bisect run "$BOOTPERF" bisect-run "${count_opts[@]}" --runs 5 \
+		--store "$PWD/sn" --good good --bad bad --force >run2.log 2>&1 &&
+	test "$(first_bad n17)" = "commit $cn" &&
+	git -C n17 bisect reset >/dev/null 2>&1 &&
+	test "$(verdicts run2.log)" -ge 1 &&
+	test "$(wc -l <builds.log)" = $((b + $(verdicts run2.log))) &&
+	test "$(wc -l <boots.log)" = $((p + $(passes run2.log)))
+'
+
 test_expect_success 'exit codes: endpoints that do not differ, usage' '
 	make_tree e3 3 99 &&
 	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" \
@@ -117,7 +189,134 @@ test_expect_success 'exit codes: endpoints that do not differ, usage' '
 	expect_exit 129 bootperf bisect-run --threshold-ms x 2>err &&
 	grep -q -- "--threshold-ms: .x. is not a number" err &&
 	expect_exit 128 bootperf bisect-run --repo "$TEST_DIR" --threshold-ms 5 2>err &&
-	grep -q "is not a git repository" err
+	grep -q "is not a git repository" err &&
+	expect_exit 129 bootperf bisect-run --threshold-ms 5 --min-runs 3 2>err &&
+	grep -q -- "--min-runs goes with --good and --bad" err &&
+	expect_exit 129 bootperf bisect-run --good a --bad b --undecided maybe 2>err &&
+	grep -q -- "--undecided: .maybe. is not one of midpoint, skip" err &&
+	expect_exit 129 bootperf bisect-run --good a --bad b --max-runs 4 --runs 4 2>err &&
+	grep -q -- "--max-runs 4: the Mann-Whitney test needs at least 5 passes" err &&
+	expect_exit 129 bootperf bisect-run --good a --bad b --max-runs 4 2>err &&
+	grep -q -- "--runs 10 is more than --max-runs 4" err &&
+	expect_exit 129 bootperf bisect-run --good a --bad b --test t 2>err &&
+	grep -q -- "--test: .t. is not one of mann-whitney, welch" err
+'
+
+test_expect_success 'good slower than bad: swapped? (exit 128 aborts git bisect)' '
+	make_tree w5 5 3 &&
+	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" --repo w5 \
+		--store "$PWD/sw" --good HEAD --bad HEAD~4 >out 2>err &&
+	grep -q "^bootperf: error: good .HEAD. is slower than bad .HEAD~4. (.*ms against .*ms, -[0-9.]*%): swapped?" err &&
+	! grep -q "do not differ" err &&
+	test "$(grep -c "^bootperf: error" err)" = 1 &&
+	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" --repo w5 \
+		--store "$PWD/sw" --good HEAD --bad HEAD~4 --json >out.json 2>/dev/null &&
+	test "$(json out.json "\$j->{verdict}")" = abort &&
+	test "$(json out.json "\$j->{exit_status}")" = 128 &&
+	json out.json "\$j->{reason}" | grep -q "swapped?"
+'
+
+# Commit 4 fails to boot (NOBOOT), commit 5 boots for 30 s.
+test_expect_success 'a boot that fails or times out: skip (exit 125)' '
+	make_tree k3 3 3 &&
+	touch k3/NOBOOT && git -C k3 add NOBOOT && git -C k3 commit -q -m "commit 4" &&
+	git -C k3 rm -q NOBOOT && echo 30 >k3/delay &&
+	git -C k3 commit -q -am "commit 5" &&
+	k=(--runner command --runs 3 --warmup 0 --build "cp delay built"
+		--command "test ! -e {worktree}/NOBOOT && sleep \$(cat {worktree}/built)"
+		--store "$PWD/sk" --repo k3) &&
+	git -C k3 checkout -q HEAD~1 &&
+	expect_exit 125 bootperf bisect-run "${k[@]}" --threshold-ms 100 >out &&
+	grep -q "^bootperf: [0-9a-f]* commit 4: boot-failed, skip\$" out &&
+	expect_exit 125 bootperf bisect-run "${k[@]}" --good HEAD~3 \
+		--bad HEAD~1 --json >out.json &&
+	test "$(json out.json "\$j->{verdict}")" = skip &&
+	test "$(json out.json "\$j->{status}")" = boot-failed &&
+	git -C k3 checkout -q master &&
+	expect_exit 125 bootperf bisect-run "${k[@]}" --timeout 0.5 \
+		--threshold-ms 100 >out &&
+	grep -q "^bootperf: [0-9a-f]* commit 5: timeout, skip\$" out
+'
+
+test_expect_success '--json: one verdict document on stdout' '
+	make_tree j5 5 3 &&
+	git -C j5 checkout -q HEAD~3 &&
+	bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 --store "$PWD/sj" \
+		--threshold-ms 100 --json >t.json 2>err &&
+	test ! -s err &&
+	test "$(json t.json "\$j->{type}")" = bootperf-bisect-run &&
+	test "$(json t.json "\$j->{commit}")" = "$(git -C j5 rev-parse HEAD)" &&
+	test "$(json t.json "\$j->{verdict}")" = good &&
+	test "$(json t.json "\$j->{exit_status}")" = 0 &&
+	test "$(json t.json "\$j->{decided_by}")" = threshold &&
+	test "$(json t.json "\$j->{threshold_ms}")" = 100 &&
+	test "$(json t.json "\$j->{runs}")" = 3 &&
+	test "$(json t.json "\$j->{statistics}{n}")" = 3 &&
+	test "$(json t.json "\$j->{endpoints}")" = null &&
+	json t.json "\$j->{reason}" | grep -q "is not above the threshold 100.0ms" &&
+	git -C j5 checkout -q master &&
+	expect_exit 1 bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 \
+		--store "$PWD/sj" --good HEAD~4 --bad HEAD~1 --json >e.json &&
+	test "$(json e.json "\$j->{verdict}")" = bad &&
+	test "$(json e.json "\$j->{decided_by}")" = sequential &&
+	test "$(json e.json "\$j->{endpoints}{good}{commit}")" = "$(git -C j5 rev-parse HEAD~4)" &&
+	test "$(json e.json "\$j->{endpoints}{bad}{statistics}{n}")" = 5 &&
+	test "$(json e.json "\$j->{endpoints}{test}")" = mann-whitney &&
+	test "$(json e.json "\$j->{endpoints}{p} < 0.01 ? 1 : 0")" = 1 &&
+	test "$(json e.json "\$j->{runs} >= 2 && \$j->{runs} <= 10 ? 1 : 0")" = 1 &&
+	test "$(json e.json "\$j->{llr} > \$j->{endpoints}{sprt}{upper} ? 1 : 0")" = 1 &&
+	test "$(json e.json "\$j->{min_runs} . \" \" . \$j->{max_runs}")" = "2 10"
+'
+
+test_expect_success '--test welch and --alpha change the endpoint test' '
+	bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 --store "$PWD/sj2" \
+		--good HEAD~4 --bad HEAD~1 --test welch --json >w.json || test $? = 1 &&
+	test "$(json w.json "\$j->{endpoints}{test}")" = welch &&
+	test "$(json w.json "\$j->{endpoints}{good}{statistics}{n}")" = 3 &&
+	bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 --store "$PWD/sj3" \
+		--good HEAD~4 --bad HEAD~1 --alpha 0.001 --json >a.json || test $? = 1 &&
+	test "$(json a.json "\$j->{endpoints}{alpha}")" = 0.001 &&
+	test "$(json a.json "\$j->{endpoints}{good}{statistics}{n}")" = 7
+'
+
+# Planted so that noise cannot decide it: the endpoints alternate 0 and
+# 200 ms, 600 and 800 ms (pooled sd ~115 ms), and commit 2 always takes
+# 400 ms, their midpoint.  Each pass moves the log ratio by 0.045 per ms
+# off the midpoint: 150 ms in all would be needed to decide it.
+alt_opts=(--runner command --runs 4 --warmup 0 --test welch --alpha 0.001
+	--max-runs 4 --build 'cp delay built && rm -f pass'
+	--command 'set -- $(cat {worktree}/built); n=$(cat {worktree}/pass 2>/dev/null || echo 0); echo $((n + 1)) >{worktree}/pass; if [ $((n % 2)) = 1 ] && [ -n "${2:-}" ]; then sleep "$2"; else sleep "$1"; fi')
+make_alt_tree() {
+	git init -q "$1" && i=1 &&
+	for d in "0 0.2" 0.4 "0.6 0.8"; do
+		echo "$d" >"$1/delay" && git -C "$1" add delay &&
+		git -C "$1" commit -q -m "commit $i" && i=$((i + 1)) || return 1
+	done
+}
+
+test_expect_success 'a commit halfway: undecided at --max-runs, by the midpoint, said so' '
+	make_alt_tree h3 && git -C h3 checkout -q HEAD~1 &&
+	rc=0 && bootperf bisect-run "${alt_opts[@]}" --repo h3 --store "$PWD/sh" \
+		--good HEAD~1 --bad master >out 2>err || rc=$? &&
+	{ test "$rc" = 0 || test "$rc" = 1; } &&
+	cat out err &&
+	grep -q "^bootperf: [0-9a-f]* commit 2: [0-9.]*ms ±[0-9.]*ms over 4 passes: \(good\|bad (slow)\) (undecided at --max-runs 4, by the midpoint 4[0-9][0-9]\.[0-9]ms)\$" out &&
+	grep -q "^bootperf: warning: [0-9a-f]* is still undecided after 4 passes (--max-runs 4): judged \(good\|bad\) by the midpoint" err &&
+	expect_exit 125 bootperf bisect-run "${alt_opts[@]}" --repo h3 --store "$PWD/sh" \
+		--good HEAD~1 --bad master --undecided skip --json >skip.json 2>err &&
+	test "$(json skip.json "\$j->{decided_by}")" = undecided &&
+	test "$(json skip.json "\$j->{runs}")" = 4 &&
+	test "$(json skip.json "\$j->{passes_now}")" = 0 &&
+	test ! -s err
+'
+
+test_expect_success 'a clear commit takes --min-runs passes, no more' '
+	make_tree m5 5 3 && git -C m5 checkout -q HEAD~2 &&
+	expect_exit 1 bootperf bisect-run "${bisect_run_opts[@]}" --repo m5 \
+		--store "$PWD/sm5" --good HEAD~2 --bad master --min-runs 3 \
+		--json >m.json &&
+	test "$(json m.json "\$j->{runs}")" = 3 &&
+	test "$(json m.json "\$j->{decided_by}")" = sequential
 '
 
 test_done

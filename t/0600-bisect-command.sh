@@ -36,7 +36,7 @@ test_expect_success "16 commits, the slowdown planted at commit $c16" '
 
 test_expect_success 'the change is sized against the commit before, with a CI' '
 	grep -A1 "^First slow commit" out16 |
-		grep -q "+1[0-9][0-9]\.[0-9]ms (+[0-9.]*%) against .*, 95% CI [-+][0-9.]* to +[0-9.]*ms"
+		grep -q "+1[0-9][0-9]\.[0-9]ms (+[0-9.]*%) against .*, 95% CI [-+][0-9.]* to +[0-9.]*ms ([-+][0-9.]* to +[0-9.]*%)\$"
 '
 
 test_expect_success 'the user checkout and git bisect state are untouched' '
@@ -102,7 +102,72 @@ test_expect_success 'endpoints that do not differ: nothing to bisect (exit 11)' 
 	expect_exit 11 bootperf bisect "${opts[@]}" --store "$PWD/se" \
 		--max-runs 6 te HEAD~8 HEAD >oute 2>erre &&
 	grep -q "the endpoints do not differ" erre &&
-	grep -q "No answer" oute && test "$(grep -c "^step" oute)" = 0
+	grep -q "No answer" oute && test "$(grep -c "^step" oute)" = 0 &&
+	test "$(grep -c "^	.*ms ±.*ms (6 passes)\$" oute)" = 2
+'
+
+test_expect_success 'an endpoint that cannot be built: exit 13' '
+	make_tree tu 5 3 1 &&
+	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/su" tu HEAD~4 HEAD \
+		>outu 2>erru &&
+	grep -q "^bootperf: error: the good endpoint .HEAD~4. cannot be measured: build-failed" erru &&
+	make_tree tv 5 3 5 &&
+	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/sv" tv HEAD~4 HEAD \
+		>outv 2>errv &&
+	grep -q "^bootperf: error: the bad endpoint .HEAD. cannot be measured: build-failed" errv
+'
+
+test_expect_success 'one step, one build: the counts read right' '
+	make_tree tp 3 2 &&
+	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD~1 >outp1 &&
+	grep -q "^Bisecting 1 commit after HEAD~2 up to HEAD~1: about 0 steps\$" outp1 &&
+	grep -q "^0 steps, 2 builds and 12 boots (warm-ups too)" outp1 &&
+	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD >outp2 &&
+	grep -q "^Bisecting 2 commits after HEAD~2 up to HEAD: about 1 step\$" outp2 &&
+	grep -q "^step 1: $(commit_of tp 2) commit 2\$" outp2 &&
+	grep -q ": slow  \[1 left, about 0 steps\]\$" outp2 &&
+	grep -q "^1 step, 1 build and 6 boots (warm-ups too)" outp2 &&
+	grep -q "^First slow commit: $(commit_of tp 2) commit 2" outp2
+'
+
+# The passes alternate between the two delays of a commit (from its
+# build on), so that a commit has a large, known spread.
+alt=(--runner command --warmup 0 --build 'cp delay built && rm -f pass'
+	--command 'set -- $(cat {worktree}/built); n=$(cat {worktree}/pass 2>/dev/null || echo 0); echo $((n + 1)) >{worktree}/pass; if [ $((n % 2)) = 1 ] && [ -n "${2:-}" ]; then sleep "$2"; else sleep "$1"; fi')
+# make_alt_tree DIR DELAYS...: "commit 1" ... with those delays.
+make_alt_tree() {
+	local dir=$1 i=1
+	shift
+	git init -q "$dir" &&
+	for d in "$@"; do
+		echo "$d" >"$dir/delay" && git -C "$dir" add delay &&
+		git -C "$dir" commit -q -m "commit $i" && i=$((i + 1)) || return 1
+	done
+}
+
+# 200/300 ms against 255/355 ms, 5 passes each: Welch t ~1.6 (p ~0.15,
+# below --alpha 0.4 from t > 0.89 on), a 95% CI of 55 +- 80 ms (it
+# includes 0 while t < 2.31): anything from 31 to 80 ms passes.
+test_expect_success 'a change whose CI includes 0 is said to be uncertain' '
+	make_alt_tree tc "0.2 0.3" "0.255 0.355" &&
+	bootperf bisect "${alt[@]}" --test welch --alpha 0.4 --store "$PWD/sc" \
+		tc HEAD~1 HEAD >outc &&
+	cat outc &&
+	grep -q "^First slow commit: $(commit_of tc 2) commit 2" outc &&
+	grep -q "95% CI -[0-9.]* to +[0-9.]*ms (-[0-9.]* to +[0-9.]*%)\$" outc &&
+	grep -q "^	Caution: the 95% CI includes 0, so the size of the change is not certain" outc &&
+	! grep -q Caution out16
+'
+
+# The endpoints alternate 0/200 and 600/800 ms (pooled sd ~115 ms);
+# commit 2 takes 400 ms, their midpoint: the log ratio moves 0.045 a ms
+# off it, 150 ms in all would decide it.
+test_expect_success 'a step halfway between the endpoints: by the midpoint at --max-runs' '
+	make_alt_tree ta "0 0.2" 0.4 "0.6 0.8" &&
+	bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch --alpha 0.001 \
+		--store "$PWD/sa" ta HEAD~2 HEAD >outa &&
+	cat outa &&
+	grep -q "^	4[0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outa
 '
 
 test_expect_success 'good slower than bad: a clear message; --improvement finds it' '

@@ -536,6 +536,26 @@ static void test_sprt(void)
 	is_double(t.sigma, 0.5, 1e-12, "sigma floored at 5%% of the step");
 }
 
+/* Undecided at --max-runs: the nearer endpoint, either way round. */
+static void test_sprt_nearer(void)
+{
+	const double g[] = {100, 102, 98}, b[] = {110, 112, 108};
+	struct stats_sprt slow, fast;
+
+	ok(stats_sprt_init(&slow, g, 3, b, 3, 0.01, 0.01) == 0 &&
+	       stats_sprt_init(&fast, b, 3, g, 3, 0.01, 0.01) == 0,
+	   "nearer: two tests");
+	ok(stats_sprt_nearer(&slow, 105.1) == STATS_BAD, "past 105: bad");
+	ok(stats_sprt_nearer(&slow, 104.9) == STATS_GOOD, "below 105: good");
+	ok(stats_sprt_nearer(&slow, 105) == STATS_GOOD, "on 105: good");
+	ok(stats_sprt_nearer(&fast, 104.9) == STATS_BAD,
+	   "bad faster: below 105 is bad");
+	ok(stats_sprt_nearer(&fast, 105.1) == STATS_GOOD,
+	   "bad faster: past 105 is good");
+	ok(stats_sprt_nearer(&slow, NAN) == STATS_UNDECIDED,
+	   "no mean: undecided");
+}
+
 int main(void)
 {
 	test_empty();
@@ -559,5 +579,6 @@ int main(void)
 	test_sd_two_pass();
 	test_welch_ci();
 	test_sprt();
+	test_sprt_nearer();
 	return tap_done();
 }

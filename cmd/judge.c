@@ -1,0 +1,187 @@
+/* bootperf - the verdict bisect and bisect-run give a commit against the
+ * two endpoints of the search: the endpoints measured until they differ
+ * (or it is clear they do not), then the commit pass by pass until the
+ * sequential test (SPRT) says which endpoint it boots like.  One
+ * judgement for both commands, so that they agree on a commit.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bisect.h"
+#include "cmd.h"
+
+int judge_check(const struct judge_options *o)
+{
+	if (o->min_runs > o->max_runs) {
+		bp_error("--min-runs %ld is more than --max-runs %ld",
+			 o->min_runs, o->max_runs);
+		return -1;
+	}
+	if (o->runs > o->max_runs) {
+		bp_error("--runs %ld is more than --max-runs %ld", o->runs,
+			 o->max_runs);
+		return -1;
+	}
+	if (o->method == STATS_MANN_WHITNEY &&
+	    (size_t)o->max_runs < stats_mw_min_runs(o->alpha)) {
+		bp_error("--max-runs %ld: the Mann-Whitney test needs at "
+			 "least %zu passes an endpoint to reach p < %g",
+			 o->max_runs, stats_mw_min_runs(o->alpha), o->alpha);
+		return -1;
+	}
+	return 0;
+}
+
+void judge_step_init(struct bisect_step *s, const struct walk_commit *c,
+		     const char *config_id)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->short_id, sizeof s->short_id, "%s", c->short_id);
+	s->res.commit_id = bp_strdup(c->id);
+	s->res.subject = bp_strdup(c->subject);
+	s->res.config_id = bp_strdup(config_id);
+	s->llr = NAN;
+}
+
+int judge_measure(struct judge *j, struct bisect_step *s, int w,
+		  struct extend_goal *goal)
+{
+	int r;
+
+	if (s->res.status != COMMIT_OK)
+		return BP_EXIT_OK;
+	j->what = s->short_id;
+	r = measurer_extend(j->m, w, &s->res, goal);
+	s->passes_now += goal->measured;
+	return r;
+}
+
+/* Good in worktree 0, bad in worktree 1, so that both stay built while
+ * passes are added to tell them apart.
+ */
+static int endpoints_measure(struct judge *j, size_t want)
+{
+	struct extend_goal good = {.want = want}, bad = {.want = want};
+	int r = judge_measure(j, &j->rep->good, 0, &good);
+
+	if (r == BP_EXIT_OK)
+		r = judge_measure(j, &j->rep->bad, 1, &bad);
+	return r;
+}
+
+static bool endpoint_usable(struct bisect_report *rep, struct bisect_step *s,
+			    const char *which, const char *rev)
+{
+	if (s->res.status == COMMIT_OK)
+		return true;
+	rep->why =
+	    bp_asprintf("the %s endpoint '%s' cannot be measured: %s: %s",
+			which, rev, commit_status_name(s->res.status),
+			s->res.message ? s->res.message : "");
+	return false;
+}
+
+static void endpoints_compare(struct bisect_report *r)
+{
+	const struct bench_result *g = &r->good.res.bench,
+				  *d = &r->bad.res.bench;
+
+	memset(&r->endpoints, 0, sizeof r->endpoints);
+	r->endpoints.p = 1.0;
+	stats_compare(&r->endpoints, r->method, g->sample_ms, g->n_samples,
+		      d->sample_ms, d->n_samples);
+	r->endpoint_percent =
+	    stats_percent_change(g->summary.mean, d->summary.mean);
+}
+
+static bool endpoints_differ(const struct bisect_report *r)
+{
+	return r->endpoints.p < r->alpha &&
+	       fabs(r->endpoint_percent) >= r->threshold;
+}
+
+int judge_endpoints(struct judge *j)
+{
+	struct bisect_report *rep = j->rep;
+	size_t want = (size_t)j->o.runs, most = (size_t)j->o.max_runs;
+	int r;
+
+	j->swapped = false;
+	for (;;) {
+		r = endpoints_measure(j, want);
+		if (r != BP_EXIT_OK)
+			return r;
+		if (!endpoint_usable(rep, &rep->good, "good", rep->good_rev) ||
+		    !endpoint_usable(rep, &rep->bad, "bad", rep->bad_rev))
+			return BP_EXIT_UNTESTABLE;
+		endpoints_compare(rep);
+		if (endpoints_differ(rep) || want >= most)
+			break;
+		want = want + 2 < most ? want + 2 : most;
+	}
+	if (!endpoints_differ(rep)) {
+		rep->why = bp_asprintf(
+		    "the endpoints do not differ: %+.1f%% with p=%.3g, where "
+		    "p < %g and at least %g%% were asked; nothing to bisect",
+		    rep->endpoint_percent, rep->endpoints.p, rep->alpha,
+		    rep->threshold);
+		return BP_EXIT_NO_CHANGE;
+	}
+	if ((rep->endpoint_percent > 0) == rep->improvement) {
+		j->swapped = true;
+		return BP_EXIT_NO_CHANGE;
+	}
+	if (stats_sprt_init(
+		&rep->sprt, rep->good.res.bench.sample_ms,
+		rep->good.res.bench.n_samples, rep->bad.res.bench.sample_ms,
+		rep->bad.res.bench.n_samples, rep->alpha, rep->alpha) == -1) {
+		bp_error("cannot set up the sequential test of the endpoints");
+		return BP_EXIT_FAILURE;
+	}
+	return BP_EXIT_OK;
+}
+
+struct sprt_goal {
+	const struct stats_sprt *t;
+	size_t min_runs;
+};
+
+static bool sprt_decided(void *arg, const struct commit_result *res)
+{
+	const struct sprt_goal *g = arg;
+
+	return res->bench.n_samples >= g->min_runs &&
+	       stats_sprt(g->t, res->bench.sample_ms, res->bench.n_samples,
+			  NULL) != STATS_UNDECIDED;
+}
+
+static void verdict(const struct judge *j, struct bisect_step *s)
+{
+	const struct bench_result *bench = &s->res.bench;
+
+	s->verdict = STATS_UNDECIDED;
+	s->by_midpoint = false;
+	if (s->res.status != COMMIT_OK || bench->n_samples == 0)
+		return;
+	s->verdict = stats_sprt(&j->rep->sprt, bench->sample_ms,
+				bench->n_samples, &s->llr);
+	if (s->verdict != STATS_UNDECIDED || !j->midpoint)
+		return;
+	/* Out of passes: the nearer endpoint, and the caller says so. */
+	s->by_midpoint = true;
+	s->verdict = stats_sprt_nearer(&j->rep->sprt, bench->summary.mean);
+}
+
+int judge_commit(struct judge *j, int w, struct bisect_step *s)
+{
+	struct sprt_goal sg = {.t = &j->rep->sprt,
+			       .min_runs = (size_t)j->o.min_runs};
+	struct extend_goal goal = {
+	    .want = (size_t)j->o.max_runs, .enough = sprt_decided, .arg = &sg};
+	int r = judge_measure(j, s, w, &goal);
+
+	if (r == BP_EXIT_OK)
+		verdict(j, s);
+	return r;
+}
