@@ -29,17 +29,13 @@ struct track_cli {
 	const char *repo;
 };
 
-/* BUILD OPTIONS but --force: track measures each commit once. */
+/* All BUILD OPTIONS, as --help shows them; --force is refused (see
+ * track_option).
+ */
 /* clang-format off */
 static const struct option track_options[] = {
 	RUN_LONG_OPTIONS,
-	{ "preset", required_argument, NULL, OPT_PRESET },
-	{ "build", required_argument, NULL, OPT_BUILD },
-	{ "hv-artifact", required_argument, NULL, OPT_HV_ARTIFACT },
-	{ "kernel-artifact", required_argument, NULL, OPT_KERNEL_ARTIFACT },
-	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
-	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },
-	{ "store", required_argument, NULL, OPT_STORE },
+	BUILD_LONG_OPTIONS,
 	{ "remote", required_argument, NULL, OPT_REMOTE },
 	{ "branch", required_argument, NULL, OPT_BRANCH },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -80,6 +76,11 @@ static int track_option(void *arg_cli, int c, const char *arg)
 	case OPT_NO_COLOR:
 		cli->color = false;
 		return 1;
+	case OPT_FORCE:
+		bp_error("track: '--force' is not a track option: track "
+			 "measures each commit once (bootperf range --force "
+			 "measures commits again)");
+		return -1;
 	case OPT_ALPHA:
 		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
 	case OPT_THRESHOLD:

@@ -83,6 +83,22 @@ test_expect_success '--alpha: a level the permutations cannot reach' '
 	grep -A1 "^Change points" s6.out | grep -q "^  none"
 '
 
+test_expect_success 'BUILD OPTIONS --config FILE and --modules-artifact' '
+	echo "CONFIG_PLANTED=y" >kconf &&
+	expect_exit 3 track s8 --config "$TEST_DIR/nosuch.config" 2>s8.err &&
+	grep -q "error: --config: cannot read" s8.err &&
+	expect_exit 0 track s8 --max-commits 1 --config kconf \
+		--modules-artifact no/modules \
+		--build "cp delay built && cp \"\$BOOTPERF_KERNEL_CONFIG\" \"$TEST_DIR/seen.config\"" >s8.out &&
+	cmp kconf seen.config &&
+	grep -q "the build did not produce .no/modules. (see --modules-artifact)" s8.out
+'
+
+test_expect_success '--force: refused, with what to do instead' '
+	expect_exit 2 track s0 --force 2>force.err &&
+	grep -q "error: track: .--force. is not a track option" force.err
+'
+
 test_expect_success '--json: the report document instead of text' '
 	expect_exit 1 track s0 --json >s7.json &&
 	test "$(json s7.json "\$j->{type}")" = bootperf-report &&
