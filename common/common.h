@@ -615,6 +615,8 @@ void range_report_free(struct range_report *r);
 
 /* A change point placed in the history. */
 struct change_point {
+	size_t at;	    /* its place among the measured commits: the
+			     * first of them after it */
 	size_t before;	    /* the last measured commit before it (index) */
 	size_t after;	    /* the first measured commit after it */
 	double before_ms;   /* mean of the commit medians, segment before
@@ -627,7 +629,9 @@ struct change_point {
 	size_t candidates;  /* commits in (before, after]: one made it */
 	size_t unmeasured;  /* of those, not measured yet */
 	size_t run_first;   /* the first of its run: change points one
-			     * after another in the same direction */
+			     * after another in the same direction, fewer
+			     * than HISTORY_RUN_GAP measured commits
+			     * apart */
 	size_t run_len;	    /* how many in the run (1: a step alone) */
 	double run_percent; /* the whole run's change, compounded */
 	bool reported;	    /* |percent| or |run_percent| >= threshold */
@@ -661,6 +665,11 @@ struct history {
 };
 
 enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
+
+/* Change points this many measured commits apart or more are separate
+ * changes, not one drift: a stable stretch lies between them.
+ */
+#define HISTORY_RUN_GAP 20
 
 /* Change points of the measured commits' medians (r.threshold decides
  * which are reported); -1 when cpo is out of range.

@@ -59,6 +59,7 @@ static void history_place(struct history *h, struct change_point *c,
 	size_t hi = k + 1 < n_pts ? pts[k + 1].index : n;
 
 	memset(c, 0, sizeof *c);
+	c->at = at;
 	c->before = idx[at - 1];
 	c->after = idx[at];
 	c->before_ms = history_mean(x, lo, at);
@@ -72,6 +73,18 @@ static void history_place(struct history *h, struct change_point *c,
 			c->unmeasured++;
 }
 
+/* Change point k + 1 continues the run of k: the same direction, and
+ * no stable stretch between them (two small regressions months apart
+ * are two changes, not one drift).
+ */
+static bool history_continues(const struct history *h, size_t k)
+{
+	const struct change_point *a = &h->cp[k], *b = &h->cp[k + 1];
+
+	return (a->percent > 0) == (b->percent > 0) &&
+	       b->at - a->at < HISTORY_RUN_GAP;
+}
+
 /* Runs of change points in the same direction, one after another: a
  * drift.  A step below the threshold is reported when its run reaches
  * it: five steps of 0.9% are a 4.6% change.
@@ -82,8 +95,7 @@ static void history_runs(struct history *h)
 		size_t end = k + 1;
 		double total = 1 + h->cp[k].percent / 100;
 
-		while (end < h->n_cp &&
-		       (h->cp[end].percent > 0) == (h->cp[k].percent > 0))
+		while (end < h->n_cp && history_continues(h, end - 1))
 			total *= 1 + h->cp[end++].percent / 100;
 		for (size_t i = k; i < end; i++) {
 			struct change_point *c = &h->cp[i];

@@ -509,6 +509,29 @@ static void test_history_drift_threshold(void)
 	history_free(&h);
 }
 
+/* Two regressions of 0.6%, 40 measured commits apart: each below the
+ * 1% threshold, and a long stable stretch between them, so they are two
+ * small changes, not a 1.2% drift.
+ */
+static void test_history_runs_apart(void)
+{
+	double lv[80];
+	struct history h;
+
+	for (size_t i = 0; i < 80; i++)
+		lv[i] = 100 * pow(1.006, (double)(i >= 20) + (double)(i >= 60));
+	make_history(&h, lv, 80);
+	history_detect(&h);
+	ok(h.n_cp == 2 && h.cp[0].at == 20 && h.cp[1].at == 60,
+	   "two small steps 40 commits apart found (%zu)", h.n_cp);
+	ok(h.n_cp == 2 && h.cp[0].run_len == 1 && h.cp[1].run_len == 1,
+	   "  each a run of its own");
+	ok(h.n_cp == 2 && !h.cp[0].reported && !h.cp[1].reported,
+	   "  neither reported: each below 1%%");
+	ok(!history_alert(&h), "  no alert");
+	history_free(&h);
+}
+
 int main(void)
 {
 	test_energy_by_hand();
@@ -527,5 +550,6 @@ int main(void)
 	test_history_order();
 	test_history_acks();
 	test_history_drift_threshold();
+	test_history_runs_apart();
 	return tap_done();
 }
