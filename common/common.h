@@ -357,6 +357,22 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o);
 void cp_sort(struct cp_point *v, size_t n);
 
+/* The sum of squares of x[0..n) around its mean (0 when n is 0). */
+double cp_sse(const double *x, size_t n);
+/* Where a ramp may start and end: s in [s_min, s_max], e in [e_min,
+ * e_max] < n, e - s >= min_len.
+ */
+struct cp_ramp_bounds {
+	size_t s_min, s_max, e_min, e_max, min_len;
+};
+/* A drift fitted to x[0..n): level a (the mean of x[0..s]), then a
+ * straight line from (s, a) to (e, b), then level b (the mean of
+ * x[e..n)).  Returns the smallest sum of squares of such a ramp within
+ * bd, with its s and e; INFINITY when bd allows none.
+ */
+double cp_ramp(const double *x, size_t n, const struct cp_ramp_bounds *bd,
+	       size_t *s, size_t *e);
+
 /* Exit statuses of the bootperf command (documented in the man page,
  * section EXIT STATUS).  Keep them distinct: scripts dispatch on them.
  */
@@ -634,11 +650,19 @@ struct change_point {
 			     * apart */
 	size_t run_len;	    /* how many in the run (1: a step alone) */
 	double run_percent; /* the whole run's change, compounded */
-	bool reported;	    /* |percent| or |run_percent| >= threshold */
-	bool is_new;	    /* no earlier run saw it */
-	double first_seen;  /* when a run first saw it (epoch seconds) */
-	char *ack;	    /* the acknowledgement's note, or NULL (owned) */
-	char *ack_commit;   /* the commit acknowledged (owned) */
+	size_t drift_from;  /* SIZE_MAX, or it is part of a drift (a run of
+			     * several change points, or one whose
+			     * neighbouring segments show a trend): the
+			     * level moved over the commits (drift_from,
+			     * drift_to] (indices) */
+	size_t drift_to;
+	double drift_pct;  /* the drift's change in all, percent */
+	bool reported;	   /* |percent|, |run_percent| or |drift_pct| >=
+			    * threshold */
+	bool is_new;	   /* no earlier run saw it */
+	double first_seen; /* when a run first saw it (epoch seconds) */
+	char *ack;	   /* the acknowledgement's note, or NULL (owned) */
+	char *ack_commit;  /* the commit acknowledged (owned) */
 };
 
 /* A change point an earlier run saw (the track state). */
@@ -670,6 +694,8 @@ enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
  * changes, not one drift: a stable stretch lies between them.
  */
 #define HISTORY_RUN_GAP 20
+/* A drift moves the level over at least this many commits. */
+#define HISTORY_DRIFT_MIN 3
 
 /* Change points of the measured commits' medians (r.threshold decides
  * which are reported); -1 when cpo is out of range.

@@ -67,6 +67,8 @@ static void history_place(struct history *h, struct change_point *c,
 	c->delta_ms = c->after_ms - c->before_ms;
 	c->percent = stats_percent_change(c->before_ms, c->after_ms);
 	c->p = pts[k].p;
+	c->drift_from = c->drift_to = SIZE_MAX;
+	c->drift_pct = NAN;
 	c->candidates = c->after - c->before;
 	for (size_t i = c->before + 1; i < c->after; i++)
 		if (h->r.v[i].missing)
@@ -85,11 +87,87 @@ static bool history_continues(const struct history *h, size_t k)
 	       b->at - a->at < HISTORY_RUN_GAP;
 }
 
+/* The Bayesian information criterion of a fit with k parameters and
+ * sum of squares sse to n values (Gaussian errors): lower is better.
+ * Exact data would have a sum of 0: floor it at a millionth of level.
+ */
+static double history_bic(double sse, size_t k, size_t n, double level)
+{
+	double dn = (double)n, floor = dn * pow(1e-6 * fabs(level), 2);
+
+	return dn * log(fmax(sse, floor + 1e-300) / dn) + (double)k * log(dn);
+}
+
+/* The run of change points first .. end - 1 between the values
+ * x[lo..hi) (its neighbours' segments included): is it a drift?  Its
+ * levels (a staircase of end - first steps, 2 (end - first) + 1
+ * parameters) are set against a ramp (level, a straight line, level: 4
+ * parameters) that starts inside the segment before the run and ends
+ * inside the one after it, so that steps too small to be found one by
+ * one still count; the better fit by the Bayesian information
+ * criterion wins.
+ */
+static bool history_ramp(struct history *h, const size_t *idx, const double *x,
+			 size_t n, size_t first, size_t end)
+{
+	size_t lo = first ? h->cp[first - 1].at : 0;
+	size_t hi = end < h->n_cp ? h->cp[end].at : n;
+	size_t min = h->cpo.min_size, m = end - first, s = 0, e = 0;
+	struct cp_ramp_bounds bd = {.s_min = min - 1,
+				    .s_max = h->cp[first].at - lo - 1,
+				    .e_min = h->cp[end - 1].at - lo,
+				    .e_max = hi - lo - min,
+				    .min_len = HISTORY_DRIFT_MIN};
+	double stair = 0, ramp, a = 0, b = 0, level;
+	size_t from = lo;
+
+	for (size_t k = first; k <= end; k++) {
+		size_t to = k < end ? h->cp[k].at : hi;
+
+		stair += cp_sse(x + from, to - from);
+		from = to;
+	}
+	ramp = cp_ramp(x + lo, hi - lo, &bd, &s, &e);
+	if (!isfinite(ramp))
+		return false;
+	level = history_mean(x, lo, hi);
+	if (history_bic(ramp, 4, hi - lo, level) >=
+	    history_bic(stair, 2 * m + 1, hi - lo, level))
+		return false;
+	a = history_mean(x, lo, lo + s + 1);
+	b = history_mean(x, lo + e, hi);
+	if ((b > a) != (h->cp[first].percent > 0))
+		return false;
+	for (size_t k = first; k < end; k++) {
+		h->cp[k].drift_from = idx[lo + s];
+		h->cp[k].drift_to = idx[lo + e];
+		h->cp[k].drift_pct = stats_percent_change(a, b);
+	}
+	return true;
+}
+
+/* A drift is a ramp, else a run of several change points: from the
+ * last commit before its first to the first after its last.
+ */
+static void history_drift(struct history *h, const size_t *idx, const double *x,
+			  size_t n, size_t first, size_t end,
+			  double run_percent)
+{
+	if (history_ramp(h, idx, x, n, first, end) || end - first < 2)
+		return;
+	for (size_t k = first; k < end; k++) {
+		h->cp[k].drift_from = h->cp[first].before;
+		h->cp[k].drift_to = h->cp[end - 1].after;
+		h->cp[k].drift_pct = run_percent;
+	}
+}
+
 /* Runs of change points in the same direction, one after another: a
  * drift.  A step below the threshold is reported when its run reaches
  * it: five steps of 0.9% are a 4.6% change.
  */
-static void history_runs(struct history *h)
+static void history_runs(struct history *h, const size_t *idx, const double *x,
+			 size_t n)
 {
 	for (size_t k = 0; k < h->n_cp;) {
 		size_t end = k + 1;
@@ -97,6 +175,7 @@ static void history_runs(struct history *h)
 
 		while (end < h->n_cp && history_continues(h, end - 1))
 			total *= 1 + h->cp[end++].percent / 100;
+		history_drift(h, idx, x, n, k, end, 100 * (total - 1));
 		for (size_t i = k; i < end; i++) {
 			struct change_point *c = &h->cp[i];
 
@@ -104,7 +183,9 @@ static void history_runs(struct history *h)
 			c->run_len = end - k;
 			c->run_percent = 100 * (total - 1);
 			c->reported = fabs(c->percent) >= h->r.threshold ||
-				      fabs(c->run_percent) >= h->r.threshold;
+				      fabs(c->run_percent) >= h->r.threshold ||
+				      (c->drift_from != SIZE_MAX &&
+				       fabs(c->drift_pct) >= h->r.threshold);
 		}
 		k = end;
 	}
@@ -130,7 +211,7 @@ int history_detect(struct history *h)
 	for (size_t k = 0; k < n_pts; k++)
 		history_place(h, &h->cp[k], idx, x, pts, n_pts, k, n);
 	h->n_cp = n_pts;
-	history_runs(h);
+	history_runs(h, idx, x, n);
 	err = 0;
 out:
 	free(pts);

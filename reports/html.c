@@ -199,6 +199,13 @@ static void cp_title(FILE *fp, const struct history *h,
 		fprintf(fp, "in one of %zu commits up to %s ", cp->candidates,
 			a->short_id);
 	esc(fp, a->res.subject);
+	if (cp->drift_from != SIZE_MAX)
+		fprintf(fp,
+			"\npart of a drift of %+.1f%% over the %zu commits "
+			"after %s up to %s",
+			cp->drift_pct, cp->drift_to - cp->drift_from,
+			h->r.v[cp->drift_from].short_id,
+			h->r.v[cp->drift_to].short_id);
 	if (cp->ack) {
 		fputs("\nacknowledged: ", fp);
 		esc(fp, cp->ack);
@@ -396,10 +403,18 @@ static void change_points_table(FILE *fp, const struct history *h,
 			"</td><td class=\"num\">%+.1f%% (%+.1f ms)</td>"
 			"<td class=\"num\">%.1f → %.1f ms</td>"
 			"<td class=\"num\">%.3g</td><td class=\"num\">%zu "
-			"after <code>%s</code>%s</td><td>",
+			"after <code>%s</code>%s",
 			cp->percent, cp->delta_ms, cp->before_ms, cp->after_ms,
 			cp->p, cp->candidates, h->r.v[cp->before].short_id,
 			cp->unmeasured ? " (some not measured)" : "");
+		if (cp->drift_from != SIZE_MAX)
+			fprintf(fp,
+				"; a drift of %+.1f%% over %zu after "
+				"<code>%s</code> up to <code>%s</code>",
+				cp->drift_pct, cp->drift_to - cp->drift_from,
+				h->r.v[cp->drift_from].short_id,
+				h->r.v[cp->drift_to].short_id);
+		fputs("</td><td>", fp);
 		if (cp->ack) {
 			fputs("acknowledged: ", fp);
 			esc(fp, cp->ack);

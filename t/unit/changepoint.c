@@ -234,6 +234,30 @@ static void test_drift(void)
 	free(cp);
 }
 
+/* {1, 2, 3}: mean 2, squares 1 + 0 + 1.  0 0 0 1 2 3 3 3 is a ramp from
+ * (2, 0) to (5, 3) exactly.  One that must end at 6 (b = 3, the mean of
+ * 3 3): from s = 2 the line is .75 1.5 2.25 at 3 4 5 against 1 2 3,
+ * .0625 + .25 + .5625 = .875; from s = 1 it is .6 1.2 1.8 2.4 at 2..5
+ * against 0 1 2 3, .36 + .04 + .04 + .36 = .8, the better one.
+ */
+static void test_ramp(void)
+{
+	const double x[] = {0, 0, 0, 1, 2, 3, 3, 3}, y[] = {1, 2, 3};
+	struct cp_ramp_bounds bd = {1, 2, 5, 6, 3};
+	size_t s = 0, e = 0;
+
+	is_double(cp_sse(y, 3), 2, 1e-12, "sum of squares of 1 2 3");
+	is_double(cp_sse(y, 0), 0, 0, "  of nothing");
+	is_double(cp_ramp(x, 8, &bd, &s, &e), 0, 1e-12, "an exact ramp");
+	ok(s == 2 && e == 5, "  from 2 to 5 (%zu, %zu)", s, e);
+	bd.e_min = 6;
+	is_double(cp_ramp(x, 8, &bd, &s, &e), 0.8, 1e-12,
+		  "one that must end at 6: 0.8");
+	ok(s == 1 && e == 6, "  from 1 (%zu)", s);
+	bd.min_len = 9;
+	ok(isinf(cp_ramp(x, 8, &bd, &s, &e)), "none that long");
+}
+
 static void test_two_changes(void)
 {
 	struct cp_options o = CP_OPTIONS_INIT;
@@ -509,6 +533,68 @@ static void test_history_drift_threshold(void)
 	history_free(&h);
 }
 
+/* The drift of test_drift as a history: wherever its change points
+ * fall, each is reported as part of a drift that spans the drift's
+ * commits (the level is 300 up to 5, 315 from 21) and is about 5%; a
+ * step as large in the same noise is no drift.
+ */
+static void test_history_drift(void)
+{
+	double lv[27];
+	struct history h;
+	uint64_t s = 7;
+	size_t inside = 0, reported = 0;
+
+	for (size_t i = 0; i < 27; i++) {
+		size_t level = i < 6 ? 0 : i >= 21 ? 5 : (i - 6) / 3 + 1;
+
+		lv[i] = 300 * (1 + 0.01 * (double)level) + 0.3 * noise(&s);
+	}
+	make_history(&h, lv, 27);
+	history_detect(&h);
+	for (size_t i = 0; i < h.n_cp; i++) {
+		const struct change_point *c = &h.cp[i];
+
+		if (!c->reported)
+			continue;
+		reported++;
+		if (c->drift_from != SIZE_MAX && c->drift_from >= 3 &&
+		    c->drift_from <= 8 && c->drift_to >= 18 &&
+		    c->drift_to <= 23 && fabs(c->drift_pct - 5) < 1)
+			inside++;
+	}
+	ok(reported > 0, "a drift in a history: reported (%zu)", reported);
+	is_size(inside, reported, "  each as a drift of about 5%% over it");
+	history_free(&h);
+	for (size_t i = 0; i < 27; i++)
+		lv[i] = (i < 13 ? 300 : 315) + 0.3 * noise(&s);
+	make_history(&h, lv, 27);
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].drift_from == SIZE_MAX,
+	   "a 5%% step is one change point, no drift");
+	history_free(&h);
+	/* A straight ramp without noise: 300 up to commit 10, 0.5% more a
+	 * commit after it, 5% more from 20 on.
+	 */
+	{
+		double ramp[30];
+
+		for (size_t i = 0; i < 30; i++)
+			ramp[i] =
+			    300 * (1 + 0.005 * (double)(i < 10	  ? 0
+							: i >= 20 ? 10
+								  : i - 10));
+		make_history(&h, ramp, 30);
+	}
+	history_detect(&h);
+	ok(h.n_cp >= 1 && h.cp[0].drift_from == 10 && h.cp[0].drift_to == 20,
+	   "a straight ramp: a drift after 10 up to 20 (%zu change points, "
+	   "%zu to %zu)",
+	   h.n_cp, h.n_cp ? h.cp[0].drift_from : 0,
+	   h.n_cp ? h.cp[0].drift_to : 0);
+	history_free(&h);
+}
+
 /* Two regressions of 0.6%, 40 measured commits apart: each below the
  * 1% threshold, and a long stable stretch between them, so they are two
  * small changes, not a 1.2% drift.
@@ -541,6 +627,7 @@ int main(void)
 	test_published_step();
 	test_single_step();
 	test_drift();
+	test_ramp();
 	test_two_changes();
 	test_dip();
 	test_false_positives();
@@ -551,5 +638,6 @@ int main(void)
 	test_history_acks();
 	test_history_drift_threshold();
 	test_history_runs_apart();
+	test_history_drift();
 	return tap_done();
 }
