@@ -289,6 +289,8 @@ int stages_bisect(struct measurer *m, struct bisect_report *r,
 struct walk_list;
 struct track_state;
 void cmd_history_init(struct history *h, double alpha, double threshold);
+/* --alpha and --threshold of the neighbours and the change points. */
+void cmd_history_levels(struct history *h, double alpha, double threshold);
 /* h->r.config_id must be set first. */
 void cmd_history_from_walk(struct history *h, const struct walk_list *l);
 void cmd_history_from_state(struct history *h, const struct track_state *s);

@@ -8,15 +8,20 @@
 #include "cmd.h"
 #include "reports.h"
 
+void cmd_history_levels(struct history *h, double alpha, double threshold)
+{
+	h->cpo.alpha = alpha;
+	h->r.alpha = alpha;
+	h->r.threshold = threshold;
+}
+
 void cmd_history_init(struct history *h, double alpha, double threshold)
 {
 	const struct cp_options cpo = CP_OPTIONS_INIT;
 
 	memset(h, 0, sizeof *h);
 	h->cpo = cpo;
-	h->cpo.alpha = alpha;
-	h->r.alpha = alpha;
-	h->r.threshold = threshold;
+	cmd_history_levels(h, alpha, threshold);
 	h->r.method = STATS_MANN_WHITNEY;
 	h->r.how = "run commit by commit";
 }

@@ -336,6 +336,8 @@ static void save_state(struct track_run *tr, double now)
 	s.tip = bp_strdup(tr->fetched.tip);
 	s.fetch_error = bp_strdup(tr->fetch_error);
 	s.first_parent = tr->cli->first_parent;
+	s.alpha = tr->cli->alpha;
+	s.threshold = tr->cli->threshold;
 	s.updated = now;
 	s.history = bp_malloc((tr->list.n + 1) * sizeof *s.history);
 	for (size_t i = 0; i < tr->list.n; i++, s.n_history++) {

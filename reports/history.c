@@ -80,6 +80,8 @@ static cJSON *track_json(const struct track_state *s)
 	put_string(root, "url", s->url);
 	put_string(root, "branch", s->branch);
 	cJSON_AddBoolToObject(root, "first_parent", s->first_parent);
+	put_number(root, "alpha", s->alpha);
+	put_number(root, "threshold_percent", s->threshold);
 	put_string(root, "start", s->start);
 	put_string(root, "tip", s->tip);
 	put_number(root, "updated", s->updated);
@@ -231,6 +233,8 @@ static int track_fields(struct track_state *s, const cJSON *root)
 		snprintf(s->config_id, sizeof s->config_id, "%s", config);
 	free(config);
 	s->first_parent = !cJSON_IsFalse(fp);
+	s->alpha = get_num(root, "alpha");
+	s->threshold = get_num(root, "threshold_percent");
 	s->updated = get_num(root, "updated");
 	return bad ? -1 : 0;
 }

@@ -78,6 +78,20 @@ test_expect_success '--threshold: a step below it is not reported' '
 	grep -q "(1 more below 1000%)" s5.out
 '
 
+test_expect_success 'report: the levels of the last track run, unless given' '
+	bootperf report --store s0 --format json >s5.json &&
+	test "$(json s5.json "\$j->{threshold_percent}")" = 1000 &&
+	test "$(json s5.json "\$j->{alpha}")" = 0.01 &&
+	test "$(json s5.json "\$j->{alert}")" = 0 &&
+	bootperf report --store s0 --format json --threshold 20 >s5b.json &&
+	test "$(json s5b.json "\$j->{alert}")" = 1 &&
+	expect_exit 1 track s0 --threshold 20 --alpha 0.02 >/dev/null &&
+	bootperf report --store s0 --format json >s5c.json &&
+	test "$(json s5c.json "\$j->{threshold_percent}")" = 20 &&
+	test "$(json s5c.json "\$j->{change_point_method}{alpha}")" = 0.02 &&
+	test "$(json s5c.json "\$j->{alert}")" = 1
+'
+
 test_expect_success '--alpha: a level the permutations cannot reach' '
 	expect_exit 0 track s0 --alpha 0.001 >s6.out &&
 	grep -A1 "^Change points" s6.out | grep -q "^  none"
