@@ -89,7 +89,7 @@ static int report_option(void *arg_cli, int c, const char *arg)
 		cli->commit_url = arg;
 		return 1;
 	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+		return cmd_history_alpha(arg, &cli->alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
@@ -398,6 +398,7 @@ static int report(struct report_run *rr)
 	cmd_history_levels(&rr->h, level(cli->alpha, rr, rr->state.alpha, 0.01),
 			   level(cli->threshold, rr, rr->state.threshold, 1.0));
 	cmd_history_load(&rr->h, rr->store);
+	cmd_history_warn_samples(&rr->h);
 	range_annotate(&rr->h.r);
 	if (history_detect(&rr->h) == -1)
 		return BP_EXIT_FAILURE;

@@ -82,7 +82,7 @@ static int track_option(void *arg_cli, int c, const char *arg)
 			 "measures commits again)");
 		return -1;
 	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+		return cmd_history_alpha(arg, &cli->alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
@@ -459,6 +459,7 @@ int cmd_track(int argc, char **argv)
 	runner_signals_init();
 	tr.started = now_monotonic();
 	cmd_history_init(&tr.h, cli.alpha, cli.threshold);
+	cmd_history_warn_runs(&tr.h, cli.run.run.runs);
 	r = track(&tr);
 	r = exit_status(&tr, r);
 	history_free(&tr.h);

@@ -238,6 +238,20 @@ static double cp_p_value(struct cp_run *r, double observed)
 	return (double)(b + 1) / (double)(perms + 1);
 }
 
+size_t cp_permutations(double alpha)
+{
+	const struct cp_options dflt = CP_OPTIONS_INIT;
+	double need;
+
+	if (!(alpha > 0) || !(alpha <= 1))
+		return 0;
+	need = ceil(2 / alpha - 1e-9) - 1; /* 2 / 0.01 may round above 200 */
+	if (need > CP_MAX_PERMUTATIONS)
+		return 0;
+	return need > (double)dflt.permutations ? (size_t)need
+						: dflt.permutations;
+}
+
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o)
 {

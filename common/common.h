@@ -330,6 +330,14 @@ struct cp_options {
 	uint64_t seed;	     /* of the shuffles: results are reproducible */
 };
 
+/* The permutation p-value cannot go below 1 / (permutations + 1): a
+ * level alpha needs at least 2 / alpha - 1 of them (the smallest p is
+ * then alpha / 2), never fewer than the default 199 and at most
+ * CP_MAX_PERMUTATIONS.  0 when alpha is out of that reach.
+ */
+#define CP_MAX_PERMUTATIONS 19999
+size_t cp_permutations(double alpha);
+
 #define CP_OPTIONS_INIT                                                        \
 	{                                                                      \
 		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1   \

@@ -92,9 +92,18 @@ test_expect_success 'report: the levels of the last track run, unless given' '
 	test "$(json s5c.json "\$j->{alert}")" = 1
 '
 
-test_expect_success '--alpha: a level the permutations cannot reach' '
-	expect_exit 0 track s0 --alpha 0.001 >s6.out &&
-	grep -A1 "^Change points" s6.out | grep -q "^  none"
+test_expect_success '--alpha: the permutations follow it, within reach' '
+	expect_exit 1 track s0 --alpha 0.002 >s6.out 2>s6.err &&
+	grep -q "^Change points (E-divisive means, 999 permutations, p <= 0.002," s6.out &&
+	grep -q "degrades performance by" s6.out &&
+	expect_exit 2 track s0 --alpha 0.00001 2>s6b.err &&
+	grep -q "error: --alpha: .0.00001. is below 0.0001, the smallest level" s6b.err
+'
+
+test_expect_success 'too few --runs for the neighbours: a warning, as range' '
+	grep -q "warning: --runs 3: the Mann-Whitney test needs at least 7 passes a side to reach p < 0.002" s6.err &&
+	expect_exit 1 track s0 --runs 5 2>s6c.err &&
+	! grep -q "needs at least" s6c.err
 '
 
 test_expect_success 'BUILD OPTIONS --config FILE and --modules-artifact' '

@@ -71,10 +71,13 @@ test_expect_success '--threshold: smaller changes are not reported' '
 	grep -q "(1 more below 10%)" t10.txt
 '
 
-test_expect_success '--alpha: a stricter level than the tests can reach' '
-	report --alpha 0.001 initial..main >a.txt &&
-	! grep -q "performance by" a.txt &&
-	grep -q "^No significant changes between neighbours" a.txt
+test_expect_success '--alpha: beyond the neighbours'"'"' reach, a warning' '
+	report --alpha 0.001 initial..main >a.txt 2>a.err &&
+	grep -q "^No significant changes between neighbours" a.txt &&
+	grep -q "warning: commits measured with as few passes as 5: the Mann-Whitney test needs at least 7 passes a side to reach p < 0.001" a.err &&
+	grep -q "^Change points (E-divisive means, 1999 permutations, p <= 0.001" a.txt &&
+	grep -q "degrades performance by [0-9.]*% at $(git -C repo rev-parse --short "$(fixture_id 9)") " a.txt &&
+	report initial..main 2>default.err >/dev/null && test ! -s default.err
 '
 
 test_expect_success '--config: needed when the store has several' '

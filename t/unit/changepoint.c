@@ -258,6 +258,19 @@ static void test_ramp(void)
 	ok(isinf(cp_ramp(x, 8, &bd, &s, &e)), "none that long");
 }
 
+/* The smallest permutation p-value, 1 / (R + 1), at most alpha / 2. */
+static void test_permutations(void)
+{
+	is_size(cp_permutations(0.01), 199, "alpha 0.01: the default 199");
+	is_size(cp_permutations(0.2), 199, "  never fewer");
+	is_size(cp_permutations(0.005), 399, "alpha 0.005: 399");
+	is_size(cp_permutations(0.001), 1999, "alpha 0.001: 1999");
+	is_size(cp_permutations(0.0001), CP_MAX_PERMUTATIONS,
+		"alpha 0.0001: the most, 19999");
+	is_size(cp_permutations(0.00009), 0, "below: out of reach");
+	is_size(cp_permutations(0), 0, "alpha 0: out of reach");
+}
+
 static void test_two_changes(void)
 {
 	struct cp_options o = CP_OPTIONS_INIT;
@@ -628,6 +641,7 @@ int main(void)
 	test_single_step();
 	test_drift();
 	test_ramp();
+	test_permutations();
 	test_two_changes();
 	test_dip();
 	test_false_positives();
