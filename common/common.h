@@ -629,6 +629,9 @@ void bisect_report_free(struct bisect_report *r);
  * ok commit, when both have samples and were measured alike.
  */
 void range_annotate(struct range_report *r);
+/* Why results measured under a and b cannot be compared, or NULL. */
+const char *range_incomparable(const struct bench_env *a,
+			       const struct bench_env *b);
 /* Indices of the significant changes, largest |percent| first; returns
  * how many (caller frees *idx).
  */
@@ -667,6 +670,8 @@ struct change_point {
 	double drift_pct;  /* the drift's change in all, percent */
 	bool reported;	   /* |percent|, |run_percent| or |drift_pct| >=
 			    * threshold */
+	bool at_tip;	   /* the newest measured commit alone, not yet
+			    * confirmed by a later one (p: the test's) */
 	bool is_new;	   /* no earlier run saw it */
 	double first_seen; /* when a run first saw it (epoch seconds) */
 	char *ack;	   /* the acknowledgement's note, or NULL (owned) */
@@ -706,7 +711,11 @@ enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
 #define HISTORY_DRIFT_MIN 3
 
 /* Change points of the measured commits' medians (r.threshold decides
- * which are reported); -1 when cpo is out of range.
+ * which are reported), then the tip: when the newest measured commit is
+ * slower or faster than the stretch since the last change point (its
+ * samples against theirs, r.method, p < r.alpha and at least
+ * r.threshold) and at least r.threshold from the commit before it, it
+ * is one more change point, at_tip.  -1 when cpo is out of range.
  */
 int history_detect(struct history *h);
 /* Which change points earlier runs saw (they keep their first_seen and

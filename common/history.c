@@ -46,6 +46,18 @@ static double history_mean(const double *x, size_t from, size_t to)
 	return to > from ? sum / (double)(to - from) : NAN;
 }
 
+/* The commits that may have made change c, and how many of them are
+ * not measured yet.
+ */
+static void history_span(const struct history *h, struct change_point *c)
+{
+	c->candidates = c->after - c->before;
+	c->unmeasured = 0;
+	for (size_t i = c->before + 1; i < c->after; i++)
+		if (h->r.v[i].missing)
+			c->unmeasured++;
+}
+
 /* Where change point k of pts lies in the history, and its size
  * between the segments on either side.
  */
@@ -69,10 +81,7 @@ static void history_place(struct history *h, struct change_point *c,
 	c->p = pts[k].p;
 	c->drift_from = c->drift_to = SIZE_MAX;
 	c->drift_pct = NAN;
-	c->candidates = c->after - c->before;
-	for (size_t i = c->before + 1; i < c->after; i++)
-		if (h->r.v[i].missing)
-			c->unmeasured++;
+	history_span(h, c);
 }
 
 /* Change point k + 1 continues the run of k: the same direction, and
@@ -191,6 +200,123 @@ static void history_runs(struct history *h, const size_t *idx, const double *x,
 	}
 }
 
+/* Where the stretch since the last change point starts among the
+ * measured commits: after its drift, when it has one.
+ */
+static size_t history_last_stretch(const struct history *h, const size_t *idx,
+				   size_t n)
+{
+	const struct change_point *c = h->n_cp ? &h->cp[h->n_cp - 1] : NULL;
+	size_t from = c ? c->at : 0;
+
+	while (c && c->drift_from != SIZE_MAX && from < n &&
+	       idx[from] < c->drift_to)
+		from++;
+	return from;
+}
+
+/* The samples of the measured commits idx[from..to) measured like tip
+ * (*out: the caller frees it).
+ */
+static size_t history_pool(const struct history *h, const size_t *idx,
+			   size_t from, size_t to,
+			   const struct range_entry *tip, double **out)
+{
+	size_t total = 0, n = 0;
+
+	for (size_t k = from; k < to; k++)
+		total += h->r.v[idx[k]].res.bench.n_samples;
+	*out = bp_malloc((total + 1) * sizeof **out);
+	for (size_t k = from; k < to; k++) {
+		const struct bench_result *b = &h->r.v[idx[k]].res.bench;
+
+		if (range_incomparable(&b->env, &tip->res.bench.env))
+			continue;
+		memcpy(*out + n, b->sample_ms, b->n_samples * sizeof **out);
+		n += b->n_samples;
+	}
+	return n;
+}
+
+/* The change at the tip: the newest measured commits from k on. */
+static void history_add_tip(struct history *h, const size_t *idx,
+			    const double *x, size_t n, size_t from, size_t k,
+			    double p)
+{
+	struct change_point *c = &h->cp[h->n_cp];
+
+	memset(c, 0, sizeof *c);
+	c->at = k;
+	c->before = idx[k - 1];
+	c->after = idx[k];
+	c->before_ms = history_mean(x, from, k);
+	c->after_ms = history_mean(x, k, n);
+	c->delta_ms = c->after_ms - c->before_ms;
+	c->percent = stats_percent_change(c->before_ms, c->after_ms);
+	c->p = p;
+	c->drift_from = c->drift_to = SIZE_MAX;
+	c->drift_pct = NAN;
+	history_span(h, c);
+	c->run_first = h->n_cp;
+	c->run_len = 1;
+	c->run_percent = c->percent;
+	c->reported = c->at_tip = true;
+	h->n_cp++;
+}
+
+/* The newest measured commits x[k..n) against the stretch x[from..k)
+ * before them: a step into them of at least the threshold, and their
+ * samples against the stretch's by range's rules.  *p the test's.
+ */
+static bool history_tip_step(const struct history *h, const size_t *idx,
+			     const double *x, size_t n, size_t from, size_t k,
+			     double *p)
+{
+	const struct range_entry *tip = &h->r.v[idx[n - 1]];
+	double percent = stats_percent_change(history_mean(x, from, k),
+					      history_mean(x, k, n));
+	double step = stats_percent_change(x[k - 1], x[k]);
+	double *rest = NULL, *newest = NULL;
+	size_t n_rest, n_newest;
+	struct stats_test t;
+	bool found = false;
+
+	if (fabs(percent) < h->r.threshold || fabs(step) < h->r.threshold ||
+	    (step > 0) != (percent > 0))
+		return false;
+	n_rest = history_pool(h, idx, from, k, tip, &rest);
+	n_newest = history_pool(h, idx, k, n, tip, &newest);
+	if (stats_compare(&t, h->r.method, rest, n_rest, newest, n_newest) ==
+		0 &&
+	    t.p < h->r.alpha) {
+		*p = t.p;
+		found = true;
+	}
+	free(rest);
+	free(newest);
+	return found;
+}
+
+/* A change too new to be a segment (cpo.min_size) or to be significant
+ * among the shuffles yet (two commits at the end of a short history
+ * rarely are): a night that made the boot 5x slower must not wait for
+ * more commits to alert.  The fewest newest commits after the last
+ * change point (after its drift) that stepped away from the stretch
+ * before them; in a drift, or in noise, there is no such step.
+ */
+static void history_tip(struct history *h, const size_t *idx, const double *x,
+			size_t n)
+{
+	size_t from = history_last_stretch(h, idx, n);
+	double p;
+
+	for (size_t k = n; k-- > 1 && k >= from + h->cpo.min_size;)
+		if (history_tip_step(h, idx, x, n, from, k, &p)) {
+			history_add_tip(h, idx, x, n, from, k, p);
+			return;
+		}
+}
+
 int history_detect(struct history *h)
 {
 	size_t *idx = bp_malloc((h->r.n + 1) * sizeof *idx);
@@ -212,6 +338,7 @@ int history_detect(struct history *h)
 		history_place(h, &h->cp[k], idx, x, pts, n_pts, k, n);
 	h->n_cp = n_pts;
 	history_runs(h, idx, x, n);
+	history_tip(h, idx, x, n);
 	err = 0;
 out:
 	free(pts);

@@ -392,6 +392,7 @@ static cJSON *change_point_object(const struct history *h,
 	put_number(o, "p", c->p);
 	put_string(o, "direction", direction(c));
 	put_drift(o, h, c);
+	cJSON_AddBoolToObject(o, "at_tip", c->at_tip);
 	cJSON_AddBoolToObject(o, "reported", c->reported);
 	cJSON_AddBoolToObject(o, "new", c->is_new);
 	if (c->first_seen > 0) {

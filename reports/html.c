@@ -199,6 +199,8 @@ static void cp_title(FILE *fp, const struct history *h,
 		fprintf(fp, "in one of %zu commits up to %s ", cp->candidates,
 			a->short_id);
 	esc(fp, a->res.subject);
+	if (cp->at_tip)
+		fputs("\nat the tip, not yet confirmed by a later commit", fp);
 	if (cp->drift_from != SIZE_MAX)
 		fprintf(fp,
 			"\npart of a drift of %+.1f%% over the %zu commits "
@@ -407,6 +409,8 @@ static void change_points_table(FILE *fp, const struct history *h,
 			cp->percent, cp->delta_ms, cp->before_ms, cp->after_ms,
 			cp->p, cp->candidates, h->r.v[cp->before].short_id,
 			cp->unmeasured ? " (some not measured)" : "");
+		if (cp->at_tip)
+			fputs("; at the tip, not yet confirmed", fp);
 		if (cp->drift_from != SIZE_MAX)
 			fprintf(fp,
 				"; a drift of %+.1f%% over %zu after "

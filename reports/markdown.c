@@ -101,6 +101,8 @@ static void md_change_point(FILE *fp, const struct history *h,
 			fprintf(fp, ", %zu not measured", c->unmeasured);
 		fputc(')', fp);
 	}
+	if (c->at_tip)
+		fputs("; at the tip, not yet confirmed", fp);
 	if (c->drift_from != SIZE_MAX) {
 		fprintf(fp,
 			"; part of a drift of %+.1f%% over the %zu commits "

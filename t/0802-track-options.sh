@@ -140,4 +140,46 @@ test_expect_success '--no-color: no colours on a terminal' '
 	! grep -q "$(printf "\033")\[" tty2.txt
 '
 
+# A second upstream, for a regression in its newest commit alone.
+git init -q --bare -b main tip.git
+git clone -q tip.git tipdev 2>/dev/null
+git -C tipdev checkout -q -b main
+tip_commit() { # tip_commit DELAY SUBJECT
+	echo "$1" >tipdev/delay && git -C tipdev add delay &&
+		git -C tipdev commit -q --allow-empty -m "$2" &&
+		git -C tipdev push -q origin main
+}
+for i in 1 2 3 4 5 6 7 8 9 10; do tip_commit 0.10 "even $i"; done
+git clone -q tip.git tiprepo
+track_tip() {
+	bootperf track --runner command --runs 3 --warmup 0 \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--threshold 20 --store "$TEST_DIR/st" "$@" "$TEST_DIR/tiprepo"
+}
+
+test_expect_success 'the newest commit alone 5x slower: a change at the tip, exit 1' '
+	expect_exit 0 track_tip >tip1.out &&
+	grep -q "^No unacknowledged regression" tip1.out &&
+	tip_commit 0.50 "slow tip" &&
+	expect_exit 1 track_tip >tip2.out &&
+	cat tip2.out &&
+	grep -A4 "degrades performance by [0-9.]*% at [0-9a-f]* slow tip" tip2.out >tip.cp &&
+	grep -q "at the tip: the newest measured commit, not yet confirmed by a later commit" tip.cp &&
+	grep -q "A regression is not acknowledged" tip2.out &&
+	bootperf report --store st --format json >tip.json &&
+	test "$(json tip.json "\$j->{change_points}[-1]{at_tip}")" = 1 &&
+	test "$(json tip.json "\$j->{alert}")" = 1
+'
+
+test_expect_success 'ack silences it, and it stays known as more slow commits come' '
+	bootperf ack --repo tiprepo --store st origin/main --note "known" >/dev/null &&
+	expect_exit 0 track_tip >tip3.out &&
+	tip_commit 0.50 "slow again" &&
+	expect_exit 0 track_tip >tip4.out &&
+	cat tip4.out &&
+	grep -q "degrades performance by [0-9.]*% at [0-9a-f]* slow tip" tip4.out &&
+	grep -q "at the tip: the newest 2 measured commits" tip4.out &&
+	grep -q "acknowledged" tip4.out
+'
+
 test_done

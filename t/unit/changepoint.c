@@ -397,7 +397,8 @@ static void test_reproducible(void)
 /* --- history.c: placing change points, acks, what to measure next --- */
 
 /* A history of n commits "0000...i"; level[i] < 0: not measured, 0: a
- * commit that failed to build, else its boot time (3 equal passes).
+ * commit that failed to build, else its boot time (3 passes 0.1% apart,
+ * the median and mean exactly the level).
  */
 static void make_history(struct history *h, const double *level, size_t n)
 {
@@ -411,7 +412,7 @@ static void make_history(struct history *h, const double *level, size_t n)
 	h->r.v = calloc(n, sizeof *h->r.v);
 	for (size_t i = 0; i < n; i++) {
 		struct range_entry *e = &h->r.v[i];
-		double x[3] = {level[i], level[i], level[i]};
+		double x[3] = {level[i] * 0.999, level[i], level[i] * 1.001};
 
 		e->res.commit_id = bp_asprintf("%040zx", i + 1);
 		snprintf(e->short_id, sizeof e->short_id, "%07zx", i + 1);
@@ -577,7 +578,8 @@ static void test_history_drift(void)
 			inside++;
 	}
 	ok(reported > 0, "a drift in a history: reported (%zu)", reported);
-	is_size(inside, reported, "  each as a drift of about 5%% over it");
+	ok(h.n_cp == 0 || !h.cp[h.n_cp - 1].at_tip, "  nothing at its tip");
+	is_size(inside, reported, "  each as a drift of about 5% over it");
 	history_free(&h);
 	for (size_t i = 0; i < 27; i++)
 		lv[i] = (i < 13 ? 300 : 315) + 0.3 * noise(&s);
@@ -605,6 +607,66 @@ static void test_history_drift(void)
 	   "%zu to %zu)",
 	   h.n_cp, h.n_cp ? h.cp[0].drift_from : 0,
 	   h.n_cp ? h.cp[0].drift_to : 0);
+	history_free(&h);
+}
+
+/* One commit 5x slower at the tip: no segment (min_size 2), but a
+ * change at the tip, by range's rules; 0.5% is not; an ack silences
+ * it; two slow commits are still at the tip while the shuffles cannot
+ * confirm them, and an ordinary change point once they can.
+ */
+static void test_history_tip(void)
+{
+	double lv[22];
+	struct history h;
+	struct ack ack = {.commit = NULL, .note = (char[]){"known"}};
+
+	for (size_t i = 0; i < 22; i++)
+		lv[i] = i < 21 ? 100 : 500;
+	lv[20] = -1;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].at_tip && h.cp[0].reported,
+	   "5x slower at the tip: a change at the tip (%zu)", h.n_cp);
+	ok(h.n_cp == 1 && h.cp[0].before == 19 && h.cp[0].after == 21 &&
+	       h.cp[0].unmeasured == 1,
+	   "  after 19 up to 21, one commit not measured");
+	is_double(h.n_cp ? h.cp[0].percent : 0, 400, 1e-9, "  +400%");
+	ok(h.n_cp == 1 && h.cp[0].p < 0.01, "  p < alpha (%g)",
+	   h.n_cp ? h.cp[0].p : 1);
+	ok(history_alert(&h), "  it alerts");
+	ack.commit = h.r.v[21].res.commit_id;
+	history_mark(&h, NULL, 0, &ack, 1, 0);
+	ok(!history_alert(&h), "  an ack of it silences it");
+	ok(history_next(&h, 21, &(enum history_why){0}) == 20,
+	   "  the commit between is measured next");
+	history_free(&h);
+	lv[21] = 100.5;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 0, "0.5%% slower at the tip: below the threshold");
+	history_free(&h);
+	lv[20] = lv[21] = 500;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].at_tip && h.cp[0].at == 20,
+	   "two slow commits at the end of 22 (p ~ 0.09 among the "
+	   "shuffles): at the tip from the first");
+	history_free(&h);
+	{
+		double more[60];
+
+		for (size_t i = 0; i < 60; i++)
+			more[i] = i < 58 ? 100 : 500;
+		make_history(&h, more, 60);
+	}
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && !h.cp[0].at_tip && h.cp[0].at == 58,
+	   "two at the end of 60: an ordinary change point");
 	history_free(&h);
 }
 
@@ -653,5 +715,6 @@ int main(void)
 	test_history_drift_threshold();
 	test_history_runs_apart();
 	test_history_drift();
+	test_history_tip();
 	return tap_done();
 }
