@@ -2,13 +2,13 @@
 # bootperf track finds a slow drift: five 1% steps, three commits each,
 # between two plateaus.  Between neighbours each step is 1%; over the
 # whole history the boot got 5% slower, and the change points must say
-# so, inside the drift and nowhere else.  The "boot" sleeps 300 ms plus
-# the drift: a 3 ms step against about 1 ms of noise in the median of 5
-# passes (a loaded machine delays single passes by far more, which the
-# median absorbs).  How many of the steps are resolved depends on that
-# noise; the drift as a whole is always there: each change point is
-# reported as part of a drift over several commits within the drift's
-# (commit 6 is the last at 300 ms, 19 the first at 315), and between the
+# so, inside the drift and nowhere else.  The "boot" sleeps 1 s plus the
+# drift: a 10 ms step against the few ms a loaded 2-core machine moves
+# the median of 3 passes (at 300 ms, 3 ms steps drowned in it).  How
+# many of the steps are resolved depends on that noise; the drift as a
+# whole is always there: each change point is reported as part of a
+# drift over several commits within the drift's (commit 6 is the last
+# at 1 s, 19 the first at 1.05 s), and between the
 # first and the last plateau the change points found add up to most of
 # the 5%.
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
@@ -25,9 +25,9 @@ git init -q --bare -b main upstream.git
 git clone -q upstream.git dev 2>/dev/null
 git -C dev checkout -q -b main
 n=0
-for delay in 0.300 0.300 0.300 0.300 0.300 0.300 \
-	0.303 0.303 0.303 0.306 0.306 0.306 0.309 0.309 0.309 \
-	0.312 0.312 0.312 0.315 0.315 0.315 0.315 0.315 0.315; do
+for delay in 1.00 1.00 1.00 1.00 1.00 1.00 \
+	1.01 1.01 1.01 1.02 1.02 1.02 1.03 1.03 1.03 \
+	1.04 1.04 1.04 1.05 1.05 1.05 1.05 1.05 1.05; do
 	n=$((n + 1))
 	echo "$delay" >dev/delay && git -C dev add delay &&
 		git -C dev commit -q --allow-empty -m "commit $n ($delay)"
@@ -36,7 +36,7 @@ git -C dev push -q origin main
 git clone -q upstream.git repo
 
 test_expect_success 'the drift is reported as a regression: exit 1' '
-	expect_exit 1 bootperf track --runner command --runs 5 --warmup 0 \
+	expect_exit 1 bootperf track --runner command --runs 3 --warmup 0 \
 		--command "sleep \$(cat {worktree}/built)" \
 		--build "cp delay built" --max-commits 24 \
 		--store "$TEST_DIR/store" repo >drift.out &&
