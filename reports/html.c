@@ -46,9 +46,10 @@ static const char style[] =
     "tr:target td{outline:2px solid #f9a825}"
     "code{font-size:1.05em}";
 
-static void esc(FILE *fp, const char *s)
+/* The first n characters of s (up to its end), escaped. */
+static void esc_n(FILE *fp, const char *s, size_t n)
 {
-	for (; s && *s; s++)
+	for (; s && *s && n > 0; s++, n--)
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -68,6 +69,11 @@ static void esc(FILE *fp, const char *s)
 		default:
 			fputc(*s, fp);
 		}
+}
+
+static void esc(FILE *fp, const char *s)
+{
+	esc_n(fp, s, SIZE_MAX);
 }
 
 /* The chart's scales. */
@@ -373,7 +379,7 @@ static void commit_link(FILE *fp, const struct report_meta *m,
 		return;
 	}
 	fputs("<a href=\"", fp);
-	fprintf(fp, "%.*s", (int)(at - m->commit_url), m->commit_url);
+	esc_n(fp, m->commit_url, (size_t)(at - m->commit_url));
 	esc(fp, e->res.commit_id);
 	esc(fp, at + 8);
 	fprintf(fp, "\"><code>%s</code></a>", e->short_id);
