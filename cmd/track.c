@@ -322,8 +322,12 @@ static void header(const struct track_run *tr)
 	fflush(stdout);
 }
 
-static void save_state(struct track_run *tr, double now)
+/* A state that cannot be written is an error (exit 16, so that cron
+ * mails it): the next run would start afresh and forget what it saw.
+ */
+static int save_state(struct track_run *tr, double now)
 {
+	int r = BP_EXIT_OK;
 	struct track_state s = {0};
 	char *workdir = walk_repo_workdir(tr->repo);
 
@@ -356,13 +360,16 @@ static void save_state(struct track_run *tr, double now)
 		k->ack = bp_strdup(c->ack);
 		k->ack_commit = bp_strdup(c->ack_commit);
 	}
-	if (store_put_track(tr->m.store, &s) == -1)
+	if (store_put_track(tr->m.store, &s) == -1) {
 		bp_warning("the track state was not saved: the next run "
-			   "starts afresh");
+			   "starts afresh (results are kept)");
+		r = BP_EXIT_FAILURE;
+	}
 	track_state_free(&s);
+	return r;
 }
 
-static void footer(const struct track_run *tr)
+static void footer(const struct track_run *tr, bool unsaved)
 {
 	struct report_meta m = {0};
 	size_t ok, failed, missing;
@@ -389,7 +396,8 @@ static void footer(const struct track_run *tr)
 		       tr->fetch_error);
 	if (history_alert(&tr->h))
 		printf("A regression is not acknowledged (bootperf ack "
-		       "COMMIT --note TEXT): exit status 1\n");
+		       "COMMIT --note TEXT)%s\n",
+		       unsaved ? "" : ": exit status 1");
 	else
 		printf("No unacknowledged regression.\n");
 }
@@ -409,15 +417,16 @@ static int exit_status(const struct track_run *tr, int r)
 static int finish(struct track_run *tr, int r)
 {
 	double now = now_realtime();
+	int saved;
 
 	range_annotate(&tr->h.r);
 	if (history_detect(&tr->h) == -1)
 		return BP_EXIT_FAILURE;
 	cmd_history_mark(&tr->h, tr->m.store, tr->have_old ? &tr->old : NULL,
 			 now);
-	save_state(tr, now);
-	footer(tr);
-	return r;
+	saved = save_state(tr, now);
+	footer(tr, saved != BP_EXIT_OK);
+	return r == BP_EXIT_OK ? saved : r;
 }
 
 static int track(struct track_run *tr)
