@@ -185,6 +185,17 @@ static int load_state(struct track_run *tr)
 		track_state_free(&tr->old);
 		return BP_EXIT_OK;
 	}
+	if (tr->old.first_parent != cli->first_parent)
+		bp_warning("store '%s' tracked %s before; the history now "
+			   "follows %s, and its change points may move (%s "
+			   "to go back)",
+			   store_dir(tr->m.store),
+			   tr->old.first_parent ? "first parents only"
+						: "all parents",
+			   cli->first_parent ? "first parents only"
+					     : "merged side branches too",
+			   cli->first_parent ? "--all-parents"
+					     : "run without --all-parents");
 	tr->have_old = true;
 	return BP_EXIT_OK;
 }

@@ -1,11 +1,12 @@
 /* bootperf - change points in a series of boot times: E-divisive means
  * (Matteson and James, "A Nonparametric Approach for Multiple Change
  * Point Analysis of Multivariate Data", JASA 2014), with the energy
- * statistic in the form MongoDB's performance CI uses (signal-processing-
- * algorithms; Daly et al., ICPE 2020): exponent 1, V-statistics.  As in
- * the paper, each split tau of a segment is compared with the stretch
- * after it up to the best end kappa (MongoDB takes the segment's end),
- * so a short dip in the middle of a segment is found too; the best split
+ * statistic in the form MongoDB's performance CI uses
+ * (signal-processing-algorithms; Daly et al., ICPE 2020): exponent 1,
+ * V-statistics.  As in the paper, each split tau of a segment is
+ * compared with the stretch after it up to the best end kappa (MongoDB
+ * takes the segment's end), so a short dip in the middle of a segment
+ * is found too; the best split
  * of all segments is kept when a permutation test says it is
  * significant, and the search is repeated on the pieces until one is
  * not.

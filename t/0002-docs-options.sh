@@ -48,6 +48,12 @@ for cmd in $(bootperf --list-commands); do
 	'
 done
 
+# POD joins lines with a space: a word broken after its hyphen would read
+# "signal-processing- algorithms" in --help and the man page.
+test_expect_success 'no word of the man page is broken at a hyphen' '
+	! grep -nE "[A-Za-z]-$" "$pod"
+'
+
 test_expect_success 'every exit status is in the man page' '
 	sed -n "s/.*BP_EXIT_[A-Z_]* = \([0-9]*\).*/\1/p" \
 		"$srcdir/common/common.h" >codes &&

@@ -54,6 +54,15 @@ test_expect_success '--branch: another branch of the remote' '
 	grep -q "^8 commits: 8 measured" s2.out
 '
 
+test_expect_success '--all-parents after first parents (and back): said once a run' '
+	expect_exit 0 track s2 --all-parents >/dev/null 2>ap.err &&
+	grep -q "warning: store .*/s2. tracked first parents only before; the history now follows merged side branches too" ap.err &&
+	expect_exit 0 track s2 >/dev/null 2>fp.err &&
+	grep -q "warning: store .*/s2. tracked all parents before; the history now follows first parents only.*(--all-parents to go back)" fp.err &&
+	expect_exit 0 track s2 >/dev/null 2>again.err &&
+	! grep -q "tracked .* before" again.err
+'
+
 test_expect_success '--remote URL: fetched into a ref of bootperf'"'"'s own' '
 	expect_exit 1 track s3 --remote "$TEST_DIR/upstream.git" --branch main >s3.out &&
 	grep -q "^Tracking main of $TEST_DIR/upstream.git" s3.out &&
