@@ -357,6 +357,19 @@ int stages_bisect(struct measurer *m, struct bisect_report *r,
 struct walk_list;
 struct track_state;
 void cmd_history_init(struct history *h, double alpha, double threshold);
+/* --alpha and --threshold of the neighbours and the change points; the
+ * permutations follow alpha (cp_permutations).
+ */
+void cmd_history_levels(struct history *h, double alpha, double threshold);
+/* 1 with *alpha set, or -1 after a message: --alpha of track and
+ * report, in (0, 0.5) and within the permutation test's reach.
+ */
+int cmd_history_alpha(const char *arg, double *alpha);
+/* Warn when --runs (track) or the fewest passes of the measured commits
+ * (report) cannot reach p < alpha between neighbours, as range does.
+ */
+void cmd_history_warn_runs(const struct history *h, long runs);
+void cmd_history_warn_samples(const struct history *h);
 /* h->r.config_id must be set first. */
 void cmd_history_from_walk(struct history *h, const struct walk_list *l);
 void cmd_history_from_state(struct history *h, const struct track_state *s);

@@ -8,15 +8,78 @@
 #include "cmd.h"
 #include "reports.h"
 
+int cmd_history_alpha(const char *arg, double *alpha)
+{
+	if (cmd_parse_fraction("--alpha", arg, 0, 0.5, alpha) == -1)
+		return -1;
+	if (cp_permutations(*alpha) > 0)
+		return 1;
+	bp_error("--alpha: '%s' is below %g, the smallest level the "
+		 "change-point test reaches (with %d permutations)",
+		 arg, 2.0 / (CP_MAX_PERMUTATIONS + 1), CP_MAX_PERMUTATIONS);
+	return -1;
+}
+
+void cmd_history_levels(struct history *h, double alpha, double threshold)
+{
+	size_t perms = cp_permutations(alpha);
+
+	h->cpo.permutations = perms ? perms : CP_MAX_PERMUTATIONS;
+	h->cpo.alpha = alpha;
+	h->r.alpha = alpha;
+	h->r.threshold = threshold;
+}
+
+/* A rank test has a smallest possible p-value: with fewer passes than
+ * this a side, no change between neighbours can ever be flagged.
+ */
+static size_t history_need_runs(const struct history *h)
+{
+	return h->r.method == STATS_MANN_WHITNEY ? stats_mw_min_runs(h->r.alpha)
+						 : 2;
+}
+
+static void history_warn_runs(const struct history *h, const char *what,
+			      size_t runs)
+{
+	bp_warning("%s %zu: the %s test needs at least %zu passes a side to "
+		   "reach p < %g; no change between neighbours can be "
+		   "flagged (change points still can)",
+		   what, runs,
+		   h->r.method == STATS_WELCH ? "Welch" : "Mann-Whitney",
+		   history_need_runs(h), h->r.alpha);
+}
+
+void cmd_history_warn_runs(const struct history *h, long runs)
+{
+	if (runs >= 0 && (size_t)runs < history_need_runs(h))
+		history_warn_runs(h, "--runs", (size_t)runs);
+}
+
+void cmd_history_warn_samples(const struct history *h)
+{
+	size_t fewest = SIZE_MAX;
+
+	for (size_t i = 0; i < h->r.n; i++) {
+		const struct range_entry *e = &h->r.v[i];
+
+		if (!e->missing && e->res.status == COMMIT_OK &&
+		    e->res.bench.n_samples > 0 &&
+		    e->res.bench.n_samples < fewest)
+			fewest = e->res.bench.n_samples;
+	}
+	if (fewest != SIZE_MAX && fewest < history_need_runs(h))
+		history_warn_runs(h, "commits measured with as few passes as",
+				  fewest);
+}
+
 void cmd_history_init(struct history *h, double alpha, double threshold)
 {
 	const struct cp_options cpo = CP_OPTIONS_INIT;
 
 	memset(h, 0, sizeof *h);
 	h->cpo = cpo;
-	h->cpo.alpha = alpha;
-	h->r.alpha = alpha;
-	h->r.threshold = threshold;
+	cmd_history_levels(h, alpha, threshold);
 	h->r.method = STATS_MANN_WHITNEY;
 	h->r.how = "run commit by commit";
 }

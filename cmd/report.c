@@ -4,6 +4,7 @@
  * page.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,7 +26,7 @@ struct report_cli {
 	enum report_format format;
 	bool first_parent;
 	bool color;
-	double alpha, threshold;
+	double alpha, threshold; /* NAN: the tracked ones, or the default */
 };
 
 /* clang-format off */
@@ -88,7 +89,7 @@ static int report_option(void *arg_cli, int c, const char *arg)
 		cli->commit_url = arg;
 		return 1;
 	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+		return cmd_history_alpha(arg, &cli->alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
@@ -107,8 +108,7 @@ static int parse(int argc, char **argv, struct report_cli *cli)
 	int r;
 
 	memset(cli, 0, sizeof *cli);
-	cli->alpha = 0.01;
-	cli->threshold = 1.0;
+	cli->alpha = cli->threshold = NAN;
 	cli->color = cmd_color_default();
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
@@ -360,8 +360,22 @@ static int output(const struct report_run *rr)
 	return r;
 }
 
+/* --alpha and --threshold: as given, else (the tracked branch) as the
+ * last track run had them, so that both see the same alert; else the
+ * defaults.
+ */
+static double level(double given, const struct report_run *rr, double saved,
+		    double dflt)
+{
+	if (!isnan(given))
+		return given;
+	return !rr->cli->range && rr->have_state && isfinite(saved) ? saved
+								    : dflt;
+}
+
 static int report(struct report_run *rr)
 {
+	const struct report_cli *cli = rr->cli;
 	int r = open_store(rr);
 
 	if (r == BP_EXIT_OK)
@@ -370,7 +384,10 @@ static int report(struct report_run *rr)
 		r = load_history(rr);
 	if (r != BP_EXIT_OK)
 		return r;
+	cmd_history_levels(&rr->h, level(cli->alpha, rr, rr->state.alpha, 0.01),
+			   level(cli->threshold, rr, rr->state.threshold, 1.0));
 	cmd_history_load(&rr->h, rr->store);
+	cmd_history_warn_samples(&rr->h);
 	range_annotate(&rr->h.r);
 	if (history_detect(&rr->h) == -1)
 		return BP_EXIT_FAILURE;
@@ -387,7 +404,7 @@ int cmd_report(int argc, char **argv)
 
 	if (r != -1)
 		return r;
-	cmd_history_init(&rr.h, cli.alpha, cli.threshold);
+	cmd_history_init(&rr.h, 0.01, 1.0); /* the levels are set by report() */
 	r = report(&rr);
 	history_free(&rr.h);
 	track_state_free(&rr.state);

@@ -29,17 +29,13 @@ struct track_cli {
 	const char *repo;
 };
 
-/* BUILD OPTIONS but --force: track measures each commit once. */
+/* All BUILD OPTIONS, as --help shows them; --force is refused (see
+ * track_option).
+ */
 /* clang-format off */
 static const struct option track_options[] = {
 	RUN_LONG_OPTIONS,
-	{ "preset", required_argument, NULL, OPT_PRESET },
-	{ "build", required_argument, NULL, OPT_BUILD },
-	{ "hv-artifact", required_argument, NULL, OPT_HV_ARTIFACT },
-	{ "kernel-artifact", required_argument, NULL, OPT_KERNEL_ARTIFACT },
-	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
-	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },
-	{ "store", required_argument, NULL, OPT_STORE },
+	BUILD_LONG_OPTIONS,
 	{ "remote", required_argument, NULL, OPT_REMOTE },
 	{ "branch", required_argument, NULL, OPT_BRANCH },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -80,8 +76,13 @@ static int track_option(void *arg_cli, int c, const char *arg)
 	case OPT_NO_COLOR:
 		cli->color = false;
 		return 1;
+	case OPT_FORCE:
+		bp_error("track: '--force' is not a track option: track "
+			 "measures each commit once (bootperf range --force "
+			 "measures commits again)");
+		return -1;
 	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &cli->alpha);
+		return cmd_history_alpha(arg, &cli->alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
@@ -173,6 +174,17 @@ static int load_state(struct track_run *tr)
 		track_state_free(&tr->old);
 		return BP_EXIT_OK;
 	}
+	if (tr->old.first_parent != cli->first_parent)
+		bp_warning("store '%s' tracked %s before; the history now "
+			   "follows %s, and its change points may move (%s "
+			   "to go back)",
+			   store_dir(tr->m.store),
+			   tr->old.first_parent ? "first parents only"
+						: "all parents",
+			   cli->first_parent ? "first parents only"
+					     : "merged side branches too",
+			   cli->first_parent ? "--all-parents"
+					     : "run without --all-parents");
 	tr->have_old = true;
 	return BP_EXIT_OK;
 }
@@ -310,8 +322,12 @@ static void header(const struct track_run *tr)
 	fflush(stdout);
 }
 
-static void save_state(struct track_run *tr, double now)
+/* A state that cannot be written is an error (exit 16, so that cron
+ * mails it): the next run would start afresh and forget what it saw.
+ */
+static int save_state(struct track_run *tr, double now)
 {
+	int r = BP_EXIT_OK;
 	struct track_state s = {0};
 	char *workdir = walk_repo_workdir(tr->repo);
 
@@ -324,6 +340,8 @@ static void save_state(struct track_run *tr, double now)
 	s.tip = bp_strdup(tr->fetched.tip);
 	s.fetch_error = bp_strdup(tr->fetch_error);
 	s.first_parent = tr->cli->first_parent;
+	s.alpha = tr->cli->alpha;
+	s.threshold = tr->cli->threshold;
 	s.updated = now;
 	s.history = bp_malloc((tr->list.n + 1) * sizeof *s.history);
 	for (size_t i = 0; i < tr->list.n; i++, s.n_history++) {
@@ -342,13 +360,16 @@ static void save_state(struct track_run *tr, double now)
 		k->ack = bp_strdup(c->ack);
 		k->ack_commit = bp_strdup(c->ack_commit);
 	}
-	if (store_put_track(tr->m.store, &s) == -1)
+	if (store_put_track(tr->m.store, &s) == -1) {
 		bp_warning("the track state was not saved: the next run "
-			   "starts afresh");
+			   "starts afresh (results are kept)");
+		r = BP_EXIT_FAILURE;
+	}
 	track_state_free(&s);
+	return r;
 }
 
-static void footer(const struct track_run *tr)
+static void footer(const struct track_run *tr, bool unsaved)
 {
 	struct report_meta m = {0};
 	size_t ok, failed, missing;
@@ -375,7 +396,8 @@ static void footer(const struct track_run *tr)
 		       tr->fetch_error);
 	if (history_alert(&tr->h))
 		printf("A regression is not acknowledged (bootperf ack "
-		       "COMMIT --note TEXT): exit status 1\n");
+		       "COMMIT --note TEXT)%s\n",
+		       unsaved ? "" : ": exit status 1");
 	else
 		printf("No unacknowledged regression.\n");
 }
@@ -395,15 +417,16 @@ static int exit_status(const struct track_run *tr, int r)
 static int finish(struct track_run *tr, int r)
 {
 	double now = now_realtime();
+	int saved;
 
 	range_annotate(&tr->h.r);
 	if (history_detect(&tr->h) == -1)
 		return BP_EXIT_FAILURE;
 	cmd_history_mark(&tr->h, tr->m.store, tr->have_old ? &tr->old : NULL,
 			 now);
-	save_state(tr, now);
-	footer(tr);
-	return r;
+	saved = save_state(tr, now);
+	footer(tr, saved != BP_EXIT_OK);
+	return r == BP_EXIT_OK ? saved : r;
 }
 
 static int track(struct track_run *tr)
@@ -445,6 +468,7 @@ int cmd_track(int argc, char **argv)
 	runner_signals_init();
 	tr.started = now_monotonic();
 	cmd_history_init(&tr.h, cli.alpha, cli.threshold);
+	cmd_history_warn_runs(&tr.h, cli.run.run.runs);
 	r = track(&tr);
 	r = exit_status(&tr, r);
 	history_free(&tr.h);

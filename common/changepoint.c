@@ -1,11 +1,12 @@
 /* bootperf - change points in a series of boot times: E-divisive means
  * (Matteson and James, "A Nonparametric Approach for Multiple Change
  * Point Analysis of Multivariate Data", JASA 2014), with the energy
- * statistic in the form MongoDB's performance CI uses (signal-processing-
- * algorithms; Daly et al., ICPE 2020): exponent 1, V-statistics.  As in
- * the paper, each split tau of a segment is compared with the stretch
- * after it up to the best end kappa (MongoDB takes the segment's end),
- * so a short dip in the middle of a segment is found too; the best split
+ * statistic in the form MongoDB's performance CI uses
+ * (signal-processing-algorithms; Daly et al., ICPE 2020): exponent 1,
+ * V-statistics.  As in the paper, each split tau of a segment is
+ * compared with the stretch after it up to the best end kappa (MongoDB
+ * takes the segment's end), so a short dip in the middle of a segment
+ * is found too; the best split
  * of all segments is kept when a permutation test says it is
  * significant, and the search is repeated on the pieces until one is
  * not.
@@ -238,6 +239,20 @@ static double cp_p_value(struct cp_run *r, double observed)
 	return (double)(b + 1) / (double)(perms + 1);
 }
 
+size_t cp_permutations(double alpha)
+{
+	const struct cp_options dflt = CP_OPTIONS_INIT;
+	double need;
+
+	if (!(alpha > 0) || !(alpha <= 1))
+		return 0;
+	need = ceil(2 / alpha - 1e-9) - 1; /* 2 / 0.01 may round above 200 */
+	if (need > CP_MAX_PERMUTATIONS)
+		return 0;
+	return need > (double)dflt.permutations ? (size_t)need
+						: dflt.permutations;
+}
+
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o)
 {
@@ -275,6 +290,107 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 	*out = found;
 	*n_out = n_found;
 	return 0;
+}
+
+/* Sums of a series centred on its mean (so that exact data stays
+ * exact), n + 1 long: of y, of y^2 and of i * y before each index.
+ */
+struct cp_sums2 {
+	double *y, *yy, *iy;
+};
+
+static void cp_sums2_init(struct cp_sums2 *p, const double *x, size_t n)
+{
+	double c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += x[i] / (double)n;
+	p->y = bp_malloc((n + 1) * sizeof(double));
+	p->yy = bp_malloc((n + 1) * sizeof(double));
+	p->iy = bp_malloc((n + 1) * sizeof(double));
+	p->y[0] = p->yy[0] = p->iy[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		double y = x[i] - c;
+
+		p->y[i + 1] = p->y[i] + y;
+		p->yy[i + 1] = p->yy[i] + y * y;
+		p->iy[i + 1] = p->iy[i] + (double)i * y;
+	}
+}
+
+static void cp_sums2_free(struct cp_sums2 *p)
+{
+	free(p->y);
+	free(p->yy);
+	free(p->iy);
+}
+
+/* Sum of squares of [a, b) around its own mean, and that mean. */
+static double cp_flat(const struct cp_sums2 *p, size_t a, size_t b,
+		      double *mean)
+{
+	double m = (double)(b - a), s = p->y[b] - p->y[a];
+
+	*mean = s / m;
+	return fmax(0, p->yy[b] - p->yy[a] - s * s / m);
+}
+
+double cp_sse(const double *x, size_t n)
+{
+	struct cp_sums2 p;
+	double mean, sse;
+
+	if (n == 0)
+		return 0;
+	cp_sums2_init(&p, x, n);
+	sse = cp_flat(&p, 0, n, &mean);
+	cp_sums2_free(&p);
+	return sse;
+}
+
+/* The squares of the commits strictly between s and e about the line
+ * from (s, a) to (e, b): j = i - s runs over 1..m.
+ */
+static double cp_line(const struct cp_sums2 *p, size_t s, size_t e, double a,
+		      double b)
+{
+	double m = (double)(e - s - 1), d = (b - a) / (double)(e - s);
+	double sy = p->y[e] - p->y[s + 1], syy = p->yy[e] - p->yy[s + 1];
+	double sjy = p->iy[e] - p->iy[s + 1] - (double)s * sy;
+	double sj = m * (m + 1) / 2, sjj = m * (m + 1) * (2 * m + 1) / 6;
+
+	return fmax(0, syy - 2 * a * sy - 2 * d * sjy + m * a * a +
+			   2 * a * d * sj + d * d * sjj);
+}
+
+double cp_ramp(const double *x, size_t n, const struct cp_ramp_bounds *bd,
+	       size_t *s_out, size_t *e_out)
+{
+	struct cp_sums2 p;
+	double best = INFINITY;
+
+	if (n == 0 || bd->e_max >= n)
+		return INFINITY;
+	cp_sums2_init(&p, x, n);
+	for (size_t s = bd->s_min; s <= bd->s_max; s++) {
+		double a, sa = cp_flat(&p, 0, s + 1, &a);
+
+		for (size_t e = bd->e_min; e <= bd->e_max; e++) {
+			double b, sse;
+
+			if (e < s + bd->min_len)
+				continue;
+			sse = sa + cp_flat(&p, e, n, &b) +
+			      cp_line(&p, s, e, a, b);
+			if (sse < best) {
+				best = sse;
+				*s_out = s;
+				*e_out = e;
+			}
+		}
+	}
+	cp_sums2_free(&p);
+	return best;
 }
 
 static int cp_by_index(const void *a, const void *b)

@@ -354,6 +354,14 @@ struct cp_options {
 	uint64_t seed;	     /* of the shuffles: results are reproducible */
 };
 
+/* The permutation p-value cannot go below 1 / (permutations + 1): a
+ * level alpha needs at least 2 / alpha - 1 of them (the smallest p is
+ * then alpha / 2), never fewer than the default 199 and at most
+ * CP_MAX_PERMUTATIONS.  0 when alpha is out of that reach.
+ */
+#define CP_MAX_PERMUTATIONS 19999
+size_t cp_permutations(double alpha);
+
 #define CP_OPTIONS_INIT                                                        \
 	{                                                                      \
 		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1   \
@@ -380,6 +388,22 @@ struct cp_point {
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o);
 void cp_sort(struct cp_point *v, size_t n);
+
+/* The sum of squares of x[0..n) around its mean (0 when n is 0). */
+double cp_sse(const double *x, size_t n);
+/* Where a ramp may start and end: s in [s_min, s_max], e in [e_min,
+ * e_max] < n, e - s >= min_len.
+ */
+struct cp_ramp_bounds {
+	size_t s_min, s_max, e_min, e_max, min_len;
+};
+/* A drift fitted to x[0..n): level a (the mean of x[0..s]), then a
+ * straight line from (s, a) to (e, b), then level b (the mean of
+ * x[e..n)).  Returns the smallest sum of squares of such a ramp within
+ * bd, with its s and e; INFINITY when bd allows none.
+ */
+double cp_ramp(const double *x, size_t n, const struct cp_ramp_bounds *bd,
+	       size_t *s, size_t *e);
 
 /* Exit statuses of the bootperf command (documented in the man page,
  * section EXIT STATUS).  Keep them distinct: scripts dispatch on them.
@@ -660,6 +684,9 @@ void bisect_report_free(struct bisect_report *r);
  * ok commit, when both have samples and were measured alike.
  */
 void range_annotate(struct range_report *r);
+/* Why results measured under a and b cannot be compared, or NULL. */
+const char *range_incomparable(const struct bench_env *a,
+			       const struct bench_env *b);
 /* Indices of the significant changes, largest |percent| first; returns
  * how many (caller frees *idx).
  */
@@ -670,6 +697,8 @@ void range_report_free(struct range_report *r);
 
 /* A change point placed in the history. */
 struct change_point {
+	size_t at;	    /* its place among the measured commits: the
+			     * first of them after it */
 	size_t before;	    /* the last measured commit before it (index) */
 	size_t after;	    /* the first measured commit after it */
 	double before_ms;   /* mean of the commit medians, segment before
@@ -682,14 +711,26 @@ struct change_point {
 	size_t candidates;  /* commits in (before, after]: one made it */
 	size_t unmeasured;  /* of those, not measured yet */
 	size_t run_first;   /* the first of its run: change points one
-			     * after another in the same direction */
+			     * after another in the same direction, fewer
+			     * than HISTORY_RUN_GAP measured commits
+			     * apart */
 	size_t run_len;	    /* how many in the run (1: a step alone) */
 	double run_percent; /* the whole run's change, compounded */
-	bool reported;	    /* |percent| or |run_percent| >= threshold */
-	bool is_new;	    /* no earlier run saw it */
-	double first_seen;  /* when a run first saw it (epoch seconds) */
-	char *ack;	    /* the acknowledgement's note, or NULL (owned) */
-	char *ack_commit;   /* the commit acknowledged (owned) */
+	size_t drift_from;  /* SIZE_MAX, or it is part of a drift (a run of
+			     * several change points, or one whose
+			     * neighbouring segments show a trend): the
+			     * level moved over the commits (drift_from,
+			     * drift_to] (indices) */
+	size_t drift_to;
+	double drift_pct;  /* the drift's change in all, percent */
+	bool reported;	   /* |percent|, |run_percent| or |drift_pct| >=
+			    * threshold */
+	bool at_tip;	   /* the newest measured commit alone, not yet
+			    * confirmed by a later one (p: the test's) */
+	bool is_new;	   /* no earlier run saw it */
+	double first_seen; /* when a run first saw it (epoch seconds) */
+	char *ack;	   /* the acknowledgement's note, or NULL (owned) */
+	char *ack_commit;  /* the commit acknowledged (owned) */
 };
 
 /* A change point an earlier run saw (the track state). */
@@ -717,8 +758,19 @@ struct history {
 
 enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
 
+/* Change points this many measured commits apart or more are separate
+ * changes, not one drift: a stable stretch lies between them.
+ */
+#define HISTORY_RUN_GAP 20
+/* A drift moves the level over at least this many commits. */
+#define HISTORY_DRIFT_MIN 3
+
 /* Change points of the measured commits' medians (r.threshold decides
- * which are reported); -1 when cpo is out of range.
+ * which are reported), then the tip: when the newest measured commit is
+ * slower or faster than the stretch since the last change point (its
+ * samples against theirs, r.method, p < r.alpha and at least
+ * r.threshold) and at least r.threshold from the commit before it, it
+ * is one more change point, at_tip.  -1 when cpo is out of range.
  */
 int history_detect(struct history *h);
 /* Which change points earlier runs saw (they keep their first_seen and

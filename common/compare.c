@@ -14,8 +14,8 @@ static bool same_str(const char *a, const char *b)
 }
 
 /* Results measured under different settings are never compared. */
-static const char *incomparable(const struct bench_env *a,
-				const struct bench_env *b)
+const char *range_incomparable(const struct bench_env *a,
+			       const struct bench_env *b)
 {
 	if (!same_str(a->accel, b->accel))
 		return "measured with different accelerators";
@@ -49,7 +49,7 @@ static void compare_pair(const struct range_report *r,
 	struct stats_test t;
 
 	c->prev = prev_i;
-	c->why_not = incomparable(&a->env, &b->env);
+	c->why_not = range_incomparable(&a->env, &b->env);
 	if (c->why_not)
 		return;
 	c->paired = has_baseline(prev, cur);

@@ -46,6 +46,18 @@ static double history_mean(const double *x, size_t from, size_t to)
 	return to > from ? sum / (double)(to - from) : NAN;
 }
 
+/* The commits that may have made change c, and how many of them are
+ * not measured yet.
+ */
+static void history_span(const struct history *h, struct change_point *c)
+{
+	c->candidates = c->after - c->before;
+	c->unmeasured = 0;
+	for (size_t i = c->before + 1; i < c->after; i++)
+		if (h->r.v[i].missing)
+			c->unmeasured++;
+}
+
 /* Where change point k of pts lies in the history, and its size
  * between the segments on either side.
  */
@@ -59,6 +71,7 @@ static void history_place(struct history *h, struct change_point *c,
 	size_t hi = k + 1 < n_pts ? pts[k + 1].index : n;
 
 	memset(c, 0, sizeof *c);
+	c->at = at;
 	c->before = idx[at - 1];
 	c->after = idx[at];
 	c->before_ms = history_mean(x, lo, at);
@@ -66,25 +79,112 @@ static void history_place(struct history *h, struct change_point *c,
 	c->delta_ms = c->after_ms - c->before_ms;
 	c->percent = stats_percent_change(c->before_ms, c->after_ms);
 	c->p = pts[k].p;
-	c->candidates = c->after - c->before;
-	for (size_t i = c->before + 1; i < c->after; i++)
-		if (h->r.v[i].missing)
-			c->unmeasured++;
+	c->drift_from = c->drift_to = SIZE_MAX;
+	c->drift_pct = NAN;
+	history_span(h, c);
+}
+
+/* Change point k + 1 continues the run of k: the same direction, and
+ * no stable stretch between them (two small regressions months apart
+ * are two changes, not one drift).
+ */
+static bool history_continues(const struct history *h, size_t k)
+{
+	const struct change_point *a = &h->cp[k], *b = &h->cp[k + 1];
+
+	return (a->percent > 0) == (b->percent > 0) &&
+	       b->at - a->at < HISTORY_RUN_GAP;
+}
+
+/* The Bayesian information criterion of a fit with k parameters and
+ * sum of squares sse to n values (Gaussian errors): lower is better.
+ * Exact data would have a sum of 0: floor it at a millionth of level.
+ */
+static double history_bic(double sse, size_t k, size_t n, double level)
+{
+	double dn = (double)n, floor = dn * pow(1e-6 * fabs(level), 2);
+
+	return dn * log(fmax(sse, floor + 1e-300) / dn) + (double)k * log(dn);
+}
+
+/* The run of change points first .. end - 1 between the values
+ * x[lo..hi) (its neighbours' segments included): is it a drift?  Its
+ * levels (a staircase of end - first steps, 2 (end - first) + 1
+ * parameters) are set against a ramp (level, a straight line, level: 4
+ * parameters) that starts inside the segment before the run and ends
+ * inside the one after it, so that steps too small to be found one by
+ * one still count; the better fit by the Bayesian information
+ * criterion wins.
+ */
+static bool history_ramp(struct history *h, const size_t *idx, const double *x,
+			 size_t n, size_t first, size_t end)
+{
+	size_t lo = first ? h->cp[first - 1].at : 0;
+	size_t hi = end < h->n_cp ? h->cp[end].at : n;
+	size_t min = h->cpo.min_size, m = end - first, s = 0, e = 0;
+	struct cp_ramp_bounds bd = {.s_min = min - 1,
+				    .s_max = h->cp[first].at - lo - 1,
+				    .e_min = h->cp[end - 1].at - lo,
+				    .e_max = hi - lo - min,
+				    .min_len = HISTORY_DRIFT_MIN};
+	double stair = 0, ramp, a = 0, b = 0, level;
+	size_t from = lo;
+
+	for (size_t k = first; k <= end; k++) {
+		size_t to = k < end ? h->cp[k].at : hi;
+
+		stair += cp_sse(x + from, to - from);
+		from = to;
+	}
+	ramp = cp_ramp(x + lo, hi - lo, &bd, &s, &e);
+	if (!isfinite(ramp))
+		return false;
+	level = history_mean(x, lo, hi);
+	if (history_bic(ramp, 4, hi - lo, level) >=
+	    history_bic(stair, 2 * m + 1, hi - lo, level))
+		return false;
+	a = history_mean(x, lo, lo + s + 1);
+	b = history_mean(x, lo + e, hi);
+	if ((b > a) != (h->cp[first].percent > 0))
+		return false;
+	for (size_t k = first; k < end; k++) {
+		h->cp[k].drift_from = idx[lo + s];
+		h->cp[k].drift_to = idx[lo + e];
+		h->cp[k].drift_pct = stats_percent_change(a, b);
+	}
+	return true;
+}
+
+/* A drift is a ramp, else a run of several change points: from the
+ * last commit before its first to the first after its last.
+ */
+static void history_drift(struct history *h, const size_t *idx, const double *x,
+			  size_t n, size_t first, size_t end,
+			  double run_percent)
+{
+	if (history_ramp(h, idx, x, n, first, end) || end - first < 2)
+		return;
+	for (size_t k = first; k < end; k++) {
+		h->cp[k].drift_from = h->cp[first].before;
+		h->cp[k].drift_to = h->cp[end - 1].after;
+		h->cp[k].drift_pct = run_percent;
+	}
 }
 
 /* Runs of change points in the same direction, one after another: a
  * drift.  A step below the threshold is reported when its run reaches
  * it: five steps of 0.9% are a 4.6% change.
  */
-static void history_runs(struct history *h)
+static void history_runs(struct history *h, const size_t *idx, const double *x,
+			 size_t n)
 {
 	for (size_t k = 0; k < h->n_cp;) {
 		size_t end = k + 1;
 		double total = 1 + h->cp[k].percent / 100;
 
-		while (end < h->n_cp &&
-		       (h->cp[end].percent > 0) == (h->cp[k].percent > 0))
+		while (end < h->n_cp && history_continues(h, end - 1))
 			total *= 1 + h->cp[end++].percent / 100;
+		history_drift(h, idx, x, n, k, end, 100 * (total - 1));
 		for (size_t i = k; i < end; i++) {
 			struct change_point *c = &h->cp[i];
 
@@ -92,10 +192,129 @@ static void history_runs(struct history *h)
 			c->run_len = end - k;
 			c->run_percent = 100 * (total - 1);
 			c->reported = fabs(c->percent) >= h->r.threshold ||
-				      fabs(c->run_percent) >= h->r.threshold;
+				      fabs(c->run_percent) >= h->r.threshold ||
+				      (c->drift_from != SIZE_MAX &&
+				       fabs(c->drift_pct) >= h->r.threshold);
 		}
 		k = end;
 	}
+}
+
+/* Where the stretch since the last change point starts among the
+ * measured commits: after its drift, when it has one.
+ */
+static size_t history_last_stretch(const struct history *h, const size_t *idx,
+				   size_t n)
+{
+	const struct change_point *c = h->n_cp ? &h->cp[h->n_cp - 1] : NULL;
+	size_t from = c ? c->at : 0;
+
+	while (c && c->drift_from != SIZE_MAX && from < n &&
+	       idx[from] < c->drift_to)
+		from++;
+	return from;
+}
+
+/* The samples of the measured commits idx[from..to) measured like tip
+ * (*out: the caller frees it).
+ */
+static size_t history_pool(const struct history *h, const size_t *idx,
+			   size_t from, size_t to,
+			   const struct range_entry *tip, double **out)
+{
+	size_t total = 0, n = 0;
+
+	for (size_t k = from; k < to; k++)
+		total += h->r.v[idx[k]].res.bench.n_samples;
+	*out = bp_malloc((total + 1) * sizeof **out);
+	for (size_t k = from; k < to; k++) {
+		const struct bench_result *b = &h->r.v[idx[k]].res.bench;
+
+		if (range_incomparable(&b->env, &tip->res.bench.env))
+			continue;
+		memcpy(*out + n, b->sample_ms, b->n_samples * sizeof **out);
+		n += b->n_samples;
+	}
+	return n;
+}
+
+/* The change at the tip: the newest measured commits from k on. */
+static void history_add_tip(struct history *h, const size_t *idx,
+			    const double *x, size_t n, size_t from, size_t k,
+			    double p)
+{
+	struct change_point *c = &h->cp[h->n_cp];
+
+	memset(c, 0, sizeof *c);
+	c->at = k;
+	c->before = idx[k - 1];
+	c->after = idx[k];
+	c->before_ms = history_mean(x, from, k);
+	c->after_ms = history_mean(x, k, n);
+	c->delta_ms = c->after_ms - c->before_ms;
+	c->percent = stats_percent_change(c->before_ms, c->after_ms);
+	c->p = p;
+	c->drift_from = c->drift_to = SIZE_MAX;
+	c->drift_pct = NAN;
+	history_span(h, c);
+	c->run_first = h->n_cp;
+	c->run_len = 1;
+	c->run_percent = c->percent;
+	c->reported = c->at_tip = true;
+	h->n_cp++;
+}
+
+/* The newest measured commits x[k..n) against the stretch x[from..k)
+ * before them: a step into them of at least the threshold, and their
+ * samples against the stretch's by range's rules.  *p the test's.
+ */
+static bool history_tip_step(const struct history *h, const size_t *idx,
+			     const double *x, size_t n, size_t from, size_t k,
+			     double *p)
+{
+	const struct range_entry *tip = &h->r.v[idx[n - 1]];
+	double percent = stats_percent_change(history_mean(x, from, k),
+					      history_mean(x, k, n));
+	double step = stats_percent_change(x[k - 1], x[k]);
+	double *rest = NULL, *newest = NULL;
+	size_t n_rest, n_newest;
+	struct stats_test t;
+	bool found = false;
+
+	if (fabs(percent) < h->r.threshold || fabs(step) < h->r.threshold ||
+	    (step > 0) != (percent > 0))
+		return false;
+	n_rest = history_pool(h, idx, from, k, tip, &rest);
+	n_newest = history_pool(h, idx, k, n, tip, &newest);
+	if (stats_compare(&t, h->r.method, rest, n_rest, newest, n_newest) ==
+		0 &&
+	    t.p < h->r.alpha) {
+		*p = t.p;
+		found = true;
+	}
+	free(rest);
+	free(newest);
+	return found;
+}
+
+/* A change too new to be a segment (cpo.min_size) or to be significant
+ * among the shuffles yet (two commits at the end of a short history
+ * rarely are): a night that made the boot 5x slower must not wait for
+ * more commits to alert.  The fewest newest commits after the last
+ * change point (after its drift) that stepped away from the stretch
+ * before them; in a drift, or in noise, there is no such step.
+ */
+static void history_tip(struct history *h, const size_t *idx, const double *x,
+			size_t n)
+{
+	size_t from = history_last_stretch(h, idx, n);
+	double p;
+
+	for (size_t k = n; k-- > 1 && k >= from + h->cpo.min_size;)
+		if (history_tip_step(h, idx, x, n, from, k, &p)) {
+			history_add_tip(h, idx, x, n, from, k, p);
+			return;
+		}
 }
 
 int history_detect(struct history *h)
@@ -118,7 +337,8 @@ int history_detect(struct history *h)
 	for (size_t k = 0; k < n_pts; k++)
 		history_place(h, &h->cp[k], idx, x, pts, n_pts, k, n);
 	h->n_cp = n_pts;
-	history_runs(h);
+	history_runs(h, idx, x, n);
+	history_tip(h, idx, x, n);
 	err = 0;
 out:
 	free(pts);

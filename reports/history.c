@@ -80,6 +80,8 @@ static cJSON *track_json(const struct track_state *s)
 	put_string(root, "url", s->url);
 	put_string(root, "branch", s->branch);
 	cJSON_AddBoolToObject(root, "first_parent", s->first_parent);
+	put_number(root, "alpha", s->alpha);
+	put_number(root, "threshold_percent", s->threshold);
 	put_string(root, "start", s->start);
 	put_string(root, "tip", s->tip);
 	put_number(root, "updated", s->updated);
@@ -231,6 +233,8 @@ static int track_fields(struct track_state *s, const cJSON *root)
 		snprintf(s->config_id, sizeof s->config_id, "%s", config);
 	free(config);
 	s->first_parent = !cJSON_IsFalse(fp);
+	s->alpha = get_num(root, "alpha");
+	s->threshold = get_num(root, "threshold_percent");
 	s->updated = get_num(root, "updated");
 	return bad ? -1 : 0;
 }
@@ -343,6 +347,29 @@ static const char *direction(const struct change_point *c)
 	return c->percent > 0 ? "regression" : "improvement";
 }
 
+static void put_drift(cJSON *o, const struct history *h,
+		      const struct change_point *c)
+{
+	const struct range_entry *b, *a;
+	cJSON *d;
+
+	if (c->drift_from == SIZE_MAX) {
+		put_string(o, "drift", NULL);
+		return;
+	}
+	b = &h->r.v[c->drift_from];
+	a = &h->r.v[c->drift_to];
+	d = cJSON_AddObjectToObject(o, "drift");
+	put_string(d, "before", b->res.commit_id);
+	put_string(d, "before_short", b->short_id);
+	put_string(d, "after", a->res.commit_id);
+	put_string(d, "after_short", a->short_id);
+	put_string(d, "after_subject", a->res.subject);
+	cJSON_AddNumberToObject(d, "commits",
+				(double)(c->drift_to - c->drift_from));
+	put_number(d, "change_percent", c->drift_pct);
+}
+
 static cJSON *change_point_object(const struct history *h,
 				  const struct change_point *c)
 {
@@ -364,6 +391,8 @@ static cJSON *change_point_object(const struct history *h,
 	put_number(o, "change_percent", c->percent);
 	put_number(o, "p", c->p);
 	put_string(o, "direction", direction(c));
+	put_drift(o, h, c);
+	cJSON_AddBoolToObject(o, "at_tip", c->at_tip);
 	cJSON_AddBoolToObject(o, "reported", c->reported);
 	cJSON_AddBoolToObject(o, "new", c->is_new);
 	if (c->first_seen > 0) {

@@ -38,6 +38,39 @@ static void where_text(FILE *fp, const struct history *h,
 	fputc('\n', fp);
 }
 
+/* A change in the newest measured commits, too few to confirm it. */
+static void tip_text(FILE *fp, const struct history *h,
+		     const struct change_point *c)
+{
+	size_t n = 0;
+
+	for (size_t i = c->after; i < h->r.n; i++)
+		if (!h->r.v[i].missing && h->r.v[i].res.status == COMMIT_OK)
+			n++;
+	if (n == 1)
+		fprintf(fp, "\tat the tip: the newest measured commit, not yet "
+			    "confirmed by a later commit\n");
+	else
+		fprintf(
+		    fp,
+		    "\tat the tip: the newest %zu measured commits, not yet "
+		    "confirmed by later ones\n",
+		    n);
+}
+
+/* A drift: the level moved over several commits, not at one. */
+static void drift_text(FILE *fp, const struct history *h,
+		       const struct change_point *c)
+{
+	if (c->drift_from == SIZE_MAX)
+		return;
+	fprintf(fp,
+		"\tpart of a drift of %+.1f%%: the level moved over the %zu "
+		"commits after %s up to %s\n",
+		c->drift_pct, c->drift_to - c->drift_from,
+		h->r.v[c->drift_from].short_id, h->r.v[c->drift_to].short_id);
+}
+
 static void change_point_text(FILE *fp, const struct history *h,
 			      const struct change_point *c, bool color)
 {
@@ -54,6 +87,9 @@ static void change_point_text(FILE *fp, const struct history *h,
 	p_value_text(fp, c->p);
 	fprintf(fp, "%s\n", c->is_new ? ", new" : "");
 	where_text(fp, h, c);
+	if (c->at_tip)
+		tip_text(fp, h, c);
+	drift_text(fp, h, c);
 	if (c->ack)
 		fprintf(fp, "\tacknowledged (%.12s): %s\n", c->ack_commit,
 			c->ack);

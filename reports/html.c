@@ -46,9 +46,10 @@ static const char style[] =
     "tr:target td{outline:2px solid #f9a825}"
     "code{font-size:1.05em}";
 
-static void esc(FILE *fp, const char *s)
+/* The first n characters of s (up to its end), escaped. */
+static void esc_n(FILE *fp, const char *s, size_t n)
 {
-	for (; s && *s; s++)
+	for (; s && *s && n > 0; s++, n--)
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -68,6 +69,11 @@ static void esc(FILE *fp, const char *s)
 		default:
 			fputc(*s, fp);
 		}
+}
+
+static void esc(FILE *fp, const char *s)
+{
+	esc_n(fp, s, SIZE_MAX);
 }
 
 /* The chart's scales. */
@@ -199,6 +205,15 @@ static void cp_title(FILE *fp, const struct history *h,
 		fprintf(fp, "in one of %zu commits up to %s ", cp->candidates,
 			a->short_id);
 	esc(fp, a->res.subject);
+	if (cp->at_tip)
+		fputs("\nat the tip, not yet confirmed by a later commit", fp);
+	if (cp->drift_from != SIZE_MAX)
+		fprintf(fp,
+			"\npart of a drift of %+.1f%% over the %zu commits "
+			"after %s up to %s",
+			cp->drift_pct, cp->drift_to - cp->drift_from,
+			h->r.v[cp->drift_from].short_id,
+			h->r.v[cp->drift_to].short_id);
 	if (cp->ack) {
 		fputs("\nacknowledged: ", fp);
 		esc(fp, cp->ack);
@@ -364,7 +379,7 @@ static void commit_link(FILE *fp, const struct report_meta *m,
 		return;
 	}
 	fputs("<a href=\"", fp);
-	fprintf(fp, "%.*s", (int)(at - m->commit_url), m->commit_url);
+	esc_n(fp, m->commit_url, (size_t)(at - m->commit_url));
 	esc(fp, e->res.commit_id);
 	esc(fp, at + 8);
 	fprintf(fp, "\"><code>%s</code></a>", e->short_id);
@@ -396,10 +411,20 @@ static void change_points_table(FILE *fp, const struct history *h,
 			"</td><td class=\"num\">%+.1f%% (%+.1f ms)</td>"
 			"<td class=\"num\">%.1f → %.1f ms</td>"
 			"<td class=\"num\">%.3g</td><td class=\"num\">%zu "
-			"after <code>%s</code>%s</td><td>",
+			"after <code>%s</code>%s",
 			cp->percent, cp->delta_ms, cp->before_ms, cp->after_ms,
 			cp->p, cp->candidates, h->r.v[cp->before].short_id,
 			cp->unmeasured ? " (some not measured)" : "");
+		if (cp->at_tip)
+			fputs("; at the tip, not yet confirmed", fp);
+		if (cp->drift_from != SIZE_MAX)
+			fprintf(fp,
+				"; a drift of %+.1f%% over %zu after "
+				"<code>%s</code> up to <code>%s</code>",
+				cp->drift_pct, cp->drift_to - cp->drift_from,
+				h->r.v[cp->drift_from].short_id,
+				h->r.v[cp->drift_to].short_id);
+		fputs("</td><td>", fp);
 		if (cp->ack) {
 			fputs("acknowledged: ", fp);
 			esc(fp, cp->ack);

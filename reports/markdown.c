@@ -101,6 +101,17 @@ static void md_change_point(FILE *fp, const struct history *h,
 			fprintf(fp, ", %zu not measured", c->unmeasured);
 		fputc(')', fp);
 	}
+	if (c->at_tip)
+		fputs("; at the tip, not yet confirmed", fp);
+	if (c->drift_from != SIZE_MAX) {
+		fprintf(fp,
+			"; part of a drift of %+.1f%% over the %zu commits "
+			"after ",
+			c->drift_pct, c->drift_to - c->drift_from);
+		md_commit(fp, m, &h->r.v[c->drift_from]);
+		fputs(" up to ", fp);
+		md_commit(fp, m, &h->r.v[c->drift_to]);
+	}
 	fprintf(fp, " | **%+.1f%%** | %+.1f ms | %.1f → %.1f ms | %.3g | ",
 		c->percent, c->delta_ms, c->before_ms, c->after_ms, c->p);
 	if (c->ack) {

@@ -195,7 +195,8 @@ struct track_state {
 	char *start, *tip;		    /* commit ids (owned) */
 	char *fetch_error;		    /* the last run's, or NULL */
 	bool first_parent;
-	double updated; /* epoch seconds of the last run */
+	double alpha, threshold; /* the last run's levels; NAN: unknown */
+	double updated;		 /* epoch seconds of the last run */
 	struct track_commit *history;
 	size_t n_history;
 	struct known_change *changes;

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Every option of every command is in its --help and in the man page, and
-# every exit status is documented.
+# Every option of every command is in its --help and in the man page,
+# every option its --help shows is one it takes, and every exit status
+# is documented.
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -27,6 +28,31 @@ for cmd in $(bootperf --list-commands); do
 		done <opts
 	'
 done
+
+# The other way round: every option --help shows as an item (four
+# spaces in, where prose is indented further) is one the command takes.
+# "--help --help" after it ends the parse whether it takes a value or
+# not, so nothing is built or booted.
+for cmd in $(bootperf --list-commands); do
+	test_expect_success "every option '$cmd --help' shows is taken" '
+		bootperf '"$cmd"' --help >help &&
+		sed -n "s/^    \(--[a-z][a-z0-9-]*\).*/\1/p" help | sort -u >shown &&
+		test "$(wc -l <shown)" -gt 3 &&
+		while read -r opt; do
+			{ bootperf '"$cmd"' "$opt" --help --help >out 2>err || true; } &&
+			if grep -Eq "unknown option|unrecognized option" err; then
+				echo "$opt shown by --help, but: $(cat err)"
+				exit 1
+			fi
+		done <shown
+	'
+done
+
+# POD joins lines with a space: a word broken after its hyphen would read
+# "signal-processing- algorithms" in --help and the man page.
+test_expect_success 'no word of the man page is broken at a hyphen' '
+	! grep -nE "[A-Za-z]-$" "$pod"
+'
 
 test_expect_success 'every exit status is in the man page, as rendered' '
 	sed -n "s/.*BP_EXIT_[A-Z_]* = \([0-9]*\).*/\1/p" \

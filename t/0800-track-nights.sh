@@ -5,7 +5,8 @@
 # commits; night 2 measures only new ones and narrows a planted 4x step
 # to its commit; acknowledging it stops the alert; a force-push, a
 # commit that does not build, a failed fetch and a held lock are
-# survived with the documented exit statuses.  The step is 300 ms: far
+# survived with the documented exit statuses, and a track state or a
+# worktree that cannot be written is exit 16 (the failfs shim).  The step is 300 ms: far
 # beyond the noise of a loaded machine or of valgrind (tens of ms); and
 # since a busy machine can make a whole night a few ms slower than the
 # one before (a real but unwanted change point), --threshold 20.
@@ -173,6 +174,35 @@ test_expect_success 'a second run while one holds the lock exits 9' '
 	kill $! && grep -q "is in use by another bootperf" lock.err &&
 	no_process "sleep $(mark 81)"
 '
+
+# with_failfs MODE:PATH COMMAND...: COMMAND with file operations under
+# PATH failing (t/lib/failfs.c).
+with_failfs() {
+	FAILFS="$1" LD_PRELOAD="$BOOTPERF_FAILFS" "${@:2}"
+}
+if [ -z "${BOOTPERF_FAILFS:-}" ]; then
+	echo "# the failfs shim is not built (sanitizer build): skipping exit 16"
+else
+	test_expect_success 'a track state that cannot be written: exit 16' '
+		cp store/track/*.json state.before &&
+		expect_exit 16 with_failfs "erofs:$TEST_DIR/store/track" \
+			track >state.out 2>state.err &&
+		grep -q "^bootperf: error: cannot write .*/store/track/.*: Read-only file system" state.err &&
+		grep -q "warning: the track state was not saved" state.err &&
+		grep -q "^No unacknowledged regression" state.out &&
+		cmp state.before store/track/*.json
+	'
+
+	test_expect_success 'a worktree that cannot be checked out: exit 16' '
+		echo 0.10 >other/delay2 && git -C other add delay2 &&
+		git -C other commit -q -m "new 3" &&
+		git -C other push -q "$TEST_DIR/upstream.git" main &&
+		expect_exit 16 with_failfs "erofs:$TEST_DIR/store/worktree" \
+			track >wt.out 2>wt.err &&
+		grep -q "^bootperf: error: cannot check out [0-9a-f]* in .*/store/worktree.*Read-only file system" wt.err &&
+		expect_exit 0 track >/dev/null
+	'
+fi
 
 test_expect_success 'exit statuses: usage 2, repository 7, unknown remote 17' '
 	expect_exit 2 bootperf track &&

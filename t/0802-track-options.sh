@@ -54,6 +54,15 @@ test_expect_success '--branch: another branch of the remote' '
 	grep -q "^8 commits: 8 measured" s2.out
 '
 
+test_expect_success '--all-parents after first parents (and back): said once a run' '
+	expect_exit 0 track s2 --all-parents >/dev/null 2>ap.err &&
+	grep -q "warning: store .*/s2. tracked first parents only before; the history now follows merged side branches too" ap.err &&
+	expect_exit 0 track s2 >/dev/null 2>fp.err &&
+	grep -q "warning: store .*/s2. tracked all parents before; the history now follows first parents only.*(--all-parents to go back)" fp.err &&
+	expect_exit 0 track s2 >/dev/null 2>again.err &&
+	! grep -q "tracked .* before" again.err
+'
+
 test_expect_success '--remote URL: fetched into a ref of bootperf'"'"'s own' '
 	expect_exit 1 track s3 --remote "$TEST_DIR/upstream.git" --branch main >s3.out &&
 	grep -q "^Tracking main of $TEST_DIR/upstream.git" s3.out &&
@@ -78,9 +87,48 @@ test_expect_success '--threshold: a step below it is not reported' '
 	grep -q "(1 more below 1000%)" s5.out
 '
 
-test_expect_success '--alpha: a level the permutations cannot reach' '
-	expect_exit 0 track s0 --alpha 0.001 >s6.out &&
-	grep -A1 "^Change points" s6.out | grep -q "^  none"
+test_expect_success 'report: the levels of the last track run, unless given' '
+	bootperf report --store s0 --format json >s5.json &&
+	test "$(json s5.json "\$j->{threshold_percent}")" = 1000 &&
+	test "$(json s5.json "\$j->{alpha}")" = 0.01 &&
+	test "$(json s5.json "\$j->{alert}")" = 0 &&
+	bootperf report --store s0 --format json --threshold 20 >s5b.json &&
+	test "$(json s5b.json "\$j->{alert}")" = 1 &&
+	expect_exit 1 track s0 --threshold 20 --alpha 0.02 >/dev/null &&
+	bootperf report --store s0 --format json >s5c.json &&
+	test "$(json s5c.json "\$j->{threshold_percent}")" = 20 &&
+	test "$(json s5c.json "\$j->{change_point_method}{alpha}")" = 0.02 &&
+	test "$(json s5c.json "\$j->{alert}")" = 1
+'
+
+test_expect_success '--alpha: the permutations follow it, within reach' '
+	expect_exit 1 track s0 --alpha 0.002 >s6.out 2>s6.err &&
+	grep -q "^Change points (E-divisive means, 999 permutations, p <= 0.002," s6.out &&
+	grep -q "degrades performance by" s6.out &&
+	expect_exit 2 track s0 --alpha 0.00001 2>s6b.err &&
+	grep -q "error: --alpha: .0.00001. is below 0.0001, the smallest level" s6b.err
+'
+
+test_expect_success 'too few --runs for the neighbours: a warning, as range' '
+	grep -q "warning: --runs 3: the Mann-Whitney test needs at least 7 passes a side to reach p < 0.002" s6.err &&
+	expect_exit 1 track s0 --runs 5 2>s6c.err &&
+	! grep -q "needs at least" s6c.err
+'
+
+test_expect_success 'BUILD OPTIONS --config FILE and --modules-artifact' '
+	echo "CONFIG_PLANTED=y" >kconf &&
+	expect_exit 3 track s8 --config "$TEST_DIR/nosuch.config" 2>s8.err &&
+	grep -q "error: --config: cannot read" s8.err &&
+	expect_exit 0 track s8 --max-commits 1 --config kconf \
+		--modules-artifact no/modules \
+		--build "cp delay built && cp \"\$BOOTPERF_KERNEL_CONFIG\" \"$TEST_DIR/seen.config\"" >s8.out &&
+	cmp kconf seen.config &&
+	grep -q "the build did not produce .no/modules. (see --modules-artifact)" s8.out
+'
+
+test_expect_success '--force: refused, with what to do instead' '
+	expect_exit 2 track s0 --force 2>force.err &&
+	grep -q "error: track: .--force. is not a track option" force.err
 '
 
 test_expect_success '--json: the report document instead of text' '
@@ -99,6 +147,48 @@ test_expect_success '--no-color: no colours on a terminal' '
 	{ script -qec "bash tty.sh --no-color" /dev/null >tty2.txt || true; } &&
 	grep -q "degrades performance" tty2.txt &&
 	! grep -q "$(printf "\033")\[" tty2.txt
+'
+
+# A second upstream, for a regression in its newest commit alone.
+git init -q --bare -b main tip.git
+git clone -q tip.git tipdev 2>/dev/null
+git -C tipdev checkout -q -b main
+tip_commit() { # tip_commit DELAY SUBJECT
+	echo "$1" >tipdev/delay && git -C tipdev add delay &&
+		git -C tipdev commit -q --allow-empty -m "$2" &&
+		git -C tipdev push -q origin main
+}
+for i in 1 2 3 4 5 6 7 8 9 10; do tip_commit 0.10 "even $i"; done
+git clone -q tip.git tiprepo
+track_tip() {
+	bootperf track --runner command --runs 3 --warmup 0 \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--threshold 20 --store "$TEST_DIR/st" "$@" "$TEST_DIR/tiprepo"
+}
+
+test_expect_success 'the newest commit alone 5x slower: a change at the tip, exit 1' '
+	expect_exit 0 track_tip >tip1.out &&
+	grep -q "^No unacknowledged regression" tip1.out &&
+	tip_commit 0.50 "slow tip" &&
+	expect_exit 1 track_tip >tip2.out &&
+	cat tip2.out &&
+	grep -A4 "degrades performance by [0-9.]*% at [0-9a-f]* slow tip" tip2.out >tip.cp &&
+	grep -q "at the tip: the newest measured commit, not yet confirmed by a later commit" tip.cp &&
+	grep -q "A regression is not acknowledged" tip2.out &&
+	bootperf report --store st --format json >tip.json &&
+	test "$(json tip.json "\$j->{change_points}[-1]{at_tip}")" = 1 &&
+	test "$(json tip.json "\$j->{alert}")" = 1
+'
+
+test_expect_success 'ack silences it, and it stays known as more slow commits come' '
+	bootperf ack --repo tiprepo --store st origin/main --note "known" >/dev/null &&
+	expect_exit 0 track_tip >tip3.out &&
+	tip_commit 0.50 "slow again" &&
+	expect_exit 0 track_tip >tip4.out &&
+	cat tip4.out &&
+	grep -q "degrades performance by [0-9.]*% at [0-9a-f]* slow tip" tip4.out &&
+	grep -q "at the tip: the newest 2 measured commits" tip4.out &&
+	grep -q "acknowledged" tip4.out
 '
 
 test_done

@@ -71,10 +71,13 @@ test_expect_success '--threshold: smaller changes are not reported' '
 	grep -q "(1 more below 10%)" t10.txt
 '
 
-test_expect_success '--alpha: a stricter level than the tests can reach' '
-	report --alpha 0.001 initial..main >a.txt &&
-	! grep -q "performance by" a.txt &&
-	grep -q "^No significant changes between neighbours" a.txt
+test_expect_success '--alpha: beyond the neighbours'"'"' reach, a warning' '
+	report --alpha 0.001 initial..main >a.txt 2>a.err &&
+	grep -q "^No significant changes between neighbours" a.txt &&
+	grep -q "warning: commits measured with as few passes as 5: the Mann-Whitney test needs at least 7 passes a side to reach p < 0.001" a.err &&
+	grep -q "^Change points (E-divisive means, 1999 permutations, p <= 0.001" a.txt &&
+	grep -q "degrades performance by [0-9.]*% at $(git -C repo rev-parse --short "$(fixture_id 9)") " a.txt &&
+	report initial..main 2>default.err >/dev/null && test ! -s default.err
 '
 
 test_expect_success '--config: needed when the store has several' '
@@ -123,6 +126,43 @@ test_expect_success 'errors: usage 2, no store 9, unknown revision 17' '
 	expect_exit 17 report --config c0ffee nosuch..main &&
 	expect_exit 2 report --config c0ffee 2>none.err &&
 	grep -q "nothing tracked in store" none.err
+'
+
+# track_state: what a track run of the fixture's branch would have kept
+# (its commits 1..20, last run 2020-01-02, the regression seen on
+# 2020-01-01), for the report of the tracked branch.
+track_state() {
+	printf '{"type": "bootperf-track-state", "format": 1,\n'
+	printf ' "config_id": "%s", "repo": "%s/repo",\n' "$FIXTURE_CONFIG" "$TEST_DIR"
+	printf ' "remote": "origin", "url": "https://example.org/qemu.git",\n'
+	printf ' "branch": "main", "first_parent": true, "alpha": 0.01,\n'
+	printf ' "threshold_percent": 1, "start": "%s", "tip": "%s",\n' \
+		"$(fixture_id 1)" "$(fixture_id 20)"
+	printf ' "updated": 1577923200, "fetch_error": null, "history": [\n'
+	for i in $(seq 1 20); do
+		printf '  {"commit": "%s", "subject": "commit %s: change %s"}%s\n' \
+			"$(fixture_id "$i")" "$i" "$i" "$([ "$i" = 20 ] || echo ,)"
+	done
+	printf ' ], "change_points": [{"before": "%s", "after": "%s",\n' \
+		"$(fixture_id 6)" "$(fixture_id 9)"
+	printf '  "direction": "regression", "first_seen": 1577836800,\n'
+	printf '  "ack_commit": null, "ack": null}]}\n'
+}
+
+test_expect_success 'the tracked branch: text, md and json from the state' '
+	mkdir -p store/track && track_state >"store/track/$FIXTURE_CONFIG.json" &&
+	bootperf report --store store >track.txt &&
+	golden report-track.txt track.txt &&
+	bootperf report --store store --format md >track.md &&
+	golden report-track.md track.md &&
+	bootperf report --store store --format json >track.json &&
+	golden report-track.json track.json &&
+	grep -q "^Branch main of origin (https://example.org/qemu.git), tracked 2020-01-02 00:00 UTC" track.txt &&
+	test "$(json track.json "\$j->{source}")" = track &&
+	test "$(json track.json "\$j->{change_points}[0]{new}")" = 0 &&
+	test "$(json track.json "\$j->{change_points}[0]{first_seen}")" = 2020-01-01T00:00:00Z &&
+	test "$(json track.json "\$j->{change_points}[1]{new}")" = 1 &&
+	test "$(json track.json "\$j->{alert}")" = 1
 '
 
 test_done

@@ -4,7 +4,8 @@
 # the fixture store with no network; there must be no console message
 # at all (the page has no script), one chart point per measured commit,
 # one shaded stretch per reported change point, hover titles with the
-# subjects, and nothing loaded from outside the file.
+# subjects, nothing loaded from outside the file, and --commit-url links
+# with the URL escaped.
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -75,6 +76,19 @@ test_expect_success 'hover text names each commit with its subject' '
 test_expect_success 'self-contained: nothing to fetch, no script' '
 	! grep -Eiq "<(script|link|img|iframe|object|embed)|src=|@import|url\(" report.html &&
 	test "$(grep -o "https\?://[^\"]*" report.html | sort -u)" = "http://www.w3.org/2000/svg"
+'
+
+test_expect_success '--commit-url: ids link to a web view, the URL escaped' '
+	bootperf report --repo repo --store store --format html \
+		--commit-url "https://example.org/v?a=1&b=\"x\"/{commit}#<y>" \
+		-o url.html initial..main &&
+	id9=$(fixture_id 9) &&
+	grep -q "<a href=\"https://example.org/v?a=1&amp;b=&quot;x&quot;/$id9#&lt;y&gt;\"><code>" url.html &&
+	! grep -q "b=\"x" url.html &&
+	test "$(grep -o "<a href=\"https://example.org/" url.html | wc -l)" -ge 20 &&
+	browse "$TEST_DIR/url.html" url &&
+	test ! -s url.console &&
+	grep -q "<a href=\"https://example.org/v?a=1&amp;b=&quot;x&quot;/$id9#&lt;y&gt;\"><code>" url.dom
 '
 
 test_expect_success 'a screenshot can be taken (what the README shows)' '

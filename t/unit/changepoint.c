@@ -234,6 +234,43 @@ static void test_drift(void)
 	free(cp);
 }
 
+/* {1, 2, 3}: mean 2, squares 1 + 0 + 1.  0 0 0 1 2 3 3 3 is a ramp from
+ * (2, 0) to (5, 3) exactly.  One that must end at 6 (b = 3, the mean of
+ * 3 3): from s = 2 the line is .75 1.5 2.25 at 3 4 5 against 1 2 3,
+ * .0625 + .25 + .5625 = .875; from s = 1 it is .6 1.2 1.8 2.4 at 2..5
+ * against 0 1 2 3, .36 + .04 + .04 + .36 = .8, the better one.
+ */
+static void test_ramp(void)
+{
+	const double x[] = {0, 0, 0, 1, 2, 3, 3, 3}, y[] = {1, 2, 3};
+	struct cp_ramp_bounds bd = {1, 2, 5, 6, 3};
+	size_t s = 0, e = 0;
+
+	is_double(cp_sse(y, 3), 2, 1e-12, "sum of squares of 1 2 3");
+	is_double(cp_sse(y, 0), 0, 0, "  of nothing");
+	is_double(cp_ramp(x, 8, &bd, &s, &e), 0, 1e-12, "an exact ramp");
+	ok(s == 2 && e == 5, "  from 2 to 5 (%zu, %zu)", s, e);
+	bd.e_min = 6;
+	is_double(cp_ramp(x, 8, &bd, &s, &e), 0.8, 1e-12,
+		  "one that must end at 6: 0.8");
+	ok(s == 1 && e == 6, "  from 1 (%zu)", s);
+	bd.min_len = 9;
+	ok(isinf(cp_ramp(x, 8, &bd, &s, &e)), "none that long");
+}
+
+/* The smallest permutation p-value, 1 / (R + 1), at most alpha / 2. */
+static void test_permutations(void)
+{
+	is_size(cp_permutations(0.01), 199, "alpha 0.01: the default 199");
+	is_size(cp_permutations(0.2), 199, "  never fewer");
+	is_size(cp_permutations(0.005), 399, "alpha 0.005: 399");
+	is_size(cp_permutations(0.001), 1999, "alpha 0.001: 1999");
+	is_size(cp_permutations(0.0001), CP_MAX_PERMUTATIONS,
+		"alpha 0.0001: the most, 19999");
+	is_size(cp_permutations(0.00009), 0, "below: out of reach");
+	is_size(cp_permutations(0), 0, "alpha 0: out of reach");
+}
+
 static void test_two_changes(void)
 {
 	struct cp_options o = CP_OPTIONS_INIT;
@@ -360,7 +397,8 @@ static void test_reproducible(void)
 /* --- history.c: placing change points, acks, what to measure next --- */
 
 /* A history of n commits "0000...i"; level[i] < 0: not measured, 0: a
- * commit that failed to build, else its boot time (3 equal passes).
+ * commit that failed to build, else its boot time (3 passes 0.1% apart,
+ * the median and mean exactly the level).
  */
 static void make_history(struct history *h, const double *level, size_t n)
 {
@@ -374,7 +412,7 @@ static void make_history(struct history *h, const double *level, size_t n)
 	h->r.v = calloc(n, sizeof *h->r.v);
 	for (size_t i = 0; i < n; i++) {
 		struct range_entry *e = &h->r.v[i];
-		double x[3] = {level[i], level[i], level[i]};
+		double x[3] = {level[i] * 0.999, level[i], level[i] * 1.001};
 
 		e->res.commit_id = bp_asprintf("%040zx", i + 1);
 		snprintf(e->short_id, sizeof e->short_id, "%07zx", i + 1);
@@ -509,6 +547,152 @@ static void test_history_drift_threshold(void)
 	history_free(&h);
 }
 
+/* The drift of test_drift as a history: wherever its change points
+ * fall, each is reported as part of a drift that spans the drift's
+ * commits (the level is 300 up to 5, 315 from 21) and is about 5%; a
+ * step as large in the same noise is no drift.
+ */
+static void test_history_drift(void)
+{
+	double lv[27];
+	struct history h;
+	uint64_t s = 7;
+	size_t inside = 0, reported = 0;
+
+	for (size_t i = 0; i < 27; i++) {
+		size_t level = i < 6 ? 0 : i >= 21 ? 5 : (i - 6) / 3 + 1;
+
+		lv[i] = 300 * (1 + 0.01 * (double)level) + 0.3 * noise(&s);
+	}
+	make_history(&h, lv, 27);
+	history_detect(&h);
+	for (size_t i = 0; i < h.n_cp; i++) {
+		const struct change_point *c = &h.cp[i];
+
+		if (!c->reported)
+			continue;
+		reported++;
+		if (c->drift_from != SIZE_MAX && c->drift_from >= 3 &&
+		    c->drift_from <= 8 && c->drift_to >= 18 &&
+		    c->drift_to <= 23 && fabs(c->drift_pct - 5) < 1)
+			inside++;
+	}
+	ok(reported > 0, "a drift in a history: reported (%zu)", reported);
+	ok(h.n_cp == 0 || !h.cp[h.n_cp - 1].at_tip, "  nothing at its tip");
+	is_size(inside, reported, "  each as a drift of about 5% over it");
+	history_free(&h);
+	for (size_t i = 0; i < 27; i++)
+		lv[i] = (i < 13 ? 300 : 315) + 0.3 * noise(&s);
+	make_history(&h, lv, 27);
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].drift_from == SIZE_MAX,
+	   "a 5%% step is one change point, no drift");
+	history_free(&h);
+	/* A straight ramp without noise: 300 up to commit 10, 0.5% more a
+	 * commit after it, 5% more from 20 on.
+	 */
+	{
+		double ramp[30];
+
+		for (size_t i = 0; i < 30; i++)
+			ramp[i] =
+			    300 * (1 + 0.005 * (double)(i < 10	  ? 0
+							: i >= 20 ? 10
+								  : i - 10));
+		make_history(&h, ramp, 30);
+	}
+	history_detect(&h);
+	ok(h.n_cp >= 1 && h.cp[0].drift_from == 10 && h.cp[0].drift_to == 20,
+	   "a straight ramp: a drift after 10 up to 20 (%zu change points, "
+	   "%zu to %zu)",
+	   h.n_cp, h.n_cp ? h.cp[0].drift_from : 0,
+	   h.n_cp ? h.cp[0].drift_to : 0);
+	history_free(&h);
+}
+
+/* One commit 5x slower at the tip: no segment (min_size 2), but a
+ * change at the tip, by range's rules; 0.5% is not; an ack silences
+ * it; two slow commits are still at the tip while the shuffles cannot
+ * confirm them, and an ordinary change point once they can.
+ */
+static void test_history_tip(void)
+{
+	double lv[22];
+	struct history h;
+	struct ack ack = {.commit = NULL, .note = (char[]){"known"}};
+
+	for (size_t i = 0; i < 22; i++)
+		lv[i] = i < 21 ? 100 : 500;
+	lv[20] = -1;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].at_tip && h.cp[0].reported,
+	   "5x slower at the tip: a change at the tip (%zu)", h.n_cp);
+	ok(h.n_cp == 1 && h.cp[0].before == 19 && h.cp[0].after == 21 &&
+	       h.cp[0].unmeasured == 1,
+	   "  after 19 up to 21, one commit not measured");
+	is_double(h.n_cp ? h.cp[0].percent : 0, 400, 1e-9, "  +400%");
+	ok(h.n_cp == 1 && h.cp[0].p < 0.01, "  p < alpha (%g)",
+	   h.n_cp ? h.cp[0].p : 1);
+	ok(history_alert(&h), "  it alerts");
+	ack.commit = h.r.v[21].res.commit_id;
+	history_mark(&h, NULL, 0, &ack, 1, 0);
+	ok(!history_alert(&h), "  an ack of it silences it");
+	ok(history_next(&h, 21, &(enum history_why){0}) == 20,
+	   "  the commit between is measured next");
+	history_free(&h);
+	lv[21] = 100.5;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 0, "0.5%% slower at the tip: below the threshold");
+	history_free(&h);
+	lv[20] = lv[21] = 500;
+	make_history(&h, lv, 22);
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && h.cp[0].at_tip && h.cp[0].at == 20,
+	   "two slow commits at the end of 22 (p ~ 0.09 among the "
+	   "shuffles): at the tip from the first");
+	history_free(&h);
+	{
+		double more[60];
+
+		for (size_t i = 0; i < 60; i++)
+			more[i] = i < 58 ? 100 : 500;
+		make_history(&h, more, 60);
+	}
+	h.r.method = STATS_MANN_WHITNEY;
+	history_detect(&h);
+	ok(h.n_cp == 1 && !h.cp[0].at_tip && h.cp[0].at == 58,
+	   "two at the end of 60: an ordinary change point");
+	history_free(&h);
+}
+
+/* Two regressions of 0.6%, 40 measured commits apart: each below the
+ * 1% threshold, and a long stable stretch between them, so they are two
+ * small changes, not a 1.2% drift.
+ */
+static void test_history_runs_apart(void)
+{
+	double lv[80];
+	struct history h;
+
+	for (size_t i = 0; i < 80; i++)
+		lv[i] = 100 * pow(1.006, (double)(i >= 20) + (double)(i >= 60));
+	make_history(&h, lv, 80);
+	history_detect(&h);
+	ok(h.n_cp == 2 && h.cp[0].at == 20 && h.cp[1].at == 60,
+	   "two small steps 40 commits apart found (%zu)", h.n_cp);
+	ok(h.n_cp == 2 && h.cp[0].run_len == 1 && h.cp[1].run_len == 1,
+	   "  each a run of its own");
+	ok(h.n_cp == 2 && !h.cp[0].reported && !h.cp[1].reported,
+	   "  neither reported: each below 1%%");
+	ok(!history_alert(&h), "  no alert");
+	history_free(&h);
+}
+
 int main(void)
 {
 	test_energy_by_hand();
@@ -518,6 +702,8 @@ int main(void)
 	test_published_step();
 	test_single_step();
 	test_drift();
+	test_ramp();
+	test_permutations();
 	test_two_changes();
 	test_dip();
 	test_false_positives();
@@ -527,5 +713,8 @@ int main(void)
 	test_history_order();
 	test_history_acks();
 	test_history_drift_threshold();
+	test_history_runs_apart();
+	test_history_drift();
+	test_history_tip();
 	return tap_done();
 }
