@@ -470,7 +470,6 @@ int report_history_json(FILE *fp, const struct history *h,
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	size_t *idx = NULL, n;
-	char *text;
 
 	if (!root)
 		return -1;
@@ -497,11 +496,5 @@ int report_history_json(FILE *fp, const struct history *h,
 	for (size_t i = 0; i < h->n_cp; i++)
 		cJSON_AddItemToArray(arr, change_point_object(h, &h->cp[i]));
 	cJSON_AddBoolToObject(root, "alert", history_alert(h));
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	fprintf(fp, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	return json_print(fp, root);
 }

@@ -158,8 +158,7 @@ cJSON *json_from_bench(const struct bench_result *res)
 	return root;
 }
 
-/* Print and free root; -1 when it or its text could not be made. */
-static int print_json(FILE *fp, cJSON *root)
+int json_print(FILE *fp, cJSON *root)
 {
 	char *text = root ? cJSON_Print(root) : NULL;
 
@@ -173,7 +172,7 @@ static int print_json(FILE *fp, cJSON *root)
 
 int report_bench_json(FILE *fp, const struct bench_result *res)
 {
-	return print_json(fp, json_from_bench(res));
+	return json_print(fp, json_from_bench(res));
 }
 
 /* --- reading --- */
@@ -663,7 +662,7 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	if (r->stages)
 		cJSON_AddItemToObject(root, "stages",
 				      json_from_stage_deltas(r->stages));
-	return print_json(fp, root);
+	return json_print(fp, root);
 }
 
 static const char *verdict_name(const struct bisect_step *s)
@@ -796,7 +795,7 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	if (r->stages)
 		cJSON_AddItemToObject(root, "stages",
 				      json_from_stage_deltas(r->stages));
-	return print_json(fp, root);
+	return json_print(fp, root);
 }
 
 static const char *const bisect_run_by_names[] = {
@@ -865,5 +864,5 @@ int report_bisect_run_json(FILE *fp, const struct bisect_run_report *r)
 	cJSON_AddItemToObject(root, "endpoints", bisect_run_endpoints(r));
 	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
-	return print_json(fp, root);
+	return json_print(fp, root);
 }

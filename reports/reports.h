@@ -56,6 +56,10 @@ struct cJSON;
 
 /* Within reports/: a number, or null for NaN (JSON has no NaN). */
 struct cJSON *json_number_or_null(double v);
+/* Within reports/: print root (then free it) as one document and a
+ * newline; -1 when it or its text could not be made.
+ */
+int json_print(FILE *fp, struct cJSON *root);
 
 /* The tree report_bench_json prints, or NULL on allocation failure.  The
  * caller owns it (cJSON_Delete).

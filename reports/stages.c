@@ -298,7 +298,6 @@ static cJSON *not_seen_array(const struct stage_report *r)
 int report_analysis_json(FILE *fp, const struct analysis *a)
 {
 	cJSON *root = cJSON_CreateObject(), *stages, *passes;
-	char *text;
 
 	if (!root)
 		return -1;
@@ -318,13 +317,7 @@ int report_analysis_json(FILE *fp, const struct analysis *a)
 	passes = cJSON_AddArrayToObject(root, "passes");
 	for (size_t p = 0; p < a->n_passes; p++)
 		cJSON_AddItemToArray(passes, pass_object(&a->passes[p]));
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	fprintf(fp, "%s\n", text);
-	cJSON_free(text);
-	return 0;
+	return json_print(fp, root);
 }
 
 /* --- SVG --- */
