@@ -44,7 +44,14 @@ static int walk_parse(struct walk_spec *out, const char *range)
 				 "use 'A..B' for the commits after A up to B",
 				 range);
 	if (!dots) {
-		out->to = bp_strdup(range);
+		size_t len = strlen(range);
+
+		/* git's A^! is A without its parents: just that commit */
+		if (len > 2 && !strcmp(range + len - 2, "^!"))
+			len -= 2;
+		out->to = strndup(range, len);
+		if (!out->to)
+			abort();
 		return 0;
 	}
 	out->from = walk_side(range, (size_t)(dots - range));

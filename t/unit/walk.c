@@ -352,6 +352,7 @@ static void test_ranges(struct walk_repo *repo)
 	snprintf(range, sizeof range, "%.7s^..%.7s", ids[2], ids[6]);
 	range_is(repo, range, NULL, "c2 c3 c4 c5 c6");
 	range_is(repo, "HEAD~1", NULL, "c5");
+	range_is(repo, "HEAD~1^!", NULL, "c5");
 	range_is(repo, "t2..br", NULL, "c3 c4");
 	range_is(repo, "at3..main", NULL, "c4 c5 c6");
 	range_is(repo, "br..", NULL, "c5 c6");
