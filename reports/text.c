@@ -147,14 +147,21 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 	fputc('\n', fp);
 }
 
+/* "1 step", "2 steps": the word for n. */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 void report_range_summary_text(FILE *fp, const struct range_report *r)
 {
 	size_t *idx = NULL, n = range_significant(r, &idx);
 
 	fprintf(fp,
-		"\n%zu commits, %zu built and %zu passes run now; %s test, "
+		"\n%zu %s, %zu built and %zu %s run now; %s test, "
 		"p < %g and at least %g%%; passes %s\n",
-		r->n, r->builds, r->boots,
+		r->n, plural(r->n, "commit", "commits"), r->builds, r->boots,
+		plural(r->boots, "pass", "passes"),
 		r->method == STATS_WELCH ? "Welch t" : "Mann-Whitney U",
 		r->alpha, r->threshold, r->how);
 	if (n == 0)
@@ -172,12 +179,6 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	}
 	free(idx);
 	report_stage_deltas_text(fp, r->stages);
-}
-
-/* "1 step", "2 steps": the word for n. */
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
 }
 
 /* "slow" and "fast": what a bad and a good commit are in this search. */
