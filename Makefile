@@ -227,8 +227,13 @@ analyze: deps $(BUILDDIR)/help.c
 		clang-tidy --quiet --warnings-as-errors='*' $$f -- \
 			$(CFLAGS) $(PKG_CFLAGS) -It/unit || exit 1; \
 	done
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -It/unit -fanalyzer -Werror -fsyntax-only \
-		$(filter-out $(UNIT_SRCS),$(C_SRCS))
+	# One file at a time, compiled (-fsyntax-only stops before the
+	# analyzer runs) and at -O0 (-O2 deletes a malloc/free pair, and
+	# with it a double free, before the analyzer sees them).
+	for f in $(filter-out $(UNIT_SRCS),$(C_SRCS)); do \
+		gcc $(filter-out -O%,$(CFLAGS)) -O0 $(PKG_CFLAGS) -It/unit \
+			-fanalyzer -Werror -c -o /dev/null $$f || exit 1; \
+	done
 	shellcheck -x $(SCRIPTS)
 
 format:
