@@ -98,9 +98,10 @@ FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -DBOOTPERF_LIBFUZZER \
 		-Icommon -Irunner -Ireports -Ibisect -Icmd -It/fuzz \
 		-Ibuild-fuzz
 FUZZ_BINS    := $(patsubst t/fuzz/%.c,build-fuzz/fuzz-%,$(FUZZ_SRCS))
-.SECONDARY: $(FUZZ_OBJS)
 FUZZ_OBJS    := $(patsubst %.c,build-fuzz/%.o,$(MODULE_SRCS)) \
 		build-fuzz/help.o
+# After FUZZ_OBJS is set: an empty .SECONDARY marks every target.
+.SECONDARY: $(FUZZ_OBJS)
 
 build-fuzz/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -124,11 +125,14 @@ fuzz: deps
 	@for f in $(FUZZ_BINS); do \
 		n=$${f#build-fuzz/fuzz-}; mkdir -p build-fuzz/corpus-$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp \
+		rc=0; LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp \
 		$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 \
 			-print_final_stats=1 build-fuzz/corpus-$$n t/fuzz/$$n \
-			2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)" \
-			|| true; \
+			>build-fuzz/fuzz-$$n.log 2>&1 || rc=$$?; \
+		grep -E "^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)" \
+			build-fuzz/fuzz-$$n.log; \
+		test "$$rc" = 0 || { echo "fuzz: $$n exited with status" \
+			"$$rc; see build-fuzz/fuzz-$$n.log"; exit 1; }; \
 		test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || \
 			{ echo "fuzz: $$n found a problem"; exit 1; }; \
 	done

@@ -11,12 +11,44 @@
 #define BOOTPERF_FUZZ_REPLAY_H
 
 #include <dirent.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The harness's scratch directory, removed at exit, so that neither a
+ * replay in make check nor make fuzz leaves /tmp/bootperf-fuzz-* behind
+ * (a crash under libFuzzer does: it is worth a look).
+ */
+static char fuzz_dir[64];
+
+static int fuzz_remove(const char *path, const struct stat *sb, int type,
+		       struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void fuzz_cleanup(void)
+{
+	nftw(fuzz_dir, fuzz_remove, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static inline const char *fuzz_tmpdir(const char *name)
+{
+	snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/bootperf-fuzz-%s.XXXXXX",
+		 name);
+	if (!mkdtemp(fuzz_dir) || atexit(fuzz_cleanup) != 0)
+		abort();
+	return fuzz_dir;
+}
 
 /* Every rejected input prints its one error line: not worth reading in
  * a replay.  Under libFuzzer, -close_fd_mask=2 does it, and the
