@@ -3,9 +3,14 @@
  * A sample runs in a child that leads its own process group; everything
  * it starts (supermin, qemu, libguestfs's recovery process, a build
  * script) inherits the group, so one kill(-pgid) removes all of it.
+ * What left the group (setsid, a daemon's double fork) is caught
+ * another way: bootperf is a child subreaper, so every orphan of the
+ * child is reparented to bootperf, which kills and reaps its children
+ * each time a measuring child has ended.
  * SIGINT and SIGTERM are blocked outside ppoll(), so a stop request is
  * never lost between the check and the wait.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -76,6 +81,83 @@ long runner_maxrss_kb(void)
 	long self = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 
 	return self > child_maxrss_kb ? self : child_maxrss_kb;
+}
+
+/* Orphans of a measuring child come to this process, not to init (not
+ * inherited by the children, which fork their own).
+ */
+static void become_subreaper(void)
+{
+	static bool done;
+
+	if (!done)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	done = true;
+}
+
+/* The parent of process pid (a /proc name), or -1. */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	ssize_t n;
+	long ppid;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "PID (COMM) STATE PPID ...", and COMM may hold ") ". */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+/* One pass over /proc: every child of this process killed and reaped.
+ * Returns how many there were.
+ */
+static size_t reap_children(void)
+{
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end || pid <= 0 || parent_of(e->d_name) != self)
+			continue;
+		kill((pid_t)pid, SIGKILL);
+		while (waitpid((pid_t)pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* After a measuring child has been reaped: whatever it started that is
+ * still running has no parent left in the child's tree but this process
+ * (the subreaper), directly or through processes that are.  bootperf
+ * runs one child at a time and has reaped it, so any child it has now
+ * is such a stray.  Reaping one reparents its own children here before
+ * waitpid returns, so passes until one finds none kill the whole tree.
+ */
+static void reap_strays(void)
+{
+	for (int pass = 0; pass < 10000 && reap_children() > 0; pass++)
+		;
 }
 
 static void kill_own_group(int sig)
@@ -222,6 +304,7 @@ enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 	enum sample_status st;
 
 	msg[0] = '\0';
+	become_subreaper();
 	if (pipe2(fds, O_CLOEXEC) == -1) {
 		snprintf(msg, msglen, "pipe: %s", strerror(errno));
 		return SAMPLE_ERROR;
@@ -252,6 +335,7 @@ enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 	kill_group(pid);
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
 		;
+	reap_strays();
 	st = classify(got, wstatus, &o, msg, msglen);
 	if (got == (ssize_t)sizeof o && o.maxrss_kb > child_maxrss_kb)
 		child_maxrss_kb = o.maxrss_kb;
@@ -281,6 +365,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	double deadline = now_monotonic() + timeout_s;
 
 	out[0] = '\0';
+	become_subreaper();
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	pid = fork();
@@ -315,6 +400,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	kill_group(pid);
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
 		;
+	reap_strays();
 	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
 }
 

@@ -69,6 +69,7 @@ test_expect_success 'SIGTERM mid-build: exit 130, the build killed, results kept
 	done &&
 	kill -TERM $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 1002)" &&
+	test -z "$(find st -path st/worktree -prune -o -name "*.tmp" -print)" &&
 	test "$(ls st/results/*/ | grep -c "\.json$")" = 2 && readable st &&
 	git -C st/worktree status --porcelain >wt && ! grep -v "^??" wt
 '
