@@ -114,7 +114,8 @@ struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
 struct store;
 
 /* Opens the store at dir, creating dir (not its parents), results/ and
- * logs/ when missing.  Refuses a dir that is not writable.
+ * logs/ when missing.  Refuses a dir that is not writable, not owned by
+ * the effective user, or writable by its group or others.
  */
 int store_open(struct store **out, const char *dir);
 /* Releases the lock too.  NULL is a no-op. */

@@ -111,6 +111,37 @@ static int store_child(struct store *st, const char *name, int *fd)
 	return ret;
 }
 
+/* Whoever else may write the store could plant a result, a link for a
+ * build log or a qemu wrapper that bootperf then runs: refuse a store
+ * root that is someone else's or writable by others (the ones bootperf
+ * creates are 0700).
+ */
+static int store_check_private(const struct store *st)
+{
+	struct stat sb;
+
+	if (fstat(st->dirfd, &sb) == -1) {
+		bp_error("cannot open store '%s': %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid != geteuid()) {
+		bp_error("store '%s' belongs to uid %ld, not to you (uid %ld): "
+			 "chown %ld '%s', or use a store of your own",
+			 st->dir, (long)sb.st_uid, (long)geteuid(),
+			 (long)geteuid(), st->dir);
+		return -1;
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		bp_error("store '%s' is writable by %s (mode %04o): chmod 700 "
+			 "'%s'",
+			 st->dir, sb.st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned)(sb.st_mode & 07777), st->dir);
+		return -1;
+	}
+	return 0;
+}
+
 static int store_open_root(struct store *st)
 {
 	if (mkdir(st->dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
@@ -124,6 +155,8 @@ static int store_open_root(struct store *st)
 			 strerror(errno));
 		return -1;
 	}
+	if (store_check_private(st) == -1)
+		return -1;
 	if (faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
 		bp_error("store '%s' is not writable: %s", st->dir,
 			 strerror(errno));

@@ -88,6 +88,26 @@ test_expect_success 'shell syntax in messages, branch and file names is data' '
 	test -z "$(find . -name "pwned*")"
 '
 
+test_expect_success 'a store others may write is refused before anything runs, exit 9' '
+	mkdir sw && chmod 777 sw &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/sw" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/sw. is writable by others (mode 0777): chmod 700 .$PWD/sw.$" err &&
+	test "$(wc -l <err)" = 1 && test -z "$(ls -A sw)" &&
+	chmod 770 sw &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/sw" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/sw. is writable by its group (mode 0770): chmod 700 .$PWD/sw.$" err &&
+	chmod 700 sw && range --build "cp delay built" --store "$PWD/sw" repo HEAD >/dev/null &&
+	test "$(ls sw/results/*/ | wc -l)" = 1
+'
+
+test_expect_success 'a store of another user is refused, exit 9' '
+	if [ "$(id -u)" != 0 ]; then echo "# not root: no other user to give it to"; exit 0; fi
+	mkdir so && chown 65534 so &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/so" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/so. belongs to uid 65534, not to you (uid 0): chown 0 .$PWD/so., or use a store of your own$" err &&
+	test -z "$(ls -A so)"
+'
+
 test_expect_success 'a symlinked build log cannot make bootperf write outside' '
 	mkdir outside && echo secret >outside/file &&
 	range --build "cp delay built" --store "$PWD/sl" repo HEAD~1..HEAD >/dev/null &&

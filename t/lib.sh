@@ -23,6 +23,9 @@ export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t
 export GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 export BOOTPERF_CACHE_DIR="${BOOTPERF_TEST_CACHE:-$TEST_DIR/cache}"
 mkdir -p "$HOME"
+# Directories a test makes for a store must not be group-writable
+# (bootperf refuses those), whatever the caller's umask.
+umask 022
 
 # mark N: a number unique to this test run, for sleep commands that
 # no_process looks for (other runs on the machine use other numbers).
