@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common.h"
 
@@ -102,6 +103,7 @@ struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
  *	<dir>/results/<config-id>/<commit-id>.json   json_from_commit
  *	<dir>/logs/<commit-id>.build.log
  *	<dir>/worktree/
+ *	<dir>/wrappers/qemu-<commit>                 --qemu-arg wrappers
  *	<dir>/lock                                   flock(2), holder's pid
  *
  * Ids are 4 to 64 lowercase hex digits; anything else is refused before
@@ -172,6 +174,14 @@ int store_write_text(struct store *st, const char *sub, const char *name,
 		     const char *text);
 int store_read_text(struct store *st, const char *sub, const char *name,
 		    char **text, char **path);
+/* A new file <dir>/<sub>/<name> (sub created; any old one replaced,
+ * never through a symlink) open for writing with mode: its fd, and its
+ * path in *path (the caller frees it, even on error), or -1 after a
+ * message.  Scripts bootperf runs go to the "wrappers" sub, which is
+ * emptied whenever the store is locked.
+ */
+int store_create_file(struct store *st, const char *sub, const char *name,
+		      mode_t mode, char **path);
 /* The names in <dir>/<sub>, sorted (none when it is missing). */
 int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n);
 

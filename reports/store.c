@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -26,6 +27,8 @@
  */
 #define STORE_MAX_FILE (16 << 20)
 #define STORE_TEMP_TRIES 100
+/* Scripts a run writes and runs (qemu wrappers), removed at lock time. */
+#define STORE_WRAPPERS "wrappers"
 
 struct store {
 	char *dir;
@@ -291,33 +294,43 @@ static int store_flock(const struct store *st, int fd, bool wait)
 	return -1;
 }
 
-/* Temp files a killed writer left in one config directory. */
-static void store_sweep_dir(int cfgfd)
+/* The pid in a temp file's name (".NAME.PID.N.tmp"), or -1. */
+static long store_temp_pid(const char *name, size_t len)
 {
-	DIR *d = fdopendir(cfgfd);
-	struct dirent *e;
+	size_t i = len - 4, end;
 
-	if (!d) {
-		close(cfgfd);
-		return;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' && len > 5 &&
-		    !strcmp(e->d_name + len - 4, ".tmp"))
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == 0 || name[i - 1] != '.')
+		return -1;
+	end = --i;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == 0 || i == end || name[i - 1] != '.')
+		return -1;
+	return strtol(name + i, NULL, 10);
 }
 
-/* Only the lock holder writes results, so once it holds the lock any
- * temp file is litter of a writer that was killed (kill -9, power cut):
- * never a result, but not worth keeping either.
+/* A temp file whose writer is gone.  Results, the track state and the
+ * wrappers are written by the lock holder only, but an acknowledgement
+ * is written without the lock: a live writer's file is left alone.
  */
-static void store_sweep(struct store *st)
+static bool store_is_litter(const char *name)
 {
-	int fd = dup(st->resfd);
+	size_t len = strlen(name);
+	long pid;
+
+	if (name[0] != '.' || len <= 5 || strcmp(name + len - 4, ".tmp") != 0)
+		return false;
+	pid = store_temp_pid(name, len);
+	return pid <= 0 || (kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+}
+
+/* Removes from the directory fd (closed here) the temp files of killed
+ * writers, or with all set every file (what only this run may use).
+ */
+static void store_sweep_dir(int fd, bool all)
+{
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
@@ -326,16 +339,43 @@ static void store_sweep(struct store *st)
 			close(fd);
 		return;
 	}
-	while ((e = readdir(d))) {
-		int cfgfd;
+	while ((e = readdir(d)))
+		if (all ? e->d_name[0] != '.' : store_is_litter(e->d_name))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
 
-		if (!store_valid_id(e->d_name))
-			continue;
-		cfgfd = openat(dirfd(d), e->d_name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfgfd >= 0)
-			store_sweep_dir(cfgfd);
+static int store_open_below(int parent, const char *name)
+{
+	return openat(parent, name,
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Only the lock holder writes results, so once it holds the lock any
+ * temp file is litter of a writer that was killed (kill -9, power cut):
+ * never a result, but not worth keeping either.  The same goes for the
+ * store's own directory, the track state and acknowledgements, and for
+ * qemu wrappers a killed run left.
+ */
+static void store_sweep(struct store *st)
+{
+	int fd = dup(st->resfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	store_sweep_dir(dup(st->dirfd), false);
+	store_sweep_dir(store_open_below(st->dirfd, "track"), false);
+	store_sweep_dir(store_open_below(st->dirfd, "acks"), false);
+	store_sweep_dir(store_open_below(st->dirfd, STORE_WRAPPERS), true);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
 	}
+	while ((e = readdir(d)))
+		if (store_valid_id(e->d_name))
+			store_sweep_dir(store_open_below(dirfd(d), e->d_name),
+					false);
 	closedir(d);
 }
 
@@ -867,6 +907,29 @@ int store_read_text(struct store *st, const char *sub, const char *name,
 	if (fd >= 0)
 		close(fd);
 	return ret;
+}
+
+int store_create_file(struct store *st, const char *sub, const char *name,
+		      mode_t mode, char **path)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int dfd = -1, fd = -1;
+
+	*path = NULL;
+	if ((sub && !store_valid_name(sub)) || !store_valid_name(name)) {
+		bp_error("invalid store file name '%s'", name);
+		return -1;
+	}
+	*path = sub ? bp_asprintf("%s/%s/%s", st->dir, sub, name)
+		    : bp_asprintf("%s/%s", st->dir, name);
+	if (store_text_dir(st, sub, true, &dfd) == -1)
+		return -1;
+	unlinkat(dfd, name, 0);
+	fd = openat(dfd, name, flags, mode);
+	if (fd == -1)
+		bp_error("cannot write '%s': %s", *path, strerror(errno));
+	close(dfd);
+	return fd;
 }
 
 int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n)

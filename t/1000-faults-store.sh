@@ -115,4 +115,33 @@ test_expect_success 'a result of a newer bootperf is never overwritten: exit 9' 
 	grep -q "\"format\": 99" "$f"
 '
 
+test_expect_success 'temp files of killed writers are swept all over the store' '
+	sh -c "exit 0" & dead=$! && wait $dead &&
+	{ sleep "$(mark 1000)" & } && live=$! &&
+	range s10 HEAD~2..HEAD~1 >/dev/null && mkdir s10/track s10/acks s10/wrappers &&
+	for d in s10 s10/track s10/acks s10/results/*; do
+		touch "$d/.x.json.$dead.0.tmp" || exit 1
+	done &&
+	touch "s10/acks/.abc1234.$live.0.tmp" s10/wrappers/qemu-0123456789ab &&
+	rc=0 && range s10 HEAD~2..HEAD >/dev/null 2>&1 || rc=$?
+	kill "$live" && test "$rc" = 0 &&
+	test -z "$(find s10 -path s10/worktree -prune -o -name ".x.json.*" -print)" &&
+	test -e "s10/acks/.abc1234.$live.0.tmp" && test -z "$(ls -A s10/wrappers)"
+'
+
+test_expect_success 'a --qemu-arg wrapper goes when its commit is measured' '
+	printf "#!/bin/sh\necho fake qemu\n" >fakehv && chmod +x fakehv &&
+	bootperf range --runner command --runs 1 --warmup 0 --qemu-arg -nodefaults \
+		--hv "$PWD/fakehv" --command "echo {hv} >>$PWD/hvs; {hv} -version" \
+		--store "$PWD/sq" repo HEAD~2..HEAD >/dev/null 2>&1 &&
+	test "$(sort -u hvs | wc -l)" = 2 &&
+	for w in $(sort -u hvs); do
+		case $w in
+		"$PWD/sq/wrappers/qemu-"*) test ! -e "$w" || exit 1 ;;
+		*) echo "not a wrapper: $w"; exit 1 ;;
+		esac
+	done &&
+	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(lock\|logs\|results\|worktree\|wrappers\)$")"
+'
+
 test_done
