@@ -156,6 +156,13 @@ int store_put(struct store *st, const struct commit_result *r);
  */
 int store_get(struct store *st, const char *config_id, const char *commit_id,
 	      struct commit_result *out);
+/* -2 (after store_get's message naming the file) when a newer bootperf
+ * wrote the result of the pair, else 0 (nothing stored, a result of
+ * this bootperf, or a file store_get will complain about): a whole
+ * range is checked before its first build, not hours later.
+ */
+int store_check_newer(struct store *st, const char *config_id,
+		      const char *commit_id);
 
 /* The commit ids stored under config_id, sorted; none (0, *n = 0, *ids =
  * NULL) when the config has no directory.  The caller frees each id and

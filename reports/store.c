@@ -676,6 +676,13 @@ static int store_check_owner(const struct commit_result *r,
 	return 0;
 }
 
+static void store_newer(const char *path, const char *why)
+{
+	bp_error("result '%s' was written by a newer bootperf (%s); "
+		 "use that bootperf or another store",
+		 path, why);
+}
+
 static int store_decode(const char *text, size_t len, const char *path,
 			const char *config_id, const char *commit_id,
 			struct commit_result *out)
@@ -692,9 +699,7 @@ static int store_decode(const char *text, size_t len, const char *path,
 		ret = -1;
 	}
 	if (ret == -2)
-		bp_error("result '%s' was written by a newer bootperf (%s); "
-			 "use that bootperf or another store",
-			 path, why);
+		store_newer(path, why);
 	else if (ret == -1)
 		store_corrupt(path, why);
 	cJSON_Delete(root);
@@ -730,6 +735,62 @@ out:
 	free(shown);
 	free(text);
 	return ret;
+}
+
+/* The bytes of a regular file of sane size, NULL for anything else: a
+ * look ahead that leaves every complaint to store_get.
+ */
+static char *store_peek(int dirfd, const char *name, size_t *len)
+{
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	char *text = NULL;
+
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size < STORE_MAX_FILE) {
+		text = bp_malloc((size_t)sb.st_size + 1);
+		if (store_read_all(fd, text, (size_t)sb.st_size, len) == -1) {
+			free(text);
+			text = NULL;
+		}
+	}
+	close(fd);
+	return text;
+}
+
+int store_check_newer(struct store *st, const char *config_id,
+		      const char *commit_id)
+{
+	struct commit_result r;
+	char why[320], *name = NULL, *text = NULL, *path = NULL;
+	cJSON *root = NULL;
+	size_t len = 0;
+	int cfgfd = -1, ret = 0;
+
+	if (!store_valid_id(config_id) || !store_valid_id(commit_id))
+		return 0;
+	cfgfd = store_open_below(st->resfd, config_id);
+	if (cfgfd == -1)
+		return 0;
+	name = bp_asprintf("%s.json", commit_id);
+	text = store_peek(cfgfd, name, &len);
+	root = text ? cJSON_ParseWithLength(text, len) : NULL;
+	ret = root ? json_to_commit(&r, root, why, sizeof why) : -1;
+	if (ret == 0)
+		commit_result_free(&r);
+	if (ret == -2) {
+		path = store_result_path(st, config_id, commit_id);
+		store_newer(path, why);
+	}
+	cJSON_Delete(root);
+	close(cfgfd);
+	free(name);
+	free(text);
+	free(path);
+	return ret == -2 ? -2 : 0;
 }
 
 /* --- listing --- */

@@ -108,11 +108,30 @@ test_expect_success 'corrupt, truncated, empty and foreign files: named, measure
 	test "$(json again.json "\$j->{builds}")" = 3 && readable s
 '
 
+# newer FILE ERR: ERR is the one line naming FILE as a newer bootperf's.
+newer() {
+	grep -q "^bootperf: error: result .$1. was written by a newer bootperf (format 99, this one reads 1); use that bootperf or another store$" "$2" &&
+		test "$(wc -l <"$2")" = 1
+}
+
 test_expect_success 'a result of a newer bootperf is never overwritten: exit 9' '
+	results s >before && touch before-run &&
 	f=$(plant s 1 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
-	expect_exit 9 range s HEAD~5..HEAD 2>err >/dev/null &&
-	grep -q "result .$f. was written by a newer bootperf (format 99, this one reads 1); use that bootperf or another store" err &&
-	grep -q "\"format\": 99" "$f"
+	for force in "" --force; do
+		expect_exit 9 range s HEAD~5..HEAD $force 2>err >/dev/null &&
+		newer "$f" err || exit 1
+	done &&
+	test -z "$(find s/logs -newer before-run)" && grep -q "\"format\": 99" "$f" &&
+	results s | grep -v "${f##*/}" >after &&
+	grep -v "${f##*/}" before | cmp - after && readable s
+'
+
+test_expect_success 'a newer result at the end of the range: exit 9 before the first build' '
+	range s9 HEAD >/dev/null && test "$(ls s9/logs | wc -l)" = 1 &&
+	f=$(plant s9 0 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
+	expect_exit 9 range s9 HEAD~5..HEAD 2>err >/dev/null &&
+	newer "$f" err && test "$(ls s9/logs | wc -l)" = 1 &&
+	test "$(results s9 | wc -l)" = 1
 '
 
 test_expect_success 'temp files of killed writers are swept all over the store' '
