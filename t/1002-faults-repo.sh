@@ -89,6 +89,24 @@ test_expect_success 'shell syntax in messages, branch and file names is data' '
 	test -z "$(find . -name "pwned*")"
 '
 
+# shellcheck disable=SC2034 # read by the test bodies
+esc=$(printf "\033")
+
+test_expect_success 'terminal escapes in a subject are shown, never sent' '
+	git init -q esc && cd esc && echo 0.01 >delay && git add -A &&
+	git commit -q -m "$(printf "a \033]0;title\007 b \033[2J c \302\233 é↓ \$(touch ../pwned6)")" &&
+	cd .. && shown="a \\x1b]0;title\\x07 b \\x1b[2J c \\xc2\\x9b é↓" &&
+	range --build "cp delay built" --store "$PWD/sx" esc HEAD >esc.txt &&
+	! grep -q "$esc" esc.txt && grep -qF "$shown" esc.txt &&
+	bootperf report --store "$PWD/sx" --repo esc HEAD >report.txt &&
+	! grep -q "$esc" report.txt && grep -qF "$shown" report.txt &&
+	bootperf report --store "$PWD/sx" --repo esc --format md HEAD >report.md &&
+	! grep -q "$esc" report.md && grep -qF "\\x1b" report.md &&
+	expect_exit 7 range --build true --store "$PWD/sx" esc "HEAD$esc[2J" 2>err &&
+	! grep -q "$esc" err && grep -qF "HEAD\\x1b[2J" err &&
+	test -z "$(find . -name "pwned*")"
+'
+
 test_expect_success 'a store others may write is refused before anything runs, exit 9' '
 	mkdir sw && chmod 777 sw &&
 	expect_exit 9 range --build "cp delay built" --store "$PWD/sw" repo HEAD 2>err &&
