@@ -42,9 +42,13 @@ FUZZ_SRCS := $(wildcard t/fuzz/*.c)
 UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS)) \
 	     $(patsubst t/fuzz/%.c,$(BUILDDIR)/t/fuzz-%.t,$(FUZZ_SRCS))
 SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
-# The fault-injection shim (LD_PRELOAD); not with sanitizers, whose
-# runtime must come first.
-FAILFS    := $(if $(SANITIZE),,$(BUILDDIR)/t/failfs.so)
+# The fault-injection shim (LD_PRELOAD), built without sanitizers.  gcc's
+# ASan runtime is a shared library that must come first in LD_PRELOAD:
+# the tests preload it before the shim (clang links its own statically).
+FAILFS    := $(BUILDDIR)/t/failfs.so
+ASAN_RT    = $(if $(findstring address,$(SANITIZE)),$(filter /%,$(shell \
+		$(CC) -print-file-name=libasan.so 2>/dev/null)))
+FAILFS_PRELOAD = $(if $(ASAN_RT),$(ASAN_RT):)$(CURDIR)/$(FAILFS)
 REAL_TESTS := $(sort $(wildcard t/real/*.sh))
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
 		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps
@@ -195,7 +199,7 @@ run-tests:
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	BOOTPERF_FAILFS="$(if $(FAILFS),$(CURDIR)/$(FAILFS))" \
+	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" \
 	prove $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.

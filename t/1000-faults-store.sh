@@ -49,7 +49,7 @@ test_expect_success 'a store with two results' '
 '
 
 if [ -z "${BOOTPERF_FAILFS:-}" ]; then
-	echo "# the failfs shim is not built (sanitizer build): skipping injected faults"
+	echo "# BOOTPERF_FAILFS is not set (no failfs shim): skipping injected faults"
 else
 	test_expect_success 'disk full while writing a result: exit 9, nothing lost' '
 		expect_exit 9 with_failfs "enospc:$PWD/s/results" \
