@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -280,6 +281,17 @@ static enum sample_status classify(ssize_t got, int wstatus,
 	}
 	if (got == -1)
 		return SAMPLE_TIMEOUT;
+	/* A child exits 0 after its report; anything else is its own
+	 * failure (valgrind's --error-exitcode after a leak, say).
+	 */
+	if (got == (ssize_t)sizeof *o && WIFEXITED(wstatus) &&
+	    WEXITSTATUS(wstatus) != 0) {
+		snprintf(msg, msglen,
+			 "measuring process exited with status %d after its "
+			 "report",
+			 WEXITSTATUS(wstatus));
+		return SAMPLE_CRASHED;
+	}
 	if (got == (ssize_t)sizeof *o) {
 		snprintf(msg, msglen, "%s", o->msg);
 		return o->ok ? SAMPLE_OK : SAMPLE_FAILED;
@@ -293,11 +305,34 @@ static enum sample_status classify(ssize_t got, int wstatus,
 	return SAMPLE_CRASHED;
 }
 
+/* A child that has reported exits at once: let it, up to the deadline
+ * or a stop signal, so that what it checks on its way out counts
+ * (valgrind's leak check of the child), without reaping it, so that its
+ * group id stays reserved for kill_group.
+ */
+static void wait_exit(pid_t pid, double deadline)
+{
+	const struct timespec pause = {.tv_nsec = 1000000};
+	siginfo_t info;
+
+	while (now_monotonic() < deadline && !runner_interrupted()) {
+		memset(&info, 0, sizeof info);
+		if (waitid(P_PID, (id_t)pid, &info,
+			   WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return;
+		if (info.si_pid == pid)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 				 double *ms, char *msg, size_t msglen)
 {
 	int fds[2];
 	pid_t parent = getpid(), pid;
+	double deadline;
 	struct outcome o;
 	ssize_t got;
 	int wstatus = 0;
@@ -325,12 +360,14 @@ enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 	setpgid(pid, pid); /* also here: no window where a kill misses */
 	close(fds[1]);
 	memset(&o, 0, sizeof o);
-	got = wait_report(fds[0], now_monotonic() + timeout_s, &o);
+	deadline = now_monotonic() + timeout_s;
+	got = wait_report(fds[0], deadline, &o);
 	close(fds[0]);
+	if (got == (ssize_t)sizeof o)
+		wait_exit(pid, deadline);
 	/* Kill before reaping, while the group id is still reserved by the
 	 * child: whatever it left behind (a recovery process, a qemu that
-	 * outlived a crash) goes with the group.  A child that has already
-	 * reported has nothing left to do but exit.
+	 * outlived a crash) goes with the group.
 	 */
 	kill_group(pid);
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
