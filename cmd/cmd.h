@@ -220,13 +220,15 @@ struct measurer {
 #define MEASURER_IN_PLACE 2
 
 /* The run options of a commit built in a worktree.  Owns hv, kernel,
- * modules.
+ * modules; hv_wrapper: hv is a --qemu-arg wrapper in the store, removed
+ * by prepared_free.
  */
 struct prepared {
 	struct run_options o;
 	char *hv;
 	char *kernel;
 	char *modules;
+	bool hv_wrapper;
 };
 
 /* Open and lock the store; config_extra joins the configuration id. */

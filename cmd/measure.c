@@ -694,24 +694,24 @@ static int check_firmware(const struct measurer *m, const char *wt)
 
 /* --qemu-arg: a wrapper script in the store that runs the commit's qemu
  * with the extra arguments.  It names the commit, so it changes with
- * every commit and libguestfs never reuses another qemu's probes.
+ * every commit and libguestfs never reuses another qemu's probes.  It
+ * lives while the commit is measured (prepared_free removes it); one
+ * that a killed run left goes when the store is next locked.
  */
 static char *write_wrapper(const struct measurer *m, const char *wt,
 			   const char *commit_id, const char *hv)
 {
-	char *path = bp_asprintf("%s/qemu-wrapper-%.12s", store_dir(m->store),
-				 commit_id);
-	FILE *fp;
-	int fd;
+	char *name = bp_asprintf("qemu-%.12s", commit_id), *path = NULL;
+	int fd = store_create_file(m->store, "wrappers", name, 0700, &path);
+	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
 
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0700);
-	fp = fd == -1 ? NULL : fdopen(fd, "w");
+	free(name);
 	if (!fp) {
-		bp_error("cannot write '%s': %s", path, strerror(errno));
-		if (fd != -1)
+		if (fd != -1) {
+			bp_error("cannot write '%s': %s", path,
+				 strerror(errno));
 			close(fd);
+		}
 		free(path);
 		return NULL;
 	}
@@ -722,6 +722,7 @@ static char *write_wrapper(const struct measurer *m, const char *wt,
 	fputs(" \"$@\"\n", fp);
 	if (fclose(fp) != 0) {
 		bp_error("cannot write '%s': %s", path, strerror(errno));
+		unlink(path);
 		free(path);
 		return NULL;
 	}
@@ -753,6 +754,7 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 			return BP_EXIT_STORE;
 		free(p->hv);
 		p->o.hv = p->hv = wrapper;
+		p->hv_wrapper = true;
 	}
 	p->o.kernel = p->kernel ? p->kernel : p->o.kernel;
 	p->o.modules = p->modules ? p->modules : p->o.modules;
@@ -764,6 +766,8 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 
 void prepared_free(struct prepared *p)
 {
+	if (p->hv_wrapper)
+		unlink(p->hv);
 	free(p->hv);
 	free(p->kernel);
 	free(p->modules);

@@ -805,6 +805,14 @@ void bp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *bp_malloc(size_t n);
 char *bp_strdup(const char *s);
 char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s (NULL: "") with what a terminal would act on as \xNN: C0 controls
+ * but tab, DEL, C1 controls and bytes that are not UTF-8.  Repository
+ * text (subjects, ref names) and what the store holds are data, never
+ * escape sequences for the user's terminal; messages (bp_error ...) are
+ * escaped so already.  bp_printable's copy is the caller's.
+ */
+char *bp_printable(const char *s);
+void bp_put_printable(FILE *fp, const char *s);
 int parse_count(const char *opt, const char *s, long min, long max, long *out);
 int parse_seconds(const char *opt, const char *s, double *out);
 double now_monotonic(void);

@@ -258,29 +258,42 @@ int boot_events_write_passes(FILE *fp, const struct boot_events *passes,
 	return ferror(fp) ? -1 : 0;
 }
 
-static struct boot_events *new_pass(struct boot_events **v, size_t *n)
+/* The pass read so far (if any) joins the array, moved: *cur is left
+ * empty for the next one.  A pass is parsed into a struct of its own,
+ * not in place in the growing array: gcc -fanalyzer (12) loses track of
+ * events added through a pointer into a reallocated array and reports
+ * them leaked.
+ */
+static void end_pass(struct boot_events **v, size_t *n, struct boot_events *cur,
+		     bool *open)
 {
-	struct boot_events *p = realloc(*v, (*n + 1) * sizeof *p);
+	struct boot_events *p;
 
-	if (!p) {
-		bp_error("out of memory");
-		abort();
-	}
+	if (!*open)
+		return;
+	p = bp_malloc((*n + 1) * sizeof *p);
+	if (*n)
+		memcpy(p, *v, *n * sizeof *p);
+	free(*v);
+	p[*n] = *cur;
 	*v = p;
-	memset(&p[*n], 0, sizeof p[*n]);
-	p[*n].total_ms = NAN;
-	return &p[(*n)++];
+	(*n)++;
+	memset(cur, 0, sizeof *cur);
+	cur->total_ms = NAN;
+	*open = false;
 }
 
 /* A comment: "# pass N" opens a pass, "# quiet MS" records one. */
 static int comment(const char *line, struct boot_events **passes, size_t *n,
-		   double **quiet, size_t *n_quiet, struct boot_events **cur)
+		   double **quiet, size_t *n_quiet, struct boot_events *cur,
+		   bool *open)
 {
 	char *end = NULL;
 	double ms;
 
 	if (!strncmp(line, "# pass ", 7)) {
-		*cur = new_pass(passes, n);
+		end_pass(passes, n, cur, open);
+		*open = true;
 		return 0;
 	}
 	if (strncmp(line, "# quiet ", 8) != 0)
@@ -294,7 +307,8 @@ static int comment(const char *line, struct boot_events **passes, size_t *n,
 int boot_events_read_passes(FILE *fp, struct boot_events **passes, size_t *n,
 			    double **quiet, size_t *n_quiet, size_t *bad_line)
 {
-	struct boot_events *cur = NULL;
+	struct boot_events cur = BOOT_EVENTS_INIT;
+	bool open = false;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	int r = 0;
@@ -306,14 +320,16 @@ int boot_events_read_passes(FILE *fp, struct boot_events **passes, size_t *n,
 	while (r == 0 && getline(&line, &cap, fp) != -1) {
 		lineno++;
 		if (line[0] == '#')
-			r = comment(line, passes, n, quiet, n_quiet, &cur);
+			r = comment(line, passes, n, quiet, n_quiet, &cur,
+				    &open);
 		else {
-			if (!cur && line[strspn(line, " \n")] != '\0')
-				cur = new_pass(passes, n);
-			if (cur)
-				r = boot_event_parse(cur, line);
+			if (line[strspn(line, " \n")] != '\0')
+				open = true;
+			if (open)
+				r = boot_event_parse(&cur, line);
 		}
 	}
+	end_pass(passes, n, &cur, &open);
 	if (r == -1 && bad_line)
 		*bad_line = lineno;
 	free(line);

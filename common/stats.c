@@ -261,19 +261,19 @@ static double stats_rank_sum_b(const struct stats_obs *o, size_t n,
 
 /*
  * Null distribution of U for a sample of m against one of n: counts of
- * orderings by U value, returned as f + m * (m * n + 1) in an allocation
- * that starts at *base.  f[i][u] counts orderings of i b's and j a's with
- * U == u; the largest observation is either a b beating all j a's or an
- * a beating nothing, so f(i,j,u) = f(i-1,j,u-j) + f(i,j-1,u).  Only
- * additions, so counts up to C(100,50) ~ 1e29 keep full relative
- * precision in doubles, and so do the tiny tails we care about.
+ * orderings by U value, in row m (at f + m * (m * n + 1)) of the
+ * returned allocation, which the caller frees.  f[i][u] counts
+ * orderings of i b's and j a's with U == u; the largest observation is
+ * either a b beating all j a's or an a beating nothing, so f(i,j,u) =
+ * f(i-1,j,u-j) + f(i,j-1,u).  Only additions, so counts up to C(100,50)
+ * ~ 1e29 keep full relative precision in doubles, and so do the tiny
+ * tails we care about.
  */
-static double *stats_mw_counts(double **base, size_t m, size_t n)
+static double *stats_mw_counts(size_t m, size_t n)
 {
 	size_t w = m * n + 1, i, j, k;
 	double *f = calloc((m + 1) * w, sizeof(*f));
 
-	*base = f;
 	if (!f)
 		return NULL;
 	for (i = 0; i <= m; i++)
@@ -282,18 +282,20 @@ static double *stats_mw_counts(double **base, size_t m, size_t n)
 		for (i = 1; i <= m; i++)
 			for (k = j; k <= i * j; k++)
 				f[i * w + k] += f[(i - 1) * w + k - j];
-	return f + m * w;
+	return f;
 }
 
 /* Exact two-sided p for U of a sample of m against one of n, no ties. */
 static int stats_mw_exact_p(double *p, double u, size_t m, size_t n)
 {
 	size_t k, ui = (size_t)u;
-	double lo = 0.0, hi = 0.0, *base;
-	const double *cnt = stats_mw_counts(&base, m, n);
+	double lo = 0.0, hi = 0.0;
+	double *base = stats_mw_counts(m, n);
+	const double *cnt;
 
-	if (!cnt)
+	if (!base)
 		return -1;
+	cnt = base + m * (m * n + 1);
 	for (k = 0; k <= m * n; k++) {
 		if (k <= ui)
 			lo += cnt[k];

@@ -14,19 +14,96 @@ static const char *program_name = "bootperf";
 /* The last error's text, without the program name: for results that
  * must say why a run stopped.
  */
-static char last_error[1024];
+static char last_error[2048];
 
 void bp_set_program_name(const char *name)
 {
 	program_name = name;
 }
 
+/* The length of the character at s (1 to 4 bytes) when a terminal only
+ * shows it, else 0: a C0 control but tab, DEL, a C1 control (U+0080 to
+ * U+009F), or a byte that does not start well-formed UTF-8.
+ */
+static size_t printable_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+
+	if (c == '\t' || (c >= 0x20 && c < 0x7f))
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* C1, overlong forms, surrogates, past U+10FFFF */
+	if ((c == 0xc2 && s[1] < 0xa0) || (c == 0xe0 && s[1] < 0xa0) ||
+	    (c == 0xed && s[1] > 0x9f) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* Like snprintf: s with what printable_len refuses as \xNN, at most len
+ * bytes with the NUL; returns the whole length.
+ */
+static size_t printable(char *buf, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t out = 0;
+
+	while (*p) {
+		size_t n = printable_len(p);
+		char esc[5];
+		const char *from = (const char *)p;
+
+		if (n == 0) {
+			snprintf(esc, sizeof esc, "\\x%02x", *p);
+			from = esc;
+			n = 4;
+			p++;
+		} else
+			p += n;
+		for (size_t i = 0; i < n; i++, out++)
+			if (out + 1 < len)
+				buf[out] = from[i];
+	}
+	if (len > 0)
+		buf[out < len ? out : len - 1] = '\0';
+	return out;
+}
+
+char *bp_printable(const char *s)
+{
+	size_t n = printable(NULL, 0, s ? s : "");
+	char *buf = bp_malloc(n + 1);
+
+	printable(buf, n + 1, s ? s : "");
+	return buf;
+}
+
+void bp_put_printable(FILE *fp, const char *s)
+{
+	char *p = bp_printable(s);
+
+	fputs(p, fp);
+	free(p);
+}
+
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
 	/* One write per message, so lines from parallel processes do not
-	 * interleave mid-line.
+	 * interleave mid-line.  Messages quote repository data (subjects,
+	 * ref names, a build's output): no escape sequence gets through.
 	 */
-	char buf[1024];
+	char msg[1024], buf[2048];
 	int off = snprintf(buf, sizeof buf, "%s: %s", program_name, kind);
 
 	if (off < 0 || (size_t)off >= sizeof buf)
@@ -35,10 +112,10 @@ static void vmessage(const char *kind, const char *fmt, va_list ap)
 	 * every file after the first of a run (llvm-project#40656).
 	 */
 	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-	vsnprintf(buf + off, sizeof buf - (size_t)off - 1, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	printable(buf + off, sizeof buf - (size_t)off - 1, msg);
 	if (!strcmp(kind, "error: "))
-		snprintf(last_error, sizeof last_error, "%s",
-			 buf + strlen(program_name) + 2 + strlen(kind));
+		snprintf(last_error, sizeof last_error, "%s", buf + off);
 	strcat(buf, "\n");
 	fputs(buf, stderr);
 	fflush(stderr);

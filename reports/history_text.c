@@ -77,11 +77,12 @@ static void change_point_text(FILE *fp, const struct history *h,
 	const struct range_entry *a = &h->r.v[c->after];
 	bool slower = c->percent > 0;
 
-	fprintf(fp, "  %s%s %s performance by %.1f%%%s at %s %s\n",
+	fprintf(fp, "  %s%s %s performance by %.1f%%%s at %s ",
 		color ? (slower ? RED : GREEN) : "", slower ? "↓" : "↑",
 		slower ? "degrades" : "improves", fabs(c->percent),
-		color ? RESET : "", a->short_id,
-		a->res.subject ? a->res.subject : "");
+		color ? RESET : "", a->short_id);
+	bp_put_printable(fp, a->res.subject);
+	fputc('\n', fp);
 	fprintf(fp, "\t%.1fms -> %.1fms (%+.1fms), ", c->before_ms, c->after_ms,
 		c->delta_ms);
 	p_value_text(fp, c->p);
@@ -90,9 +91,11 @@ static void change_point_text(FILE *fp, const struct history *h,
 	if (c->at_tip)
 		tip_text(fp, h, c);
 	drift_text(fp, h, c);
-	if (c->ack)
-		fprintf(fp, "\tacknowledged (%.12s): %s\n", c->ack_commit,
-			c->ack);
+	if (c->ack) {
+		fprintf(fp, "\tacknowledged (%.12s): ", c->ack_commit);
+		bp_put_printable(fp, c->ack);
+		fputc('\n', fp);
+	}
 }
 
 static void change_points_text(FILE *fp, const struct history *h, bool color)
@@ -133,11 +136,12 @@ static void neighbours_text(FILE *fp, const struct history *h)
 	for (size_t k = 0; k < n; k++) {
 		const struct range_entry *e = &r->v[idx[k]];
 
-		fprintf(fp, "  %s %+.1f%% (%.1fms -> %.1fms)  %s\n",
-			e->short_id, e->change.percent,
+		fprintf(fp, "  %s %+.1f%% (%.1fms -> %.1fms)  ", e->short_id,
+			e->change.percent,
 			r->v[e->change.prev].res.bench.summary.mean,
-			e->res.bench.summary.mean,
-			e->res.subject ? e->res.subject : "");
+			e->res.bench.summary.mean);
+		bp_put_printable(fp, e->res.subject);
+		fputc('\n', fp);
 	}
 	free(idx);
 }
@@ -150,21 +154,32 @@ static void header_text(FILE *fp, const struct history *h,
 	struct tm tm;
 
 	if (m->range) {
-		fprintf(fp, "Range %s of %s\n\n", m->range,
-			m->repo ? m->repo : "?");
+		fputs("Range ", fp);
+		bp_put_printable(fp, m->range);
+		fputs(" of ", fp);
+		bp_put_printable(fp, m->repo ? m->repo : "?");
+		fputs("\n\n", fp);
 		return;
 	}
-	fprintf(fp, "Branch %s of %s", m->branch ? m->branch : "?",
-		m->remote ? m->remote : "?");
-	if (m->url && (!m->remote || strcmp(m->url, m->remote) != 0))
-		fprintf(fp, " (%s)", m->url);
+	fputs("Branch ", fp);
+	bp_put_printable(fp, m->branch ? m->branch : "?");
+	fputs(" of ", fp);
+	bp_put_printable(fp, m->remote ? m->remote : "?");
+	if (m->url && (!m->remote || strcmp(m->url, m->remote) != 0)) {
+		fputs(" (", fp);
+		bp_put_printable(fp, m->url);
+		fputc(')', fp);
+	}
 	if (m->updated > 0 && gmtime_r(&t, &tm)) {
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
 		fprintf(fp, ", tracked %s", when);
 	}
 	fprintf(fp, "\n");
-	if (m->fetch_error)
-		fprintf(fp, "The last fetch failed: %s\n", m->fetch_error);
+	if (m->fetch_error) {
+		fputs("The last fetch failed: ", fp);
+		bp_put_printable(fp, m->fetch_error);
+		fputc('\n', fp);
+	}
 	fprintf(fp, "%s\n", h->r.n ? "" : "No commits.");
 }
 

@@ -8,18 +8,24 @@
 
 #include "reports.h"
 
-/* A cell: no pipes, no newlines; Markdown's own characters escaped. */
-static void md_cell(FILE *fp, const char *s)
+/* A cell: no pipes, no newlines, no terminal controls (as \xNN);
+ * Markdown's own characters escaped.
+ */
+static void md_cell(FILE *fp, const char *text)
 {
-	for (; s && *s; s++) {
+	char *flat = bp_strdup(text ? text : ""), *shown;
+
+	for (char *s = flat; *s; s++)
 		if (*s == '\n' || *s == '\r')
-			fputc(' ', fp);
-		else if (strchr("|\\`*_[]<>#", *s)) {
+			*s = ' ';
+	shown = bp_printable(flat);
+	free(flat);
+	for (const char *s = shown; *s; s++) {
+		if (strchr("|\\`*_[]<>#", *s))
 			fputc('\\', fp);
-			fputc(*s, fp);
-		} else
-			fputc(*s, fp);
+		fputc(*s, fp);
 	}
+	free(shown);
 }
 
 static void md_commit(FILE *fp, const struct report_meta *m,

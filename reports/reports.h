@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common.h"
 
@@ -111,6 +112,7 @@ struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
  *	<dir>/results/<config-id>/<commit-id>.json   json_from_commit
  *	<dir>/logs/<commit-id>.build.log
  *	<dir>/worktree/
+ *	<dir>/wrappers/qemu-<commit>                 --qemu-arg wrappers
  *	<dir>/lock                                   flock(2), holder's pid
  *
  * Ids are 4 to 64 lowercase hex digits; anything else is refused before
@@ -123,7 +125,8 @@ struct cJSON *json_from_stage_deltas(const struct stage_deltas *d);
 struct store;
 
 /* Opens the store at dir, creating dir (not its parents), results/ and
- * logs/ when missing.  Refuses a dir that is not writable.
+ * logs/ when missing.  Refuses a dir that is not writable, not owned by
+ * the effective user, or writable by its group or others.
  */
 int store_open(struct store **out, const char *dir);
 /* Releases the lock too.  NULL is a no-op. */
@@ -162,6 +165,13 @@ int store_put(struct store *st, const struct commit_result *r);
  */
 int store_get(struct store *st, const char *config_id, const char *commit_id,
 	      struct commit_result *out);
+/* -2 (after store_get's message naming the file) when a newer bootperf
+ * wrote the result of the pair, else 0 (nothing stored, a result of
+ * this bootperf, or a file store_get will complain about): a whole
+ * range is checked before its first build, not hours later.
+ */
+int store_check_newer(struct store *st, const char *config_id,
+		      const char *commit_id);
 
 /* The commit ids stored under config_id, sorted; none (0, *n = 0, *ids =
  * NULL) when the config has no directory.  The caller frees each id and
@@ -180,6 +190,14 @@ int store_write_text(struct store *st, const char *sub, const char *name,
 		     const char *text);
 int store_read_text(struct store *st, const char *sub, const char *name,
 		    char **text, char **path);
+/* A new file <dir>/<sub>/<name> (sub created; any old one replaced,
+ * never through a symlink) open for writing with mode: its fd, and its
+ * path in *path (the caller frees it, even on error), or -1 after a
+ * message.  Scripts bootperf runs go to the "wrappers" sub, which is
+ * emptied whenever the store is locked.
+ */
+int store_create_file(struct store *st, const char *sub, const char *name,
+		      mode_t mode, char **path);
 /* The names in <dir>/<sub>, sorted (none when it is missing). */
 int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n);
 

@@ -432,9 +432,13 @@ static void one_delta(FILE *fp, const struct stage_delta *d)
 {
 	const struct stage_changes *c = &d->changes;
 
-	fprintf(fp, "%s %s\n", d->short_id, d->subject);
+	fprintf(fp, "%s ", d->short_id);
+	bp_put_printable(fp, d->subject);
+	fputc('\n', fp);
 	if (d->why_not) {
-		fprintf(fp, "\tnot analyzed: %s\n", d->why_not);
+		fputs("\tnot analyzed: ", fp);
+		bp_put_printable(fp, d->why_not);
+		fputc('\n', fp);
 		return;
 	}
 	fprintf(fp, "\tagainst %s: ", d->base_short);

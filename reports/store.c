@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -26,6 +27,8 @@
  */
 #define STORE_MAX_FILE (16 << 20)
 #define STORE_TEMP_TRIES 100
+/* Scripts a run writes and runs (qemu wrappers), removed at lock time. */
+#define STORE_WRAPPERS "wrappers"
 
 struct store {
 	char *dir;
@@ -111,6 +114,37 @@ static int store_child(struct store *st, const char *name, int *fd)
 	return ret;
 }
 
+/* Whoever else may write the store could plant a result, a link for a
+ * build log or a qemu wrapper that bootperf then runs: refuse a store
+ * root that is someone else's or writable by others (the ones bootperf
+ * creates are 0700).
+ */
+static int store_check_private(const struct store *st)
+{
+	struct stat sb;
+
+	if (fstat(st->dirfd, &sb) == -1) {
+		bp_error("cannot open store '%s': %s", st->dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (sb.st_uid != geteuid()) {
+		bp_error("store '%s' belongs to uid %ld, not to you (uid %ld): "
+			 "chown %ld '%s', or use a store of your own",
+			 st->dir, (long)sb.st_uid, (long)geteuid(),
+			 (long)geteuid(), st->dir);
+		return -1;
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		bp_error("store '%s' is writable by %s (mode %04o): chmod 700 "
+			 "'%s'",
+			 st->dir, sb.st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned)(sb.st_mode & 07777), st->dir);
+		return -1;
+	}
+	return 0;
+}
+
 static int store_open_root(struct store *st)
 {
 	if (mkdir(st->dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
@@ -124,6 +158,8 @@ static int store_open_root(struct store *st)
 			 strerror(errno));
 		return -1;
 	}
+	if (store_check_private(st) == -1)
+		return -1;
 	if (faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
 		bp_error("store '%s' is not writable: %s", st->dir,
 			 strerror(errno));
@@ -258,33 +294,43 @@ static int store_flock(const struct store *st, int fd, bool wait)
 	return -1;
 }
 
-/* Temp files a killed writer left in one config directory. */
-static void store_sweep_dir(int cfgfd)
+/* The pid in a temp file's name (".NAME.PID.N.tmp"), or -1. */
+static long store_temp_pid(const char *name, size_t len)
 {
-	DIR *d = fdopendir(cfgfd);
-	struct dirent *e;
+	size_t i = len - 4, end;
 
-	if (!d) {
-		close(cfgfd);
-		return;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' && len > 5 &&
-		    !strcmp(e->d_name + len - 4, ".tmp"))
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == 0 || name[i - 1] != '.')
+		return -1;
+	end = --i;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == 0 || i == end || name[i - 1] != '.')
+		return -1;
+	return strtol(name + i, NULL, 10);
 }
 
-/* Only the lock holder writes results, so once it holds the lock any
- * temp file is litter of a writer that was killed (kill -9, power cut):
- * never a result, but not worth keeping either.
+/* A temp file whose writer is gone.  Results, the track state and the
+ * wrappers are written by the lock holder only, but an acknowledgement
+ * is written without the lock: a live writer's file is left alone.
  */
-static void store_sweep(struct store *st)
+static bool store_is_litter(const char *name)
 {
-	int fd = dup(st->resfd);
+	size_t len = strlen(name);
+	long pid;
+
+	if (name[0] != '.' || len <= 5 || strcmp(name + len - 4, ".tmp") != 0)
+		return false;
+	pid = store_temp_pid(name, len);
+	return pid <= 0 || (kill((pid_t)pid, 0) == -1 && errno == ESRCH);
+}
+
+/* Removes from the directory fd (closed here) the temp files of killed
+ * writers, or with all set every file (what only this run may use).
+ */
+static void store_sweep_dir(int fd, bool all)
+{
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
@@ -293,16 +339,43 @@ static void store_sweep(struct store *st)
 			close(fd);
 		return;
 	}
-	while ((e = readdir(d))) {
-		int cfgfd;
+	while ((e = readdir(d)))
+		if (all ? e->d_name[0] != '.' : store_is_litter(e->d_name))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
 
-		if (!store_valid_id(e->d_name))
-			continue;
-		cfgfd = openat(dirfd(d), e->d_name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfgfd >= 0)
-			store_sweep_dir(cfgfd);
+static int store_open_below(int parent, const char *name)
+{
+	return openat(parent, name,
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Only the lock holder writes results, so once it holds the lock any
+ * temp file is litter of a writer that was killed (kill -9, power cut):
+ * never a result, but not worth keeping either.  The same goes for the
+ * store's own directory, the track state and acknowledgements, and for
+ * qemu wrappers a killed run left.
+ */
+static void store_sweep(struct store *st)
+{
+	int fd = dup(st->resfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	store_sweep_dir(dup(st->dirfd), false);
+	store_sweep_dir(store_open_below(st->dirfd, "track"), false);
+	store_sweep_dir(store_open_below(st->dirfd, "acks"), false);
+	store_sweep_dir(store_open_below(st->dirfd, STORE_WRAPPERS), true);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
 	}
+	while ((e = readdir(d)))
+		if (store_valid_id(e->d_name))
+			store_sweep_dir(store_open_below(dirfd(d), e->d_name),
+					false);
 	closedir(d);
 }
 
@@ -603,6 +676,13 @@ static int store_check_owner(const struct commit_result *r,
 	return 0;
 }
 
+static void store_newer(const char *path, const char *why)
+{
+	bp_error("result '%s' was written by a newer bootperf (%s); "
+		 "use that bootperf or another store",
+		 path, why);
+}
+
 static int store_decode(const char *text, size_t len, const char *path,
 			const char *config_id, const char *commit_id,
 			struct commit_result *out)
@@ -619,9 +699,7 @@ static int store_decode(const char *text, size_t len, const char *path,
 		ret = -1;
 	}
 	if (ret == -2)
-		bp_error("result '%s' was written by a newer bootperf (%s); "
-			 "use that bootperf or another store",
-			 path, why);
+		store_newer(path, why);
 	else if (ret == -1)
 		store_corrupt(path, why);
 	cJSON_Delete(root);
@@ -657,6 +735,62 @@ out:
 	free(shown);
 	free(text);
 	return ret;
+}
+
+/* The bytes of a regular file of sane size, NULL for anything else: a
+ * look ahead that leaves every complaint to store_get.
+ */
+static char *store_peek(int dirfd, const char *name, size_t *len)
+{
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	char *text = NULL;
+
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size < STORE_MAX_FILE) {
+		text = bp_malloc((size_t)sb.st_size + 1);
+		if (store_read_all(fd, text, (size_t)sb.st_size, len) == -1) {
+			free(text);
+			text = NULL;
+		}
+	}
+	close(fd);
+	return text;
+}
+
+int store_check_newer(struct store *st, const char *config_id,
+		      const char *commit_id)
+{
+	struct commit_result r;
+	char why[320], *name = NULL, *text = NULL, *path = NULL;
+	cJSON *root = NULL;
+	size_t len = 0;
+	int cfgfd = -1, ret = 0;
+
+	if (!store_valid_id(config_id) || !store_valid_id(commit_id))
+		return 0;
+	cfgfd = store_open_below(st->resfd, config_id);
+	if (cfgfd == -1)
+		return 0;
+	name = bp_asprintf("%s.json", commit_id);
+	text = store_peek(cfgfd, name, &len);
+	root = text ? cJSON_ParseWithLength(text, len) : NULL;
+	ret = root ? json_to_commit(&r, root, why, sizeof why) : -1;
+	if (ret == 0)
+		commit_result_free(&r);
+	if (ret == -2) {
+		path = store_result_path(st, config_id, commit_id);
+		store_newer(path, why);
+	}
+	cJSON_Delete(root);
+	close(cfgfd);
+	free(name);
+	free(text);
+	free(path);
+	return ret == -2 ? -2 : 0;
 }
 
 /* --- listing --- */
@@ -834,6 +968,29 @@ int store_read_text(struct store *st, const char *sub, const char *name,
 	if (fd >= 0)
 		close(fd);
 	return ret;
+}
+
+int store_create_file(struct store *st, const char *sub, const char *name,
+		      mode_t mode, char **path)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int dfd = -1, fd = -1;
+
+	*path = NULL;
+	if ((sub && !store_valid_name(sub)) || !store_valid_name(name)) {
+		bp_error("invalid store file name '%s'", name);
+		return -1;
+	}
+	*path = sub ? bp_asprintf("%s/%s/%s", st->dir, sub, name)
+		    : bp_asprintf("%s/%s", st->dir, name);
+	if (store_text_dir(st, sub, true, &dfd) == -1)
+		return -1;
+	unlinkat(dfd, name, 0);
+	fd = openat(dfd, name, flags, mode);
+	if (fd == -1)
+		bp_error("cannot write '%s': %s", *path, strerror(errno));
+	close(dfd);
+	return fd;
 }
 
 int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n)

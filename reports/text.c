@@ -1,4 +1,7 @@
-/* bootperf - plain text reports. */
+/* bootperf - plain text reports.  What comes from repositories and the
+ * store (subjects, messages, versions a built qemu printed) goes out
+ * through bp_put_printable: data, never terminal escape sequences.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +14,13 @@
 static void field(FILE *fp, const char *label, const char *value,
 		  const char *how)
 {
-	if (!value || !*value)
-		value = "(none)";
+	char *shown = bp_printable(value && *value ? value : "(none)");
+
 	if (how)
-		fprintf(fp, "%16s: %-28s [%s]\n", label, value, how);
+		fprintf(fp, "%16s: %-28s [%s]\n", label, shown, how);
 	else
-		fprintf(fp, "%16s: %s\n", label, value);
+		fprintf(fp, "%16s: %s\n", label, shown);
+	free(shown);
 }
 
 static void field_int(FILE *fp, const char *label, int value, const char *how)
@@ -117,6 +121,30 @@ static void change_text(FILE *fp, const struct commit_change *c, bool color)
 		c->p < 0.001 ? 0.001 : c->p);
 }
 
+/* "<short id> <subject>" and what follows on the line. */
+static void commit_line(FILE *fp, const char *prefix, const char *short_id,
+			const char *subject, const char *end)
+{
+	fprintf(fp, "%s%s ", prefix, short_id);
+	bp_put_printable(fp, subject);
+	fputs(end, fp);
+}
+
+/* A commit that was not measured: its status, why, and its build log. */
+static void failure_text(FILE *fp, const struct commit_result *res)
+{
+	fprintf(fp, "%s", commit_status_name(res->status));
+	if (res->message) {
+		fputs(": ", fp);
+		bp_put_printable(fp, res->message);
+	}
+	if (res->log_path && res->status == COMMIT_BUILD_FAILED) {
+		fputs(" (log: ", fp);
+		bp_put_printable(fp, res->log_path);
+		fputc(')', fp);
+	}
+}
+
 /* The paper's format: "<short id> <subject>", then the time and, only
  * when significant, the change against the previous measured commit.
  */
@@ -126,14 +154,9 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 	const struct range_entry *e = &r->v[i];
 	const struct stats_summary *s = &e->res.bench.summary;
 
-	fprintf(fp, "%s %s\n\t", e->short_id,
-		e->res.subject ? e->res.subject : "");
+	commit_line(fp, "", e->short_id, e->res.subject, "\n\t");
 	if (e->res.status != COMMIT_OK) {
-		fprintf(fp, "%s", commit_status_name(e->res.status));
-		if (e->res.message)
-			fprintf(fp, ": %s", e->res.message);
-		if (e->res.log_path && e->res.status == COMMIT_BUILD_FAILED)
-			fprintf(fp, " (log: %s)", e->res.log_path);
+		failure_text(fp, &e->res);
 		fputc('\n', fp);
 		return;
 	}
@@ -142,8 +165,11 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 	else
 		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
 	change_text(fp, &e->change, color);
-	if (e->change.why_not)
-		fprintf(fp, "  (not compared: %s)", e->change.why_not);
+	if (e->change.why_not) {
+		fputs("  (not compared: ", fp);
+		bp_put_printable(fp, e->change.why_not);
+		fputc(')', fp);
+	}
 	fputc('\n', fp);
 }
 
@@ -171,11 +197,12 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	for (size_t k = 0; k < n; k++) {
 		const struct range_entry *e = &r->v[idx[k]];
 
-		fprintf(fp, "  %s %+.1f%% (%.1fms%s -> %.1fms)  %s\n",
-			e->short_id, e->change.percent, e->change.base_mean,
+		fprintf(fp, "  %s %+.1f%% (%.1fms%s -> %.1fms)  ", e->short_id,
+			e->change.percent, e->change.base_mean,
 			e->change.paired ? " in turns" : "",
-			e->res.bench.summary.mean,
-			e->res.subject ? e->res.subject : "");
+			e->res.bench.summary.mean);
+		bp_put_printable(fp, e->res.subject);
+		fputc('\n', fp);
 	}
 	free(idx);
 	report_stage_deltas_text(fp, r->stages);
@@ -192,11 +219,7 @@ static void time_text(FILE *fp, const struct commit_result *res)
 	const struct stats_summary *s = &res->bench.summary;
 
 	if (res->status != COMMIT_OK) {
-		fprintf(fp, "%s", commit_status_name(res->status));
-		if (res->message)
-			fprintf(fp, ": %s", res->message);
-		if (res->log_path && res->status == COMMIT_BUILD_FAILED)
-			fprintf(fp, " (log: %s)", res->log_path);
+		failure_text(fp, res);
 		return;
 	}
 	if (isnan(s->sd))
@@ -209,11 +232,14 @@ static void time_text(FILE *fp, const struct commit_result *res)
 void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
 			      size_t steps)
 {
+	char *good = bp_printable(r->good_rev), *bad = bp_printable(r->bad_rev);
+
 	fprintf(fp, "Bisecting %zu %s after %s up to %s%s: about %zu %s\n\n",
-		r->n_commits, plural(r->n_commits, "commit", "commits"),
-		r->good_rev, r->bad_rev,
-		r->first_parent ? " (first parent only)" : "", steps,
+		r->n_commits, plural(r->n_commits, "commit", "commits"), good,
+		bad, r->first_parent ? " (first parent only)" : "", steps,
 		plural(steps, "step", "steps"));
+	free(good);
+	free(bad);
 }
 
 void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
@@ -221,8 +247,8 @@ void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
 	const struct bisect_step *e[2] = {&r->good, &r->bad};
 
 	for (int i = 0; i < 2; i++) {
-		fprintf(fp, "%s %s %s\n\t", i ? "bad " : "good", e[i]->short_id,
-			e[i]->res.subject ? e[i]->res.subject : "");
+		commit_line(fp, i ? "bad  " : "good ", e[i]->short_id,
+			    e[i]->res.subject, "\n\t");
 		time_text(fp, &e[i]->res);
 		fputc('\n', fp);
 	}
@@ -240,8 +266,8 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 {
 	const struct bisect_step *s = &r->steps[k];
 
-	fprintf(fp, "%sstep %zu: %s %s\n\t", k ? "" : "\n", k + 1, s->short_id,
-		s->res.subject ? s->res.subject : "");
+	fprintf(fp, "%sstep %zu: ", k ? "" : "\n", k + 1);
+	commit_line(fp, "", s->short_id, s->res.subject, "\n\t");
 	time_text(fp, &s->res);
 	if (s->verdict == STATS_UNDECIDED)
 		fprintf(fp, ": skipped");
@@ -259,8 +285,8 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 	const struct bisect_step *c = bisect_report_step(r, r->culprit);
 	const struct bisect_step *a = bisect_report_step(r, r->baseline);
 
-	fprintf(fp, "First %s commit: %s %s\n", side_word(r, true), c->short_id,
-		c->res.subject ? c->res.subject : "");
+	fprintf(fp, "First %s commit: ", side_word(r, true));
+	commit_line(fp, "", c->short_id, c->res.subject, "\n");
 	fprintf(fp, "\t%+.1fms (%+.1f%%) against %s%s", r->change_ms,
 		r->change_percent, a->short_id,
 		r->baseline == BISECT_GOOD_ENDPOINT ? " (good)" : "");
@@ -285,14 +311,19 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 			"Commits that could not be measured hide the first "
 			"%s commit; it is one of:\n",
 			side_word(r, true));
-		for (size_t i = 0; i < r->n_candidates; i++)
-			fprintf(fp, "\t%s %s (%s)\n", r->candidates[i].short_id,
-				r->candidates[i].subject,
+		for (size_t i = 0; i < r->n_candidates; i++) {
+			commit_line(fp, "\t", r->candidates[i].short_id,
+				    r->candidates[i].subject, " (");
+			fprintf(fp, "%s)\n",
 				strcmp(r->candidates[i].status, "bad")
 				    ? r->candidates[i].status
 				    : side_word(r, true));
-	} else if (r->why)
-		fprintf(fp, "No answer: %s\n", r->why);
+		}
+	} else if (r->why) {
+		fputs("No answer: ", fp);
+		bp_put_printable(fp, r->why);
+		fputc('\n', fp);
+	}
 	fprintf(fp,
 		"%zu %s, %zu %s and %zu %s (warm-ups too) run now; "
 		"sequential test with error rates %g\n",

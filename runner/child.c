@@ -3,9 +3,14 @@
  * A sample runs in a child that leads its own process group; everything
  * it starts (supermin, qemu, libguestfs's recovery process, a build
  * script) inherits the group, so one kill(-pgid) removes all of it.
+ * What left the group (setsid, a daemon's double fork) is caught
+ * another way: bootperf is a child subreaper, so every orphan of the
+ * child is reparented to bootperf, which kills and reaps its children
+ * each time a measuring child has ended.
  * SIGINT and SIGTERM are blocked outside ppoll(), so a stop request is
  * never lost between the check and the wait.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -76,6 +82,83 @@ long runner_maxrss_kb(void)
 	long self = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 
 	return self > child_maxrss_kb ? self : child_maxrss_kb;
+}
+
+/* Orphans of a measuring child come to this process, not to init (not
+ * inherited by the children, which fork their own).
+ */
+static void become_subreaper(void)
+{
+	static bool done;
+
+	if (!done)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	done = true;
+}
+
+/* The parent of process pid (a /proc name), or -1. */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	ssize_t n;
+	long ppid;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "PID (COMM) STATE PPID ...", and COMM may hold ") ". */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+/* One pass over /proc: every child of this process killed and reaped.
+ * Returns how many there were.
+ */
+static size_t reap_children(void)
+{
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end || pid <= 0 || parent_of(e->d_name) != self)
+			continue;
+		kill((pid_t)pid, SIGKILL);
+		while (waitpid((pid_t)pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* After a measuring child has been reaped: whatever it started that is
+ * still running has no parent left in the child's tree but this process
+ * (the subreaper), directly or through processes that are.  bootperf
+ * runs one child at a time and has reaped it, so any child it has now
+ * is such a stray.  Reaping one reparents its own children here before
+ * waitpid returns, so passes until one finds none kill the whole tree.
+ */
+static void reap_strays(void)
+{
+	for (int pass = 0; pass < 10000 && reap_children() > 0; pass++)
+		;
 }
 
 static void kill_own_group(int sig)
@@ -198,6 +281,17 @@ static enum sample_status classify(ssize_t got, int wstatus,
 	}
 	if (got == -1)
 		return SAMPLE_TIMEOUT;
+	/* A child exits 0 after its report; anything else is its own
+	 * failure (valgrind's --error-exitcode after a leak, say).
+	 */
+	if (got == (ssize_t)sizeof *o && WIFEXITED(wstatus) &&
+	    WEXITSTATUS(wstatus) != 0) {
+		snprintf(msg, msglen,
+			 "measuring process exited with status %d after its "
+			 "report",
+			 WEXITSTATUS(wstatus));
+		return SAMPLE_CRASHED;
+	}
 	if (got == (ssize_t)sizeof *o) {
 		snprintf(msg, msglen, "%s", o->msg);
 		return o->ok ? SAMPLE_OK : SAMPLE_FAILED;
@@ -211,17 +305,41 @@ static enum sample_status classify(ssize_t got, int wstatus,
 	return SAMPLE_CRASHED;
 }
 
+/* A child that has reported exits at once: let it, up to the deadline
+ * or a stop signal, so that what it checks on its way out counts
+ * (valgrind's leak check of the child), without reaping it, so that its
+ * group id stays reserved for kill_group.
+ */
+static void wait_exit(pid_t pid, double deadline)
+{
+	const struct timespec pause = {.tv_nsec = 1000000};
+	siginfo_t info;
+
+	while (now_monotonic() < deadline && !runner_interrupted()) {
+		memset(&info, 0, sizeof info);
+		if (waitid(P_PID, (id_t)pid, &info,
+			   WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return;
+		if (info.si_pid == pid)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 				 double *ms, char *msg, size_t msglen)
 {
 	int fds[2];
 	pid_t parent = getpid(), pid;
+	double deadline;
 	struct outcome o;
 	ssize_t got;
 	int wstatus = 0;
 	enum sample_status st;
 
 	msg[0] = '\0';
+	become_subreaper();
 	if (pipe2(fds, O_CLOEXEC) == -1) {
 		snprintf(msg, msglen, "pipe: %s", strerror(errno));
 		return SAMPLE_ERROR;
@@ -242,16 +360,19 @@ enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 	setpgid(pid, pid); /* also here: no window where a kill misses */
 	close(fds[1]);
 	memset(&o, 0, sizeof o);
-	got = wait_report(fds[0], now_monotonic() + timeout_s, &o);
+	deadline = now_monotonic() + timeout_s;
+	got = wait_report(fds[0], deadline, &o);
 	close(fds[0]);
+	if (got == (ssize_t)sizeof o)
+		wait_exit(pid, deadline);
 	/* Kill before reaping, while the group id is still reserved by the
 	 * child: whatever it left behind (a recovery process, a qemu that
-	 * outlived a crash) goes with the group.  A child that has already
-	 * reported has nothing left to do but exit.
+	 * outlived a crash) goes with the group.
 	 */
 	kill_group(pid);
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
 		;
+	reap_strays();
 	st = classify(got, wstatus, &o, msg, msglen);
 	if (got == (ssize_t)sizeof o && o.maxrss_kb > child_maxrss_kb)
 		child_maxrss_kb = o.maxrss_kb;
@@ -281,6 +402,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	double deadline = now_monotonic() + timeout_s;
 
 	out[0] = '\0';
+	become_subreaper();
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
 	pid = fork();
@@ -315,6 +437,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	kill_group(pid);
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
 		;
+	reap_strays();
 	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
 }
 

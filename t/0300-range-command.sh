@@ -185,6 +185,7 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	done &&
 	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 717)" &&
+	test -z "$(find store-int -path store-int/worktree -prune -o -name "*.tmp" -print)" &&
 	test "$(ls store-int/results/*/ | grep -c "\.json$")" = 2 &&
 	grep -q "^2 commits, 3 built" int.txt &&
 	git -C store-int/worktree status --porcelain >wt-status &&

@@ -49,7 +49,7 @@ test_expect_success 'a store with two results' '
 '
 
 if [ -z "${BOOTPERF_FAILFS:-}" ]; then
-	echo "# the failfs shim is not built (sanitizer build): skipping injected faults"
+	echo "# BOOTPERF_FAILFS is not set (no failfs shim): skipping injected faults"
 else
 	test_expect_success 'disk full while writing a result: exit 9, nothing lost' '
 		expect_exit 9 with_failfs "enospc:$PWD/s/results" \
@@ -108,11 +108,59 @@ test_expect_success 'corrupt, truncated, empty and foreign files: named, measure
 	test "$(json again.json "\$j->{builds}")" = 3 && readable s
 '
 
+# newer FILE ERR: ERR is the one line naming FILE as a newer bootperf's.
+newer() {
+	grep -q "^bootperf: error: result .$1. was written by a newer bootperf (format 99, this one reads 1); use that bootperf or another store$" "$2" &&
+		test "$(wc -l <"$2")" = 1
+}
+
 test_expect_success 'a result of a newer bootperf is never overwritten: exit 9' '
+	results s >before && touch before-run &&
 	f=$(plant s 1 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
-	expect_exit 9 range s HEAD~5..HEAD 2>err >/dev/null &&
-	grep -q "result .$f. was written by a newer bootperf (format 99, this one reads 1); use that bootperf or another store" err &&
-	grep -q "\"format\": 99" "$f"
+	for force in "" --force; do
+		expect_exit 9 range s HEAD~5..HEAD $force 2>err >/dev/null &&
+		newer "$f" err || exit 1
+	done &&
+	test -z "$(find s/logs -newer before-run)" && grep -q "\"format\": 99" "$f" &&
+	results s | grep -v "${f##*/}" >after &&
+	grep -v "${f##*/}" before | cmp - after && readable s
+'
+
+test_expect_success 'a newer result at the end of the range: exit 9 before the first build' '
+	range s9 HEAD >/dev/null && test "$(ls s9/logs | wc -l)" = 1 &&
+	f=$(plant s9 0 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
+	expect_exit 9 range s9 HEAD~5..HEAD 2>err >/dev/null &&
+	newer "$f" err && test "$(ls s9/logs | wc -l)" = 1 &&
+	test "$(results s9 | wc -l)" = 1
+'
+
+test_expect_success 'temp files of killed writers are swept all over the store' '
+	sh -c "exit 0" & dead=$! && wait $dead &&
+	{ sleep "$(mark 1000)" & } && live=$! &&
+	range s10 HEAD~2..HEAD~1 >/dev/null && mkdir s10/track s10/acks s10/wrappers &&
+	for d in s10 s10/track s10/acks s10/results/*; do
+		touch "$d/.x.json.$dead.0.tmp" || exit 1
+	done &&
+	touch "s10/acks/.abc1234.$live.0.tmp" s10/wrappers/qemu-0123456789ab &&
+	rc=0 && range s10 HEAD~2..HEAD >/dev/null 2>&1 || rc=$?
+	kill "$live" && test "$rc" = 0 &&
+	test -z "$(find s10 -path s10/worktree -prune -o -name ".x.json.*" -print)" &&
+	test -e "s10/acks/.abc1234.$live.0.tmp" && test -z "$(ls -A s10/wrappers)"
+'
+
+test_expect_success 'a --qemu-arg wrapper goes when its commit is measured' '
+	printf "#!/bin/sh\necho fake qemu\n" >fakehv && chmod +x fakehv &&
+	bootperf range --runner command --runs 1 --warmup 0 --qemu-arg -nodefaults \
+		--hv "$PWD/fakehv" --command "echo {hv} >>$PWD/hvs; {hv} -version" \
+		--store "$PWD/sq" repo HEAD~2..HEAD >/dev/null 2>&1 &&
+	test "$(sort -u hvs | wc -l)" = 2 &&
+	for w in $(sort -u hvs); do
+		case $w in
+		"$PWD/sq/wrappers/qemu-"*) test ! -e "$w" || exit 1 ;;
+		*) echo "not a wrapper: $w"; exit 1 ;;
+		esac
+	done &&
+	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(lock\|logs\|results\|worktree\|wrappers\)$")"
 '
 
 test_done

@@ -26,7 +26,8 @@ test_expect_success 'a shallow clone: the boundary is named, exit 17' '
 	git clone -q --depth 2 "file://$PWD/repo" shallow &&
 	expect_exit 17 range --build "cp delay built" --store "$PWD/ssh" \
 		shallow HEAD~4..HEAD 2>err &&
-	grep -q "shallow" err && test "$(grep -c error: err)" = 1
+	grep -qF "(shallow repository: it may lie past the boundary)" err &&
+	test "$(grep -c error: err)" = 1
 '
 
 test_expect_success 'a missing commit object: the repository is damaged, exit 7' '
@@ -69,6 +70,7 @@ test_expect_success 'SIGTERM mid-build: exit 130, the build killed, results kept
 	done &&
 	kill -TERM $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 1002)" &&
+	test -z "$(find st -path st/worktree -prune -o -name "*.tmp" -print)" &&
 	test "$(ls st/results/*/ | grep -c "\.json$")" = 2 && readable st &&
 	git -C st/worktree status --porcelain >wt && ! grep -v "^??" wt
 '
@@ -76,7 +78,7 @@ test_expect_success 'SIGTERM mid-build: exit 130, the build killed, results kept
 test_expect_success 'shell syntax in messages, branch and file names is data' '
 	git init -q evil && cd evil &&
 	echo 0.01 >delay && echo x >"\$(touch pwned1);x" &&
-	git add -A && git commit -q -m "\$(touch ../pwned2) \`touch ../pwned3\`; rm -rf /" &&
+	git add -A && git commit -q -m "\$(touch ../pwned2) \`touch ../pwned3\`; touch ../pwned4" &&
 	echo 0.01 >>delay && git commit -qam "second; touch ../pwned5" &&
 	git branch "x\$(touch)" && cd .. &&
 	range --build "cp delay built" --store "$PWD/se" --json evil \
@@ -85,6 +87,44 @@ test_expect_success 'shell syntax in messages, branch and file names is data' '
 	range --build "cp delay built" --store "$PWD/se" evil HEAD~1..HEAD >evil.txt &&
 	grep -q "second; touch ../pwned5" evil.txt &&
 	test -z "$(find . -name "pwned*")"
+'
+
+# shellcheck disable=SC2034 # read by the test bodies
+esc=$(printf "\033")
+
+test_expect_success 'terminal escapes in a subject are shown, never sent' '
+	git init -q esc && cd esc && echo 0.01 >delay && git add -A &&
+	git commit -q -m "$(printf "a \033]0;title\007 b \033[2J c \302\233 é↓ \$(touch ../pwned6)")" &&
+	cd .. && shown="a \\x1b]0;title\\x07 b \\x1b[2J c \\xc2\\x9b é↓" &&
+	range --build "cp delay built" --store "$PWD/sx" esc HEAD >esc.txt &&
+	! grep -q "$esc" esc.txt && grep -qF "$shown" esc.txt &&
+	bootperf report --store "$PWD/sx" --repo esc HEAD >report.txt &&
+	! grep -q "$esc" report.txt && grep -qF "$shown" report.txt &&
+	bootperf report --store "$PWD/sx" --repo esc --format md HEAD >report.md &&
+	! grep -q "$esc" report.md && grep -qF "\\x1b" report.md &&
+	expect_exit 17 range --build true --store "$PWD/sx" esc "HEAD$esc[2J" 2>err &&
+	! grep -q "$esc" err && grep -qF "HEAD\\x1b[2J" err &&
+	test -z "$(find . -name "pwned*")"
+'
+
+test_expect_success 'a store others may write is refused before anything runs, exit 9' '
+	mkdir sw && chmod 777 sw &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/sw" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/sw. is writable by others (mode 0777): chmod 700 .$PWD/sw.$" err &&
+	test "$(wc -l <err)" = 1 && test -z "$(ls -A sw)" &&
+	chmod 770 sw &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/sw" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/sw. is writable by its group (mode 0770): chmod 700 .$PWD/sw.$" err &&
+	chmod 700 sw && range --build "cp delay built" --store "$PWD/sw" repo HEAD >/dev/null &&
+	test "$(ls sw/results/*/ | wc -l)" = 1
+'
+
+test_expect_success 'a store of another user is refused, exit 9' '
+	if [ "$(id -u)" != 0 ]; then echo "# not root: no other user to give it to"; exit 0; fi
+	mkdir so && chown 65534 so &&
+	expect_exit 9 range --build "cp delay built" --store "$PWD/so" repo HEAD 2>err &&
+	grep -q "^bootperf: error: store .$PWD/so. belongs to uid 65534, not to you (uid 0): chown 0 .$PWD/so., or use a store of your own$" err &&
+	test -z "$(ls -A so)"
 '
 
 test_expect_success 'a symlinked build log cannot make bootperf write outside' '

@@ -23,6 +23,9 @@ export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t
 export GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 export BOOTPERF_CACHE_DIR="${BOOTPERF_TEST_CACHE:-$TEST_DIR/cache}"
 mkdir -p "$HOME"
+# Directories a test makes for a store must not be group-writable
+# (bootperf refuses those), whatever the caller's umask.
+umask 022
 
 # mark N: a number unique to this test run, for sleep commands that
 # no_process looks for (other runs on the machine use other numbers).
@@ -175,10 +178,22 @@ started() {
 	return 1
 }
 
-# no_process MARKER: nothing left running whose command line has MARKER.
+# no_process MARKER: nothing left running whose command line matches
+# MARKER (a pgrep -f pattern).  A check that cannot look fails: pgrep
+# missing (procps) or failing is an error, never "nothing found".
 no_process() {
+	local rc
+	command -v pgrep >/dev/null || {
+		echo "no_process: pgrep is missing (apt-get install procps)" >&2
+		return 1
+	}
 	for _ in 1 2 3 4 5; do
-		pgrep -f -- "$1" >/dev/null || return 0
+		rc=0 && pgrep -f -- "$1" >/dev/null || rc=$?
+		[ "$rc" -ne 1 ] || return 0
+		[ "$rc" -eq 0 ] || {
+			echo "no_process: pgrep -f '$1' failed (exit $rc)" >&2
+			return 1
+		}
 		sleep 1
 	done
 	echo "still running:" >&2

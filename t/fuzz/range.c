@@ -18,11 +18,9 @@ static struct walk_repo *repo;
 
 static void setup(void)
 {
-	char base[] = "/tmp/bootperf-fuzz-range.XXXXXX";
+	const char *base = fuzz_tmpdir("range");
 	char *cmd;
 
-	if (!mkdtemp(base))
-		abort();
 	cmd = bp_asprintf(
 	    "cd %s && git init -q r && cd r && "
 	    "export GIT_AUTHOR_NAME=f GIT_AUTHOR_EMAIL=f@f "

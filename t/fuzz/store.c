@@ -24,11 +24,9 @@ static char *file;
 
 static void setup(void)
 {
-	char base[] = "/tmp/bootperf-fuzz-store.XXXXXX";
+	const char *base = fuzz_tmpdir("store");
 	char *dir;
 
-	if (!mkdtemp(base))
-		abort();
 	dir = bp_asprintf("%s/store", base);
 	if (store_open(&st, dir) == -1)
 		abort();

@@ -13,6 +13,10 @@
 #             the appliance never answers
 # Real qemus it starts carry "-name fakeqemu-MARKER", sleeps "MARKER",
 # so tests can look for what is left (MARKER: the file marker beside it).
+# With a file linger beside it ("group" or "setsid"), a boot first leaves
+# "sleep MARKER.5" behind, in qemu's process group or in a session of its
+# own, and adds its pid to the file lingered (proof that it ran): what
+# bootperf must kill however the boot ends.
 here=$(cd "$(dirname "$0")" && pwd)
 mode=$(cat "$here/mode" 2>/dev/null || echo pass)
 marker=$(cat "$here/marker" 2>/dev/null || echo 6464646)
@@ -21,6 +25,18 @@ printf '%s\n' "$*" >>"$here/invocations"
 
 booting=false
 case " $* " in *" -kernel "*) booting=true ;; esac
+if $booting && [ -e "$here/linger" ]; then
+	setsid=
+	[ "$(cat "$here/linger")" != setsid ] || setsid=setsid
+	touch "$here/lingered"
+	before=$(wc -l <"$here/lingered")
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	$setsid sh -c 'echo $$ >>"$1/lingered"; exec sleep "$2.5"' sh \
+		"$here" "$marker" </dev/null >/dev/null 2>&1 &
+	until [ "$(wc -l <"$here/lingered")" -gt "$before" ]; do
+		sleep 0.01
+	done
+fi
 if $booting; then
 	case "$mode" in
 	hang) exec sleep "$marker" ;;
