@@ -121,10 +121,17 @@ static pid_t parent_of(const char *pid)
 	return (pid_t)ppid;
 }
 
+static void kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
 /* One pass over /proc: every child of this process killed and reaped.
  * Returns how many there were.
  */
-static size_t reap_children(void)
+static size_t reap_children_scan(void)
 {
 	pid_t self = getpid();
 	DIR *d = opendir("/proc");
@@ -139,12 +146,47 @@ static size_t reap_children(void)
 
 		if (*end || pid <= 0 || parent_of(e->d_name) != self)
 			continue;
-		kill((pid_t)pid, SIGKILL);
-		while (waitpid((pid_t)pid, NULL, 0) == -1 && errno == EINTR)
-			;
+		kill_and_reap((pid_t)pid);
 		n++;
 	}
 	closedir(d);
+	return n;
+}
+
+/* The same from the kernel's list of this thread's children (one small
+ * read instead of a stat of every process on the host), or the scan
+ * where the kernel has no such list (CONFIG_PROC_CHILDREN).
+ */
+static size_t reap_children(void)
+{
+	char path[64], buf[4096], *p, *end;
+	size_t n = 0;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/self/task/%ld/children",
+		 (long)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return reap_children_scan();
+	got = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (got < 0)
+		return reap_children_scan();
+	buf[got] = '\0';
+	/* A list longer than buf: its last pid may be cut short, so it
+	 * stops at the last blank; the rest is found by the next pass.
+	 */
+	if ((size_t)got == sizeof buf - 1 && (p = strrchr(buf, ' ')))
+		*p = '\0';
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p || pid <= 0)
+			break;
+		kill_and_reap((pid_t)pid);
+		n++;
+	}
 	return n;
 }
 

@@ -1,11 +1,12 @@
 #!/bin/bash
 # make bench, part 1: bootperf range's own cost on a 20-commit synthetic
-# range (command runner, a "boot" of BENCH_PASS_S seconds, default 0.5,
+# range (command runner, a "boot" of BENCH_PASS_S seconds, default 1,
 # and a trivial build): the time the harness spends outside builds and
 # passes (in all, per commit, and as a share of the wall time), and a
 # second, cached run.  The harness's cost is about constant per commit
-# and per pass, so its share falls as passes get longer: a real TCG boot
-# takes 11 s, 20 times the default here.
+# (20-50 ms here: a checkout, a fork per pass, two fsyncs per result),
+# so its share falls as passes get longer: at 0.5 s passes it is about
+# 1%, and a real TCG boot takes 11 s.
 set -euo pipefail
 bootperf=${1:-./bootperf}
 tmp=$(mktemp -d)
@@ -19,7 +20,7 @@ for i in $(seq 1 21); do
 	git -C "$tmp/repo" -c user.name=b -c user.email=b@b commit -qm "commit $i"
 done
 
-pass_s=${BENCH_PASS_S:-0.5}
+pass_s=${BENCH_PASS_S:-1}
 run() {
 	"$bootperf" range --runner command --command "sleep $pass_s" \
 		--build 'cp file built' --runs 5 --warmup 1 \
