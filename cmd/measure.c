@@ -555,7 +555,8 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 		return r;
 	if (b.command) {
 		free(res->log_path);
-		res->log_path = store_log_path(m->store, res->commit_id);
+		res->log_path =
+		    store_log_path(m->store, res->commit_id, m->config_id);
 		b.log_path = res->log_path;
 		progress(m, "building");
 		m->builds++;

@@ -137,7 +137,8 @@ const char *store_dir(const struct store *st);
 /* Paths for other modules, owned by the caller (free).  store_log_path
  * returns NULL (after a message) for an invalid id.
  */
-char *store_log_path(const struct store *st, const char *commit_id);
+char *store_log_path(const struct store *st, const char *commit_id,
+		     const char *config_id);
 char *store_worktree_path(const struct store *st);
 
 /* Exclusive lock on <dir>/lock, held until store_close; once held, temp

@@ -223,11 +223,18 @@ const char *store_dir(const struct store *st)
 	return st->dir;
 }
 
-char *store_log_path(const struct store *st, const char *commit_id)
+/* One log per commit and configuration: a build-failed result of one
+ * configuration must still point at its own build's output after
+ * another configuration built the commit.
+ */
+char *store_log_path(const struct store *st, const char *commit_id,
+		     const char *config_id)
 {
-	if (store_check_id("commit id", commit_id) == -1)
+	if (store_check_id("commit id", commit_id) == -1 ||
+	    store_check_id("config id", config_id) == -1)
 		return NULL;
-	return bp_asprintf("%s/logs/%s.build.log", st->dir, commit_id);
+	return bp_asprintf("%s/logs/%s.%.12s.build.log", st->dir, commit_id,
+			   config_id);
 }
 
 char *store_worktree_path(const struct store *st)

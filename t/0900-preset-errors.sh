@@ -47,7 +47,7 @@ test_expect_success 'a failed configure in the first build: its package, exit 20
 	expect_exit 20 range --build "echo \"ERROR: Meson not found.  Use --meson=/path/to/meson\"; exit 1" \
 		repo HEAD 2>err &&
 	cat err &&
-	grep -q "^bootperf: error: the build of [0-9a-f]\{12\} needs Debian packages that are not installed: apt-get install meson; see the log .*/store/logs/[0-9a-f]*.build.log.$" err
+	grep -q "^bootperf: error: the build of [0-9a-f]\{12\} needs Debian packages that are not installed: apt-get install meson; see the log .*/store/logs/[0-9a-f]\{40\}\.[0-9a-f]\{12\}\.build\.log.$" err
 '
 
 test_expect_success 'later, a commit missing one is recorded and the walk goes on' '

@@ -129,8 +129,10 @@ test_expect_success 'a store of another user is refused, exit 9' '
 
 test_expect_success 'a symlinked build log cannot make bootperf write outside' '
 	mkdir outside && echo secret >outside/file &&
-	range --build "cp delay built" --store "$PWD/sl" repo HEAD~1..HEAD >/dev/null &&
-	ln -s "$PWD/outside/file" "sl/logs/$(git -C repo rev-parse HEAD~1).build.log" &&
+	range --build "echo pwned; cp delay built" --store "$PWD/sl" --json \
+		repo HEAD~1..HEAD >cfg.json &&
+	cfg=$(json cfg.json "\$j->{config_id}") &&
+	ln -s "$PWD/outside/file" "sl/logs/$(git -C repo rev-parse HEAD~1).${cfg:0:12}.build.log" &&
 	expect_exit 14 range --build "echo pwned; cp delay built" --store "$PWD/sl" \
 		--force repo HEAD~2..HEAD~1 >out 2>err &&
 	grep -q "cannot write build log .*: Too many levels of symbolic links" out &&

@@ -261,9 +261,11 @@ static void test_open(struct store **st)
 	p = tpath("store/", "logs", "");
 	is_int(mode_of(p), 0700, "logs/ is 0700");
 	free(p);
-	p = store_log_path(*st, C1);
-	ok(p && !strcmp(p + strlen(store_path), "/logs/" C1 ".build.log"),
-	   "store_log_path");
+	p = store_log_path(*st, C1, CFG);
+	ok(p && !strncmp(p + strlen(store_path), "/logs/" C1 ".", 47) &&
+	       !strncmp(p + strlen(store_path) + 47, CFG, 12) &&
+	       !strcmp(p + strlen(store_path) + 59, ".build.log"),
+	   "store_log_path: logs/COMMIT.CONFIG12.build.log");
 	free(p);
 	p = store_worktree_path(*st);
 	ok(p && !strcmp(p + strlen(store_path), "/worktree"),
@@ -632,7 +634,7 @@ static void test_invalid_ids(struct store *st)
 	expect_invalid(st, "abcd/ef01", C1, "config with a slash");
 	expect_invalid(st, "0123abcg", C1, "config with a g");
 	capture_begin();
-	p = store_log_path(st, "../x");
+	p = store_log_path(st, "../x", CFG);
 	free(capture_end());
 	ok(!p, "store_log_path refuses an invalid id");
 	p = tpath("", "tmp", "");
