@@ -184,7 +184,11 @@ static void hit_add(struct match *m, const struct stage_def *def, char *name,
 	}
 	x = &h->v[h->n++];
 	x->def = def;
-	x->name = name;
+	/* Names of modules and initcalls come from the guest's console:
+	 * what a report prints of them is never a terminal control.
+	 */
+	x->name = bp_printable(name);
+	free(name);
 	x->begin_event = b;
 	x->end_event = e;
 	x->start_ms = m->ev->v[b].ms;

@@ -537,6 +537,26 @@ static void test_repeats(void)
 	boot_events_free(&ev);
 }
 
+/* A name made of console text cannot carry a terminal control. */
+static void test_names_printable(void)
+{
+	struct boot_events ev = BOOT_EVENTS_INIT;
+	struct stage_hits h;
+	static const char *const lines[] = {
+	    "calling  f\033[2J+0x0/0x1 [m] @ 1",
+	    "initcall f\033[2J+0x0/0x1 [m] returned 0",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		boot_events_add(&ev, (double)i, EVENT_APPLIANCE, lines[i],
+				strlen(lines[i]));
+	stages_match(&h, &ev, stage_table, stage_table_len);
+	ok(hit(&h, "initcall m.f\\x1b[2J"),
+	   "an escape in an initcall's name is shown as \\x1b");
+	stage_hits_free(&h);
+	boot_events_free(&ev);
+}
+
 /* Each and initcall markers are patterns like the others: '*' and '|'
  * work, and the name is the word after the match.
  */
@@ -759,6 +779,7 @@ int main(void)
 {
 	test_patterns();
 	test_console_lines();
+	test_names_printable();
 	test_round_trip();
 	test_table();
 	test_real_boot();
