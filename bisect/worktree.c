@@ -195,9 +195,12 @@ static void walk_prune_temp_branches(git_repository *git)
 	while (git_branch_next(&ref, &type, it) == 0) {
 		const char *name = NULL;
 
+		/* git_reference_delete, not git_branch_delete: it has no
+		 * config to drop, and libgit2 1.5's regex there leaks.
+		 */
 		if (git_branch_name(&name, ref) == 0 &&
 		    walk_stale_temp_branch(name))
-			git_branch_delete(ref);
+			git_reference_delete(ref);
 		git_reference_free(ref);
 	}
 	git_branch_iterator_free(it);
