@@ -55,7 +55,8 @@ int search_new(struct search **out, size_t n, const size_t *parent_off,
 	s->parent_off = search_alloc(n + 1, sizeof *s->parent_off);
 	memcpy(s->parent_off, parent_off, (n + 1) * sizeof *parent_off);
 	s->parents = search_alloc(parent_off[n], sizeof *s->parents);
-	memcpy(s->parents, parents, parent_off[n] * sizeof *parents);
+	if (parent_off[n] > 0) /* a lone commit has no parents array */
+		memcpy(s->parents, parents, parent_off[n] * sizeof *parents);
 	s->mark = search_alloc(n, sizeof *s->mark);
 	s->candidate = search_alloc(n, 1);
 	s->stack = search_alloc(n, sizeof *s->stack);

@@ -191,6 +191,14 @@ static void test_errors(void)
 	ok(search_new(&s, 2, off, par) == -1 && !s,
 	   "a parent newer than its child is refused");
 	ok(search_new(&s, 0, off, par) == -1, "an empty graph is refused");
+	{
+		size_t lone[2] = {0, 0};
+
+		ok(search_new(&s, 1, lone, NULL) == 0 && s,
+		   "one commit, no parents array");
+		search_free(s);
+		s = NULL;
+	}
 	off[1] = 0;
 	off[2] = 1;
 	par[0] = 0;
