@@ -134,10 +134,13 @@ int cmd_ack(int argc, char **argv)
 		r = open_store(&cli, repo, &st);
 	if (r == BP_EXIT_OK && store_add_ack(st, c.id, cli.note) == -1)
 		r = BP_EXIT_STORE;
-	if (r == BP_EXIT_OK)
-		printf("acknowledged %s%s%s: %s\n", c.short_id,
-		       c.subject ? " " : "", c.subject ? c.subject : "",
-		       cli.note);
+	if (r == BP_EXIT_OK) {
+		printf("acknowledged %s%s", c.short_id, c.subject ? " " : "");
+		bp_put_printable(stdout, c.subject ? c.subject : "");
+		fputs(": ", stdout);
+		bp_put_printable(stdout, cli.note);
+		putchar('\n');
+	}
 out:
 	walk_commit_clear(&c);
 	store_close(st);

@@ -310,12 +310,18 @@ static void header(const struct track_run *tr)
 
 	if (tr->cli->run.json)
 		return;
+	char *branch = bp_printable(f->branch);
+	char *remote = bp_printable(tr->cli->remote);
+	char *url = f->url ? bp_printable(f->url) : NULL;
+
 	history_counts(&tr->h, &ok, &failed, &missing);
 	printf("Tracking %s of %s%s%s%s: %zu commits up to %.12s, %zu not "
 	       "measured yet\n",
-	       f->branch, tr->cli->remote, f->url ? " (" : "",
-	       f->url ? f->url : "", f->url ? ")" : "", tr->h.r.n, f->tip,
-	       missing);
+	       branch, remote, url ? " (" : "", url ? url : "", url ? ")" : "",
+	       tr->h.r.n, f->tip, missing);
+	free(branch);
+	free(remote);
+	free(url);
 	if (missing && tr->cli->max_commits < missing)
 		printf("Measuring %zu of them tonight\n", tr->cli->max_commits);
 	putchar('\n');
@@ -390,10 +396,11 @@ static void footer(const struct track_run *tr, bool unsaved)
 	       tr->h.r.n, ok, failed, missing, tr->measured, tr->m.builds,
 	       tr->m.boots);
 	report_change_points_text(stdout, &tr->h, tr->cli->color);
-	if (tr->fetch_error)
-		printf("The fetch failed (%s); what was fetched before was "
-		       "tracked\n",
-		       tr->fetch_error);
+	if (tr->fetch_error) {
+		fputs("The fetch failed (", stdout);
+		bp_put_printable(stdout, tr->fetch_error);
+		fputs("); what was fetched before was tracked\n", stdout);
+	}
 	if (history_alert(&tr->h))
 		printf("A regression is not acknowledged (bootperf ack "
 		       "COMMIT --note TEXT)%s\n",

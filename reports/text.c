@@ -393,8 +393,9 @@ void report_bisect_run_text(FILE *fp, const struct bisect_run_report *r)
 		bisect_run_endpoints_text(fp, r->ends);
 	if (r->exit_status != 0 && r->exit_status != 1 && r->exit_status != 125)
 		return;
-	fprintf(fp, "bootperf: %.12s %s: ", res->commit_id,
-		res->subject ? res->subject : "");
+	fprintf(fp, "bootperf: %.12s ", res->commit_id);
+	bp_put_printable(fp, res->subject ? res->subject : "");
+	fputs(": ", fp);
 	if (res->status != COMMIT_OK) {
 		fprintf(fp, "%s, skip\n", commit_status_name(res->status));
 		return;

@@ -102,6 +102,9 @@ test_expect_success 'terminal escapes in a subject are shown, never sent' '
 	! grep -q "$esc" report.txt && grep -qF "$shown" report.txt &&
 	bootperf report --store "$PWD/sx" --repo esc --format md HEAD >report.md &&
 	! grep -q "$esc" report.md && grep -qF "\\x1b" report.md &&
+	bootperf ack --repo esc --store "$PWD/sx" HEAD --note "n $esc[2J" >ack.txt &&
+	! grep -q "$esc" ack.txt && grep -qF "$shown" ack.txt &&
+	grep -qF "n \\x1b[2J" ack.txt &&
 	expect_exit 17 range --build true --store "$PWD/sx" esc "HEAD$esc[2J" 2>err &&
 	! grep -q "$esc" err && grep -qF "HEAD\\x1b[2J" err &&
 	test -z "$(find . -name "pwned*")"
