@@ -130,20 +130,31 @@ test_expect_success 'qemu preset: submodules and subprojects come from the user 
 	chmod +x fake/make &&
 	git init -q dtc && echo v1 >dtc/file && git -C dtc add file &&
 	git -C dtc commit -qm v1 &&
+	git init -q kc && echo k1 >kc/meson.build && git -C kc add meson.build &&
+	git -C kc commit -qm k1 && k1=$(git -C kc rev-parse HEAD) &&
+	echo k2 >kc/meson.build && git -C kc commit -qam k2 &&
+	k2=$(git -C kc rev-parse HEAD) &&
 	fake_qemu_tree q && mkdir q/subprojects &&
-	echo "[wrap-git]" >q/subprojects/keycodemapdb.wrap &&
+	printf "[wrap-git]\nrevision = %s\n" "$k1" >q/subprojects/keycodemapdb.wrap &&
 	git -C q add subprojects &&
 	git -C q -c protocol.file.allow=always submodule -q add "$PWD/dtc" dtc &&
 	git -C q commit -qm "with a submodule and a subproject" &&
 	v1=$(git -C dtc rev-parse HEAD) &&
 	echo v2 >dtc/file && git -C dtc commit -qam v2 &&
-	git -C q/dtc pull -q && git -C q add dtc && git -C q commit -qm "dtc v2" &&
-	mkdir q/subprojects/keycodemapdb && echo downloaded >q/subprojects/keycodemapdb/meson.build &&
-	PATH=$PWD/fake:$PATH range --preset qemu --store "$PWD/sq" --json q HEAD~2..HEAD >q.json &&
-	test "$(json q.json "join q( ), map { \$_->{status} } @{\$j->{commits}}")" = "ok ok" &&
-	grep -q "^bootperf: submodule dtc at $v1 from " "$(json q.json "\$j->{commits}[0]{log}")" &&
+	git -C q/dtc pull -q && git -C q add dtc &&
+	printf "[wrap-git]\nrevision = %s\n" "$k2" >q/subprojects/keycodemapdb.wrap &&
+	git -C q add subprojects && git -C q commit -qm "dtc v2, keycodemapdb k2" &&
+	git clone -q kc q/subprojects/keycodemapdb &&
+	PATH=$PWD/fake:$PATH range --preset qemu --store "$PWD/sq" --json q HEAD~2..HEAD~1 >q1.json &&
+	test "$(json q1.json "\$j->{commits}[0]{status}")" = ok &&
+	grep -q "^bootperf: submodule dtc at $v1 from " "$(json q1.json "\$j->{commits}[0]{log}")" &&
+	grep -q "^bootperf: subproject keycodemapdb from " "$(json q1.json "\$j->{commits}[0]{log}")" &&
+	test "$(cat sq/worktree/subprojects/keycodemapdb/meson.build)" = k1 &&
+	PATH=$PWD/fake:$PATH range --preset qemu --store "$PWD/sq" --json q HEAD~1..HEAD >q.json &&
+	test "$(json q.json "\$j->{commits}[0]{status}")" = ok &&
+	grep -q "^bootperf: subproject keycodemapdb from " "$(json q.json "\$j->{commits}[0]{log}")" &&
 	test "$(cat sq/worktree/dtc/file)" = v2 &&
-	test "$(cat sq/worktree/subprojects/keycodemapdb/meson.build)" = downloaded &&
+	test "$(cat sq/worktree/subprojects/keycodemapdb/meson.build)" = k2 &&
 	! grep -q with-git-submodules=ignore sq/worktree/configure.args &&
 	grep -q -- "--target-list=x86_64-softmmu --disable-docs --disable-tools --disable-werror" sq/worktree/configure.args
 '

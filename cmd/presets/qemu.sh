@@ -30,10 +30,30 @@ if [ -n "$src" ] && [ -e .gitmodules ]; then
 			git -C "$p" checkout -q --detach "$sha"
 		done
 fi
+# A subproject is copied again when its .wrap changed (the copy keeps
+# the .wrap it was made for), and a git one is checked out at the
+# wrap's revision where the user's copy has it.  Directories the tree
+# itself tracks are left alone.
 if [ -n "$src" ] && [ -d "$src/subprojects" ] && [ -d subprojects ]; then
 	for d in "$src"/subprojects/*/; do
+		[ -d "$d" ] || continue
 		n=$(basename "$d")
-		[ -e "subprojects/$n" ] || cp -a "$d" "subprojects/$n"
+		t=subprojects/$n
+		if [ -e "$t" ]; then
+			if ! [ -e "$t/.bootperf-wrap" ] || ! [ -e "$t.wrap" ] ||
+				cmp -s "$t.wrap" "$t/.bootperf-wrap"; then
+				continue
+			fi
+		fi
+		echo "bootperf: subproject $n from $src"
+		rm -rf "$t"
+		cp -a "$d" "$t"
+		rev=$(sed -n 's/^revision *= *//p' "$t.wrap" 2>/dev/null || :)
+		if [ -n "$rev" ] && [ -e "$t/.git" ]; then
+			git -C "$t" checkout -q --detach "$rev" 2>/dev/null ||
+				echo "bootperf: subproject $n: $rev is not in $d"
+		fi
+		cp "$t.wrap" "$t/.bootperf-wrap" 2>/dev/null || : >"$t/.bootperf-wrap"
 	done
 fi
 
