@@ -45,6 +45,7 @@ static const struct option bisect_options[] = {
 static int own_option(void *arg_cli, int c, const char *arg)
 {
 	struct bisect_cli *cli = arg_cli;
+	int r;
 
 	switch (c) {
 	case OPT_FIRST_PARENT:
@@ -53,26 +54,12 @@ static int own_option(void *arg_cli, int c, const char *arg)
 	case OPT_IMPROVEMENT:
 		cli->improvement = true;
 		return 1;
-	case OPT_MIN_RUNS:
-		return parse_count("--min-runs", arg, 1, 100000,
-				   &cli->judge.min_runs)
-			   ? -1
-			   : 1;
-	case OPT_MAX_RUNS:
-		return parse_count("--max-runs", arg, 1, 100000,
-				   &cli->judge.max_runs)
-			   ? -1
-			   : 1;
-	case OPT_ALPHA:
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5,
-					  &cli->judge.alpha);
 	case OPT_THRESHOLD:
 		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
 					  &cli->threshold);
-	case OPT_TEST:
-		return cmd_parse_test(arg, &cli->judge.method);
 	}
-	return stages_cli_parse(&cli->stages, c, arg);
+	r = judge_option_parse(&cli->judge, c, arg);
+	return r != 0 ? r : stages_cli_parse(&cli->stages, c, arg);
 }
 
 static void bisect_cli_init(struct bisect_cli *cli)
@@ -86,10 +73,7 @@ static void bisect_cli_init(struct bisect_cli *cli)
 	 */
 	cli->run.run.runs = 5;
 	cli->run.run.warmup = 1;
-	cli->judge.min_runs = 2;
-	cli->judge.max_runs = 10;
-	cli->judge.alpha = 0.01;
-	cli->judge.method = STATS_MANN_WHITNEY;
+	judge_options_init(&cli->judge);
 	cli->threshold = 1.0;
 }
 

@@ -77,33 +77,26 @@ static int parse_undecided(const char *arg, bool *skip)
 	return 1;
 }
 
-/* --min-runs, --max-runs, --alpha, --test, --undecided. */
+/* --min-runs, --max-runs, --alpha, --test, --undecided; the one seen
+ * is kept, since --threshold-ms takes none of them.
+ */
 static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
 {
-	struct judge_options *o = &cli->judge;
+	static const struct {
+		int c;
+		const char *name;
+	} names[] = {
+	    {OPT_MIN_RUNS, "--min-runs"},   {OPT_MAX_RUNS, "--max-runs"},
+	    {OPT_ALPHA, "--alpha"},	    {OPT_TEST, "--test"},
+	    {OPT_UNDECIDED, "--undecided"},
+	};
 
-	switch (c) {
-	case OPT_MIN_RUNS:
-		cli->judge_option = "--min-runs";
-		return parse_count("--min-runs", arg, 1, 100000, &o->min_runs)
-			   ? -1
-			   : 1;
-	case OPT_MAX_RUNS:
-		cli->judge_option = "--max-runs";
-		return parse_count("--max-runs", arg, 1, 100000, &o->max_runs)
-			   ? -1
-			   : 1;
-	case OPT_ALPHA:
-		cli->judge_option = "--alpha";
-		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &o->alpha);
-	case OPT_TEST:
-		cli->judge_option = "--test";
-		return cmd_parse_test(arg, &o->method);
-	case OPT_UNDECIDED:
-		cli->judge_option = "--undecided";
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (names[i].c == c)
+			cli->judge_option = names[i].name;
+	if (c == OPT_UNDECIDED)
 		return parse_undecided(arg, &cli->undecided_skip);
-	}
-	return 0;
+	return judge_option_parse(&cli->judge, c, arg);
 }
 
 static int own_option(void *arg_cli, int c, const char *arg)
@@ -174,10 +167,7 @@ static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 	cli->repo = ".";
 	cli->threshold_ms = NAN;
 	/* As bootperf bisect's steps; --runs stays the endpoints' start. */
-	cli->judge.min_runs = 2;
-	cli->judge.max_runs = 10;
-	cli->judge.alpha = 0.01;
-	cli->judge.method = STATS_MANN_WHITNEY;
+	judge_options_init(&cli->judge);
 	r = cmd_parse_options(&p, argc, argv);
 	/* git bisect aborts on 128 and above: a usage error must, too. */
 	if (r != -1)

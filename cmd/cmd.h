@@ -283,6 +283,14 @@ struct judge_options {
 	double alpha;		  /* endpoint test level, SPRT error rates */
 	enum stats_method method; /* the endpoint test */
 };
+/* The defaults of bisect and bisect-run: 2 to 10 passes, 0.01,
+ * Mann-Whitney (runs is theirs to set).
+ */
+void judge_options_init(struct judge_options *o);
+/* --min-runs, --max-runs, --alpha, --test: 1 taken, 0 not one of them,
+ * -1 bad value (message printed).
+ */
+int judge_option_parse(struct judge_options *o, int c, const char *arg);
 /* -1 (message printed) when the options cannot work together. */
 int judge_check(const struct judge_options *o);
 

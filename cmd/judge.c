@@ -11,6 +11,33 @@
 #include "bisect.h"
 #include "cmd.h"
 
+void judge_options_init(struct judge_options *o)
+{
+	o->min_runs = 2;
+	o->max_runs = 10;
+	o->alpha = 0.01;
+	o->method = STATS_MANN_WHITNEY;
+}
+
+int judge_option_parse(struct judge_options *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_MIN_RUNS:
+		return parse_count("--min-runs", arg, 1, 100000, &o->min_runs)
+			   ? -1
+			   : 1;
+	case OPT_MAX_RUNS:
+		return parse_count("--max-runs", arg, 1, 100000, &o->max_runs)
+			   ? -1
+			   : 1;
+	case OPT_ALPHA:
+		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &o->alpha);
+	case OPT_TEST:
+		return cmd_parse_test(arg, &o->method);
+	}
+	return 0;
+}
+
 int judge_check(const struct judge_options *o)
 {
 	if (o->min_runs > o->max_runs) {
