@@ -49,9 +49,7 @@ static int walk_parse(struct walk_spec *out, const char *range)
 		/* git's A^! is A without its parents: just that commit */
 		if (len > 2 && !strcmp(range + len - 2, "^!"))
 			len -= 2;
-		out->to = strndup(range, len);
-		if (!out->to)
-			abort();
+		out->to = bp_asprintf("%.*s", (int)len, range);
 		return 0;
 	}
 	out->from = walk_side(range, (size_t)(dots - range));

@@ -320,10 +320,12 @@ static char *read_text_file(const char *path, size_t max)
 /* Add "NAME=value" (owned) to what the builds get. */
 static void build_env_add(struct measurer *m, char *entry)
 {
-	size_t i = 0;
+	size_t i = 0, cap = sizeof m->build_env / sizeof *m->build_env - 1;
 
-	while (m->build_env[i])
+	while (i < cap && m->build_env[i])
 		i++;
+	if (i == cap)
+		abort(); /* build_env must grow with what is added */
 	m->build_env[i] = entry;
 }
 

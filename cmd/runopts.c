@@ -210,7 +210,6 @@ bool cmd_color_default(void)
 	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-/* After getopt_long returned '?' or ':' (optstring starts with ':'). */
 int cmd_walk_exit(void)
 {
 	switch (walk_last_error()) {
@@ -252,15 +251,20 @@ static size_t option_matches(const struct option *opts, const char *arg,
 
 		if (strncmp(opts->name, arg, name_len) != 0)
 			continue;
+		if (strlen(opts->name) == name_len)
+			return 1; /* an exact name wins, as in getopt */
 		w = snprintf(out + have, len - have, "%s--%s", n ? ", " : "",
 			     opts->name);
 		if (w > 0 && have + (size_t)w < len)
 			have += (size_t)w;
+		else
+			out[have] = '\0'; /* no name cut short */
 		n++;
 	}
 	return n;
 }
 
+/* After getopt_long returned '?' or ':' (optstring starts with ':'). */
 int cmd_bad_option(const struct cmd_parser *p, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];

@@ -166,10 +166,11 @@ static const char *not_found_name(const char *line, size_t n, size_t *len)
 
 	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
 		size_t tl = strlen(tails[i]);
-		const char *end = line + n - tl, *start = end;
+		const char *end, *start;
 
-		if (n < tl || memcmp(end, tails[i], tl) != 0)
+		if (n < tl || memcmp(line + n - tl, tails[i], tl) != 0)
 			continue;
+		end = start = line + n - tl;
 		while (start > line && !(start[-1] == ' ' && start - 1 > line &&
 					 start[-2] == ':'))
 			start--;

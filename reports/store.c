@@ -336,6 +336,15 @@ static bool store_is_litter(const char *name)
 /* Removes from the directory fd (closed here) the temp files of killed
  * writers, or with all set every file (what only this run may use).
  */
+/* A descriptor of its own for a directory that fd has open: dup()
+ * would share fd's read offset, and a listing through it would leave
+ * the next one nothing to read.
+ */
+static int store_reopen_dir(int fd)
+{
+	return openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 static void store_sweep_dir(int fd, bool all)
 {
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -366,11 +375,11 @@ static int store_open_below(int parent, const char *name)
  */
 static void store_sweep(struct store *st)
 {
-	int fd = dup(st->resfd);
+	int fd = store_reopen_dir(st->resfd);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
-	store_sweep_dir(dup(st->dirfd), false);
+	store_sweep_dir(store_reopen_dir(st->dirfd), false);
 	store_sweep_dir(store_open_below(st->dirfd, "track"), false);
 	store_sweep_dir(store_open_below(st->dirfd, "acks"), false);
 	store_sweep_dir(store_open_below(st->dirfd, STORE_WRAPPERS), true);
@@ -925,7 +934,7 @@ static int store_text_dir(struct store *st, const char *sub, bool create,
 	int ret;
 
 	if (!sub) {
-		*fd = dup(st->dirfd);
+		*fd = store_reopen_dir(st->dirfd);
 		return *fd == -1 ? -1 : 0;
 	}
 	shown = bp_asprintf("%s/%s", st->dir, sub);

@@ -438,7 +438,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 		     size_t outlen)
 {
 	int fds[2];
-	pid_t pid;
+	pid_t pid, parent;
 	size_t got = 0;
 	int wstatus = 0;
 	double deadline = now_monotonic() + timeout_s;
@@ -447,6 +447,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 	become_subreaper();
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
+	parent = getpid();
 	pid = fork();
 	if (pid == -1) {
 		close(fds[0]);
@@ -454,7 +455,7 @@ int run_argv_capture(char *const argv[], double timeout_s, char *out,
 		return -1;
 	}
 	if (pid == 0) {
-		child_setup(getppid());
+		child_setup(parent);
 		capture_child(argv, fds[1]);
 	}
 	setpgid(pid, pid);

@@ -21,6 +21,7 @@ sub c_string {
         my $l = $_;
         $l =~ s/\\/\\\\/g;
         $l =~ s/"/\\"/g;
+        $l =~ s/\?/\\?/g;    # no trigraphs under -std=c11
         $l =~ s/\t/\\t/g;
         $l =~ s/\n/\\n/g;
         "    \"$l\"";
