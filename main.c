@@ -46,8 +46,7 @@ static int top_level(const char *arg)
 			printf("%s\n", commands[i].name);
 		return BP_EXIT_OK;
 	}
-	bp_error("unknown option '%s'", arg);
-	fputs("Try 'bootperf --help' for more information.\n", stderr);
+	bp_error("unknown option '%s' ('bootperf --help' lists them)", arg);
 	return BP_EXIT_USAGE;
 }
 
@@ -56,8 +55,8 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 
 	if (argc < 2) {
-		bp_error("no command given");
-		fputs("Try 'bootperf --help' for more information.\n", stderr);
+		bp_error(
+		    "no command given ('bootperf --help' lists the commands)");
 		return BP_EXIT_USAGE;
 	}
 	if (argv[1][0] == '-')
@@ -68,8 +67,8 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd) {
-		bp_error("unknown command '%s'", argv[1]);
-		fputs("Try 'bootperf --help' for more information.\n", stderr);
+		bp_error("unknown command '%s' ('bootperf --help' lists them)",
+			 argv[1]);
 		return BP_EXIT_USAGE;
 	}
 	return cmd->run(argc - 1, argv + 1);

@@ -60,7 +60,7 @@ static int parse(int argc, char **argv, struct ack_cli *cli)
 	if (argc - optind != 1 || !cli->note || !*cli->note) {
 		bp_error("ack needs COMMIT and --note TEXT, e.g. 'bootperf "
 			 "ack 1a2b3c4 --note \"expected: new device model\"'");
-		return cmd_usage_error("ack");
+		return BP_EXIT_USAGE;
 	}
 	cli->commit = argv[optind];
 	return -1;

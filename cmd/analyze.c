@@ -132,7 +132,7 @@ static int parse(int argc, char **argv, struct analyze_cli *cli)
 	if (optind < argc) {
 		bp_error("analyze takes no arguments, but got '%s'",
 			 argv[optind]);
-		return cmd_usage_error("analyze");
+		return BP_EXIT_USAGE;
 	}
 	return check(cli) == -1 ? BP_EXIT_USAGE : -1;
 }

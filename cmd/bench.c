@@ -25,7 +25,7 @@ static int parse(int argc, char **argv, struct run_cli *cli)
 	if (optind < argc) {
 		bp_error("bench takes no arguments, but got '%s'",
 			 argv[optind]);
-		return cmd_usage_error("bench");
+		return BP_EXIT_USAGE;
 	}
 	return run_cli_finish(cli) == -1 ? BP_EXIT_USAGE : -1;
 }

@@ -105,7 +105,7 @@ static int parse(int argc, char **argv, struct bisect_cli *cli)
 	if (argc - optind != 3) {
 		bp_error("bisect needs REPO GOOD BAD, e.g. 'bootperf bisect "
 			 "~/src/qemu v8.0.0 v8.1.0'");
-		return cmd_usage_error("bisect");
+		return BP_EXIT_USAGE;
 	}
 	cli->repo = argv[optind];
 	cli->good = argv[optind + 1];
@@ -113,7 +113,7 @@ static int parse(int argc, char **argv, struct bisect_cli *cli)
 	if (cli->run.json)
 		cli->run.run.progress = false;
 	if (check(cli) == -1)
-		return cmd_usage_error("bisect");
+		return BP_EXIT_USAGE;
 	return -1;
 }
 

@@ -172,10 +172,8 @@ static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 	/* git bisect aborts on 128 and above: a usage error must, too. */
 	if (r != -1)
 		return r == BP_EXIT_USAGE ? BISECT_USAGE : r;
-	if (check(cli, argc) == -1) {
-		cmd_usage_error("bisect-run");
+	if (check(cli, argc) == -1)
 		return BISECT_USAGE;
-	}
 	return -1;
 }
 

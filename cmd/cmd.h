@@ -152,7 +152,6 @@ struct cmd_parser {
 int cmd_parse_options(const struct cmd_parser *p, int argc, char **argv);
 /* Colour by default: only on a terminal, never with NO_COLOR. */
 bool cmd_color_default(void);
-int cmd_usage_error(const char *cmd);
 /* 1 with *out set, or -1 after a message: a number in (min, max). */
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 		       double *out);

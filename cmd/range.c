@@ -151,7 +151,7 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	if (argc - optind != 2) {
 		bp_error("range needs REPO and RANGE, e.g. 'bootperf range "
 			 "~/src/qemu v8.0.0..v8.1.0'");
-		return cmd_usage_error("range");
+		return BP_EXIT_USAGE;
 	}
 	cli->repo = argv[optind];
 	cli->range = argv[optind + 1];

@@ -116,7 +116,7 @@ static int parse(int argc, char **argv, struct report_cli *cli)
 	if (argc - optind > 1) {
 		bp_error("report takes at most one RANGE, e.g. 'bootperf "
 			 "report --format html v8.0.0..v8.1.0'");
-		return cmd_usage_error("report");
+		return BP_EXIT_USAGE;
 	}
 	cli->range = optind < argc ? argv[optind] : NULL;
 	if (cli->output || cli->format != FORMAT_TEXT)

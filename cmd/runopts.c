@@ -276,13 +276,8 @@ int cmd_bad_option(const struct cmd_parser *p, int c, char **argv)
 		bp_error("%s: option '%s' is ambiguous: %s", p->cmd, arg,
 			 matches);
 	else
-		bp_error("%s: unknown option '%s'", p->cmd, arg);
-	return cmd_usage_error(p->cmd);
-}
-
-int cmd_usage_error(const char *cmd)
-{
-	fprintf(stderr, "Try 'bootperf %s --help' for more information.\n",
-		cmd);
+		bp_error("%s: unknown option '%s' ('bootperf %s --help' lists "
+			 "them)",
+			 p->cmd, arg, p->cmd);
 	return BP_EXIT_USAGE;
 }

@@ -121,7 +121,7 @@ static int parse(int argc, char **argv, struct track_cli *cli)
 	if (argc - optind != 1) {
 		bp_error("track needs REPO, e.g. 'bootperf track --preset qemu "
 			 "~/src/qemu'");
-		return cmd_usage_error("track");
+		return BP_EXIT_USAGE;
 	}
 	cli->repo = argv[optind];
 	if (cli->run.json)

@@ -14,19 +14,26 @@ test_expect_success '--help and --version' '
 
 test_expect_success 'no command, unknown command: usage error' '
 	expect_exit 2 bootperf 2>err && grep -q "no command given" err &&
+	test "$(wc -l <err)" -eq 1 &&
 	expect_exit 2 bootperf frobnicate 2>err &&
-	grep -q "unknown command .frobnicate." err
+	grep -qx "bootperf: error: unknown command .frobnicate. (.bootperf --help. lists them)" err &&
+	test "$(wc -l <err)" -eq 1 &&
+	expect_exit 2 bootperf --frobnicate 2>err &&
+	test "$(wc -l <err)" -eq 1 && grep -q "unknown option .--frobnicate." err
 '
 
 test_expect_success 'unknown option and missing value' '
 	expect_exit 2 bootperf bench --bogus 2>err &&
-	grep -q "^bootperf: error: bench: unknown option .--bogus." err &&
+	grep -qx "bootperf: error: bench: unknown option .--bogus. (.bootperf bench --help. lists them)" err &&
+	test "$(wc -l <err)" -eq 1 &&
 	expect_exit 2 bootperf bench --run 3 2>err &&
 	grep -q "^bootperf: error: bench: option .--run. is ambiguous: --runs, --runner$" err &&
 	expect_exit 2 bootperf bench --runs 2>err &&
 	grep -q "option .--runs. needs a value" err &&
+	test "$(wc -l <err)" -eq 1 &&
 	expect_exit 2 bootperf bench extra 2>err &&
-	grep -q "takes no arguments, but got .extra." err
+	grep -q "takes no arguments, but got .extra." err &&
+	test "$(wc -l <err)" -eq 1
 '
 
 for bad in 0 ten -1 3x "" " 5" +5; do
