@@ -329,6 +329,9 @@ static int open_all(struct bisect_state *b)
 		r = BP_EXIT_STORE;
 		goto out;
 	}
+	r = measurer_check_newer(&b->m, &b->graph.list);
+	if (r != BP_EXIT_OK)
+		goto out;
 	b->report.n_commits = b->graph.list.n;
 	if (search_new(&b->search, b->graph.list.n, b->graph.parent_off,
 		       b->graph.parents) == -1) {

@@ -190,6 +190,7 @@ void build_cli_free(struct build_cli *b);
 
 struct walk_repo;
 struct store;
+struct walk_list;
 
 /* Builds commits in bootperf's worktrees (two, for interleaving; and
  * --in-place's tree, MEASURER_IN_PLACE) and measures them under one
@@ -250,6 +251,11 @@ int measurer_record(struct commit_result *res, int r, enum sample_status st);
  * newer bootperf's result is in the way (message printed; BP_EXIT_STORE).
  */
 int measurer_recall(struct measurer *m, struct commit_result *res);
+/* BP_EXIT_STORE (message printed) when a result of a newer bootperf is
+ * stored for a commit of l, else BP_EXIT_OK: a run that would stop there
+ * hours later stops before its first build.
+ */
+int measurer_check_newer(struct measurer *m, const struct walk_list *l);
 /* measurer_recall, with --force or not: bisect-run's endpoints. */
 int measurer_stored(struct measurer *m, struct commit_result *res);
 int measurer_save(struct measurer *m, struct commit_result *res);
@@ -363,7 +369,6 @@ int stages_range(struct measurer *m, struct range_report *r,
 int stages_bisect(struct measurer *m, struct bisect_report *r,
 		  const struct stages_cli *s);
 /* history.c: a history (every commit oldest first) from the store */
-struct walk_list;
 struct track_state;
 void cmd_history_init(struct history *h, double alpha, double threshold);
 /* --alpha and --threshold of the neighbours and the change points; the

@@ -796,6 +796,14 @@ int measurer_recall(struct measurer *m, struct commit_result *res)
 	return m->build->force ? 0 : measurer_stored(m, res);
 }
 
+int measurer_check_newer(struct measurer *m, const struct walk_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (store_check_newer(m->store, m->config_id, l->v[i].id) == -2)
+			return BP_EXIT_STORE;
+	return BP_EXIT_OK;
+}
+
 int measurer_stored(struct measurer *m, struct commit_result *res)
 {
 	struct commit_result stored;

@@ -390,18 +390,6 @@ static int one_commit(struct range_run *rr, size_t i)
 	return 0;
 }
 
-/* A result of a newer bootperf is never overwritten: find one before
- * the first build, not when the walk reaches it hours later.
- */
-static int check_newer(struct range_run *rr)
-{
-	for (size_t i = 0; i < rr->commits.n; i++)
-		if (store_check_newer(rr->m.store, rr->report.config_id,
-				      rr->commits.v[i].id) == -2)
-			return BP_EXIT_STORE;
-	return BP_EXIT_OK;
-}
-
 static int walk_all(struct range_run *rr)
 {
 	int r = BP_EXIT_OK;
@@ -496,7 +484,7 @@ int cmd_range(int argc, char **argv)
 	if (r == BP_EXIT_OK)
 		r = open_measurer(&rr);
 	if (r == BP_EXIT_OK)
-		r = check_newer(&rr);
+		r = measurer_check_newer(&rr.m, &rr.commits);
 	if (r == BP_EXIT_OK)
 		r = walk_all(&rr);
 	if (r == BP_EXIT_OK)

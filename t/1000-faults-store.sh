@@ -134,6 +134,21 @@ test_expect_success 'a newer result at the end of the range: exit 9 before the f
 	test "$(results s9 | wc -l)" = 1
 '
 
+test_expect_success 'bisect and track find a newer result before their first build too' '
+	range sn HEAD~2 >/dev/null && test "$(ls sn/logs | wc -l)" = 1 &&
+	f=$(plant sn 2 "{\"type\": \"bootperf-commit-result\", \"format\": 99}") &&
+	expect_exit 9 bootperf bisect --runner command --runs 3 --warmup 0 \
+		--command "sleep \$(cat {worktree}/built)" --build "cp delay built" \
+		--store "$PWD/sn" repo HEAD~5 HEAD 2>err >/dev/null &&
+	newer "$f" err && test "$(ls sn/logs | wc -l)" = 1 &&
+	git clone -q repo upstream-clone &&
+	expect_exit 9 bootperf track --runner command --runs 5 --warmup 0 \
+		--command "sleep \$(cat {worktree}/built)" --build "cp delay built" \
+		--store "$PWD/sn" upstream-clone 2>err >/dev/null &&
+	newer "$f" err && test "$(ls sn/logs | wc -l)" = 1 &&
+	grep -q "\"format\": 99" "$f"
+'
+
 test_expect_success 'temp files of killed writers are swept all over the store' '
 	sh -c "exit 0" & dead=$! && wait $dead &&
 	{ sleep "$(mark 1000)" & } && live=$! &&
