@@ -96,7 +96,7 @@ int stats_welch_ci(double *lo, double *hi, const double *a, size_t na,
  * the endpoints' means and their pooled sd (at least 5% of the step).
  * After each pass, the log likelihood ratio of "bad" over "good" is
  *	sum (bad_mean - good_mean) (x - midpoint) / sigma^2
- * (each x clamped to one step beyond the endpoints, so one wild pass
+ * (each term clamped to half of the nearer bound, so one wild pass
  * cannot decide alone), and the verdict is bad once it reaches
  * log((1 - beta) / alpha), good once it falls to log(beta / (1 - alpha)):
  * alpha bounds the chance of calling a good commit bad, beta the

@@ -446,17 +446,17 @@ double stats_sprt_llr(const struct stats_sprt *t, const double *x, size_t n)
 {
 	double step = t->bad_mean - t->good_mean;
 	double mid = (t->good_mean + t->bad_mean) / 2.0;
-	double lo = fmin(t->good_mean, t->bad_mean) - fabs(step);
-	double hi = fmax(t->good_mean, t->bad_mean) + fabs(step);
+	/* No pass weighs more than half of the nearer bound: one wild pass
+	 * (a stall of the host) cannot decide alone, whatever the others
+	 * say, and it takes two passes to decide even a large step.
+	 */
+	double cap = fmin(t->upper, -t->lower) / 2.0;
 	double llr = 0.0;
 
 	for (size_t i = 0; i < n; i++) {
-		/* One wild pass (a stall of the host) weighs no more than
-		 * a pass a whole step beyond the farther endpoint.
-		 */
-		double v = fmin(fmax(x[i], lo), hi);
+		double term = step * (x[i] - mid) / (t->sigma * t->sigma);
 
-		llr += step * (v - mid) / (t->sigma * t->sigma);
+		llr += fmax(fmin(term, cap), -cap);
 	}
 	return llr;
 }

@@ -264,7 +264,7 @@ test_expect_success '--json: one verdict document on stdout' '
 	test "$(json e.json "\$j->{endpoints}{test}")" = mann-whitney &&
 	test "$(json e.json "\$j->{endpoints}{p} < 0.01 ? 1 : 0")" = 1 &&
 	test "$(json e.json "\$j->{runs} >= 2 && \$j->{runs} <= 10 ? 1 : 0")" = 1 &&
-	test "$(json e.json "\$j->{llr} > \$j->{endpoints}{sprt}{upper} ? 1 : 0")" = 1 &&
+	test "$(json e.json "\$j->{llr} >= \$j->{endpoints}{sprt}{upper} ? 1 : 0")" = 1 &&
 	test "$(json e.json "\$j->{min_runs} . \" \" . \$j->{max_runs}")" = "2 10"
 '
 

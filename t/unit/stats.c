@@ -500,13 +500,16 @@ static void test_welch_ci(void)
 }
 
 /* good mean 100, bad mean 110, pooled sd 2: each pass adds
- * 10 (x - 105) / 4; bounds +-ln(99) = +-4.59512 for alpha = beta = 0.01.
+ * 10 (x - 105) / 4, at most half a bound; bounds +-ln(99) = +-4.59512
+ * for alpha = beta = 0.01.
  */
 static void test_sprt(void)
 {
 	const double good[] = {100, 102, 98}, bad[] = {110, 112, 108};
-	const double slow[] = {109}, near[] = {104}, two[] = {104, 103};
-	const double wild[] = {1000}, same[] = {100, 100}, same2[] = {110};
+	const double slow[] = {109, 110}, near[] = {104.5, 104},
+		     two[] = {104, 103};
+	const double wild[] = {1000, 100}, same[] = {100, 100}, same2[] = {110};
+	const double half = log(99) / 2;
 	struct stats_sprt t;
 	double llr = 0;
 
@@ -514,15 +517,25 @@ static void test_sprt(void)
 	is_double(t.sigma, 2.0, 1e-12, "sprt pooled sd");
 	is_double(t.upper, 4.59512, 1e-5, "sprt upper bound ln 99");
 	is_double(t.lower, -4.59512, 1e-5, "sprt lower bound -ln 99");
-	ok(stats_sprt(&t, slow, 1, &llr) == STATS_BAD, "one slow pass: bad");
-	is_double(llr, 10.0, 1e-12, "llr of 109 is 10");
+	ok(stats_sprt(&t, slow, 1, &llr) == STATS_UNDECIDED,
+	   "one slow pass alone: undecided");
+	is_double(llr, half, 1e-12, "llr of 109 (10) is capped at ln(99)/2");
+	ok(stats_sprt(&t, slow, 2, &llr) == STATS_BAD, "two slow passes: bad");
+	is_double(llr, 2 * half, 1e-12, "two capped passes reach the bound");
 	ok(stats_sprt(&t, near, 1, &llr) == STATS_UNDECIDED,
-	   "104 alone: undecided");
-	is_double(llr, -2.5, 1e-12, "llr of 104 is -2.5");
+	   "104.5 alone: undecided");
+	is_double(llr, -1.25, 1e-12, "llr of 104.5 is -1.25");
+	ok(stats_sprt(&t, near, 2, &llr) == STATS_UNDECIDED,
+	   "104.5, 104: still undecided");
+	is_double(llr, -1.25 - half, 1e-12, "llr of 104 (-2.5) is capped");
 	ok(stats_sprt(&t, two, 2, &llr) == STATS_GOOD, "104, 103: good");
-	is_double(llr, -7.5, 1e-12, "llr adds up");
-	stats_sprt(&t, wild, 1, &llr);
-	is_double(llr, 37.5, 1e-12, "a wild pass is clamped to 120");
+	is_double(llr, -2 * half, 1e-12, "capped llrs add up");
+	ok(stats_sprt(&t, wild, 1, &llr) == STATS_UNDECIDED,
+	   "a wild pass alone: undecided");
+	is_double(llr, half, 1e-12, "a wild pass weighs half a bound");
+	ok(stats_sprt(&t, wild, 2, &llr) == STATS_UNDECIDED,
+	   "a wild pass and a good one: undecided");
+	is_double(llr, 0, 1e-12, "a good pass cancels a wild one");
 	ok(stats_sprt(&t, wild, 0, &llr) == STATS_UNDECIDED,
 	   "no pass: undecided");
 	ok(stats_sprt_init(&t, good, 3, good, 3, 0.01, 0.01) == -1,
