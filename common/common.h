@@ -71,6 +71,14 @@ struct stats_test {
 #define STATS_MW_EXACT_MAX 50
 int stats_welch(struct stats_test *out, const double *a, size_t na,
 		const double *b, size_t nb);
+/* Student's two-sided t-test with the variance pooled over both sides:
+ * a side of one value adds nothing to the variance, so one new value
+ * is tested against the spread of the others (df = na + nb - 2).
+ * -1 when a side is empty or there are fewer than 3 values; p 1 or 0
+ * when neither side varies.
+ */
+int stats_student_p(double *p, const double *a, size_t na, const double *b,
+		    size_t nb);
 int stats_mann_whitney(struct stats_test *out, const double *a, size_t na,
 		       const double *b, size_t nb);
 int stats_compare(struct stats_test *out, enum stats_method m, const double *a,

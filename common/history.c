@@ -215,26 +215,19 @@ static size_t history_last_stretch(const struct history *h, const size_t *idx,
 	return from;
 }
 
-/* The samples of the measured commits idx[from..to) measured like tip
- * (*out: the caller frees it).
+/* The medians of the measured commits idx[from..to) measured like tip
+ * (out: room for to - from).
  */
-static size_t history_pool(const struct history *h, const size_t *idx,
-			   size_t from, size_t to,
-			   const struct range_entry *tip, double **out)
+static size_t history_medians(const struct history *h, const size_t *idx,
+			      const double *x, size_t from, size_t to,
+			      const struct range_entry *tip, double *out)
 {
-	size_t total = 0, n = 0;
+	size_t n = 0;
 
 	for (size_t k = from; k < to; k++)
-		total += h->r.v[idx[k]].res.bench.n_samples;
-	*out = bp_malloc((total + 1) * sizeof **out);
-	for (size_t k = from; k < to; k++) {
-		const struct bench_result *b = &h->r.v[idx[k]].res.bench;
-
-		if (range_incomparable(&b->env, &tip->res.bench.env))
-			continue;
-		memcpy(*out + n, b->sample_ms, b->n_samples * sizeof **out);
-		n += b->n_samples;
-	}
+		if (!range_incomparable(&h->r.v[idx[k]].res.bench.env,
+					&tip->res.bench.env))
+			out[n++] = x[k];
 	return n;
 }
 
@@ -265,33 +258,40 @@ static void history_add_tip(struct history *h, const size_t *idx,
 }
 
 /* The newest measured commits x[k..n) against the stretch x[from..k)
- * before them: a step into them of at least the threshold, and their
- * samples against the stretch's by range's rules.  *p the test's.
+ * before them: a step into them of at least the threshold, all of them
+ * on their side of the way from the stretch's mean to theirs (a step
+ * already undone is no change at the tip), and their medians against
+ * the stretch's by Student's t, the stretch's spread from commit to
+ * commit the yardstick: passes of one commit share its measuring (the
+ * machine's state of the moment), so they do not count as independent.
+ * *p the test's.
  */
 static bool history_tip_step(const struct history *h, const size_t *idx,
 			     const double *x, size_t n, size_t from, size_t k,
-			     double *p)
+			     double level, double *p)
 {
 	const struct range_entry *tip = &h->r.v[idx[n - 1]];
-	double percent = stats_percent_change(history_mean(x, from, k),
-					      history_mean(x, k, n));
+	double before = history_mean(x, from, k), after = history_mean(x, k, n);
+	double percent = stats_percent_change(before, after);
 	double step = stats_percent_change(x[k - 1], x[k]);
-	double *rest = NULL, *newest = NULL;
+	double mid = (before + after) / 2, *rest, *newest;
 	size_t n_rest, n_newest;
-	struct stats_test t;
 	bool found = false;
 
 	if (fabs(percent) < h->r.threshold || fabs(step) < h->r.threshold ||
 	    (step > 0) != (percent > 0))
 		return false;
-	n_rest = history_pool(h, idx, from, k, tip, &rest);
-	n_newest = history_pool(h, idx, k, n, tip, &newest);
-	if (stats_compare(&t, h->r.method, rest, n_rest, newest, n_newest) ==
-		0 &&
-	    t.p < h->r.alpha) {
-		*p = t.p;
+	for (size_t i = k; i < n; i++)
+		if ((x[i] > mid) != (percent > 0))
+			return false;
+	rest = bp_malloc((k - from) * sizeof *rest);
+	newest = bp_malloc((n - k) * sizeof *newest);
+	n_rest = history_medians(h, idx, x, from, k, tip, rest);
+	n_newest = history_medians(h, idx, x, k, n, tip, newest);
+	if (n_rest >= h->cpo.min_size &&
+	    stats_student_p(p, rest, n_rest, newest, n_newest) == 0 &&
+	    *p < level)
 		found = true;
-	}
 	free(rest);
 	free(newest);
 	return found;
@@ -302,16 +302,23 @@ static bool history_tip_step(const struct history *h, const size_t *idx,
  * rarely are): a night that made the boot 5x slower must not wait for
  * more commits to alert.  The fewest newest commits after the last
  * change point (after its drift) that stepped away from the stretch
- * before them; in a drift, or in noise, there is no such step.
+ * before them; in a drift, or in noise, there is no such step.  Each
+ * number of newest commits tried is a test of its own: at --alpha over
+ * their count (Bonferroni), the tip adds at most --alpha a night.
  */
 static void history_tip(struct history *h, const size_t *idx, const double *x,
 			size_t n)
 {
 	size_t from = history_last_stretch(h, idx, n);
-	double p;
+	size_t first = from + h->cpo.min_size, tries;
+	double p = 1;
 
-	for (size_t k = n; k-- > 1 && k >= from + h->cpo.min_size;)
-		if (history_tip_step(h, idx, x, n, from, k, &p)) {
+	if (first < 1 || n < 1 || first > n - 1)
+		return;
+	tries = n - first;
+	for (size_t k = n - 1; k >= first; k--)
+		if (history_tip_step(h, idx, x, n, from, k,
+				     h->r.alpha / (double)tries, &p)) {
 			history_add_tip(h, idx, x, n, from, k, p);
 			return;
 		}

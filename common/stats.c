@@ -200,6 +200,27 @@ int stats_welch(struct stats_test *out, const double *a, size_t na,
 	return 0;
 }
 
+int stats_student_p(double *p, const double *a, size_t na, const double *b,
+		    size_t nb)
+{
+	double diff, ss = 0.0, df, se2;
+
+	if (na == 0 || nb == 0 || na + nb < 3)
+		return -1;
+	diff = stats_mean(b, nb) - stats_mean(a, na);
+	if (na > 1)
+		ss += stats_var(a, na) * (double)(na - 1);
+	if (nb > 1)
+		ss += stats_var(b, nb) * (double)(nb - 1);
+	df = (double)(na + nb - 2);
+	se2 = ss / df * (1.0 / (double)na + 1.0 / (double)nb);
+	if (se2 == 0.0)
+		*p = diff == 0.0 ? 1.0 : 0.0;
+	else
+		*p = 2.0 * gsl_cdf_tdist_Q(fabs(diff) / sqrt(se2), df);
+	return 0;
+}
+
 struct stats_obs {
 	double v;
 	int from_b;

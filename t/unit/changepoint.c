@@ -670,6 +670,80 @@ static void test_history_tip(void)
 	history_free(&h);
 }
 
+/* A regression already reverted at the tip: 50 up to 5, 100 for 6 (the
+ * culprit), 102 for 7 and 8, 50 again at 9 (the revert).  The tip is
+ * back where the stretch began: no change at the tip (a stretch that
+ * holds the bump made the revert look like a 26% improvement), and no
+ * regression is blamed on 7 or 8, which changed nothing.
+ */
+static void test_history_tip_reverted(void)
+{
+	double lv[10];
+	struct history h;
+	uint64_t s = 11;
+	bool at_tip = false, misplaced = false;
+
+	for (size_t i = 0; i < 10; i++)
+		lv[i] = (i >= 6 && i < 9 ? 100 : 50) + 0.3 * noise(&s);
+	lv[7] = lv[8] = 102; /* noise: 2% over the culprit */
+	make_history(&h, lv, 10);
+	history_detect(&h);
+	for (size_t i = 0; i < h.n_cp; i++) {
+		const struct change_point *c = &h.cp[i];
+
+		if (c->at_tip)
+			at_tip = true;
+		if (c->reported && c->percent > 0 && c->after != 6)
+			misplaced = true;
+	}
+	ok(!at_tip, "a reverted regression: nothing at the tip");
+	ok(!misplaced, "  no regression blamed on a commit but 6");
+	history_free(&h);
+}
+
+/* Histories of 30 commits without a change, whose commits differ a
+ * little from one measuring to the next (an offset of sd 5 ms a commit,
+ * passes of sd 10 ms around it, 5 passes): the tip is a false alarm in
+ * at most about --alpha of them (at 0.01, 400 histories: 4 expected;
+ * pooling the passes as independent made it about 10%).
+ */
+static void test_history_tip_false_alarms(void)
+{
+	uint64_t s = 2026;
+	size_t alarms = 0, runs = 400;
+
+	for (size_t r = 0; r < runs; r++) {
+		double lv[30];
+		struct history h;
+
+		for (size_t i = 0; i < 30; i++)
+			lv[i] = 1000;
+		make_history(&h, lv, 30);
+		for (size_t i = 0; i < 30; i++) {
+			struct bench_result *b = &h.r.v[i].res.bench;
+			double offset = 5 * noise(&s), x[5];
+
+			for (size_t k = 0; k < 5; k++)
+				x[k] = 1000 + offset + 10 * noise(&s);
+			free(b->sample_ms);
+			b->sample_ms = malloc(sizeof x);
+			memcpy(b->sample_ms, x, sizeof x);
+			b->n_samples = 5;
+			stats_summarize(&b->summary, x, 5);
+		}
+		h.r.method = STATS_MANN_WHITNEY;
+		history_detect(&h);
+		for (size_t i = 0; i < h.n_cp; i++)
+			if (h.cp[i].at_tip) {
+				alarms++;
+				break;
+			}
+		history_free(&h);
+	}
+	ok(alarms <= 10, "no change, noisy commits: %zu of %zu tips alarm",
+	   alarms, runs);
+}
+
 /* Two regressions of 0.6%, 40 measured commits apart: each below the
  * 1% threshold, and a long stable stretch between them, so they are two
  * small changes, not a 1.2% drift.
@@ -716,5 +790,7 @@ int main(void)
 	test_history_runs_apart();
 	test_history_drift();
 	test_history_tip();
+	test_history_tip_reverted();
+	test_history_tip_false_alarms();
 	return tap_done();
 }

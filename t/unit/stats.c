@@ -301,6 +301,31 @@ static void test_welch_edges(void)
  * 1 1 5 3 5 5 5 5 0 5 of them: U(x) = 35 of 50.  That p is 764/3003,
  * 3003 = C(15,5) orderings.
  */
+/* Student's pooled t: p from the closed form of the t distribution with
+ * 3 df (1 - 2/pi (atan x + x / (1 + x^2)), x = t / sqrt 3) and by
+ * numerical integration for 6 df.
+ */
+static void test_student(void)
+{
+	const double a[] = {1, 2, 3, 4}, one[] = {6};
+	const double c[] = {10, 12, 11, 13, 9}, d[] = {15, 14, 16};
+	const double flat[] = {5, 5, 5}, flat2[] = {5}, flat3[] = {7};
+	double p = -1;
+
+	ok(stats_student_p(&p, a, 4, one, 1) == 0, "student: one new value");
+	is_double(p, 0.0937588, 1e-6, "student: t 2.4249, 3 df, p 0.09376");
+	ok(stats_student_p(&p, one, 1, a, 4) == 0 && fabs(p - 0.0937588) < 1e-6,
+	   "student: symmetric");
+	ok(stats_student_p(&p, c, 5, d, 3) == 0, "student: 5 and 3");
+	is_double(p, 0.0082373, 1e-6, "student: t 3.873, 6 df, p 0.00824");
+	ok(stats_student_p(&p, one, 1, one, 1) == -1, "student: 2 values: -1");
+	ok(stats_student_p(&p, a, 0, one, 1) == -1, "student: empty side: -1");
+	ok(stats_student_p(&p, flat, 3, flat2, 1) == 0 && p == 1.0,
+	   "student: no spread, no difference: p 1");
+	ok(stats_student_p(&p, flat, 3, flat3, 1) == 0 && p == 0.0,
+	   "student: no spread, a difference: p 0");
+}
+
 static void test_mw_hollander_wolfe(void)
 {
 	const double x[] = {0.80, 0.83, 1.89, 1.04, 1.45,
@@ -591,6 +616,7 @@ int main(void)
 	test_inputs_untouched();
 	test_sd_two_pass();
 	test_welch_ci();
+	test_student();
 	test_sprt();
 	test_sprt_nearer();
 	return tap_done();
