@@ -124,17 +124,46 @@ static void endpoints_compare(struct bisect_report *r)
 
 static bool endpoints_differ(const struct bisect_report *r)
 {
-	return r->endpoints.p < r->alpha &&
+	return r->endpoints.p < r->endpoint_level &&
 	       fabs(r->endpoint_percent) >= r->threshold;
+}
+
+/* The endpoints are tested after --runs passes and again after every two
+ * more up to --max-runs: each look is a chance of a false difference, so
+ * each is held to --alpha over the number of looks (Bonferroni), and a
+ * look the Mann-Whitney test could not pass at that level is not taken
+ * (the first look waits for enough passes).  *first: the passes of the
+ * first look; the level of each.
+ */
+static double endpoint_plan(const struct judge_options *o, size_t *first)
+{
+	size_t start = (size_t)o->runs, most = (size_t)o->max_runs;
+	double level;
+
+	for (;;) {
+		size_t looks = start >= most ? 1 : 1 + (most - start + 1) / 2;
+		size_t need;
+
+		level = o->alpha / (double)looks;
+		need = o->method == STATS_MANN_WHITNEY
+			   ? stats_mw_min_runs(level)
+			   : 0;
+		if (need <= start || start >= most)
+			break;
+		start = need < most ? need : most;
+	}
+	*first = start;
+	return level;
 }
 
 int judge_endpoints(struct judge *j)
 {
 	struct bisect_report *rep = j->rep;
-	size_t want = (size_t)j->o.runs, most = (size_t)j->o.max_runs;
+	size_t want, most = (size_t)j->o.max_runs;
 	int r;
 
 	j->swapped = false;
+	rep->endpoint_level = endpoint_plan(&j->o, &want);
 	for (;;) {
 		r = endpoints_measure(j, want);
 		if (r != BP_EXIT_OK)
@@ -150,9 +179,10 @@ int judge_endpoints(struct judge *j)
 	if (!endpoints_differ(rep)) {
 		rep->why = bp_asprintf(
 		    "the endpoints do not differ: %+.1f%% with p=%.3g, where "
-		    "p < %g and at least %g%% were asked; nothing to bisect",
-		    rep->endpoint_percent, rep->endpoints.p, rep->alpha,
-		    rep->threshold);
+		    "p < %.3g (--alpha over the looks at them) and at least "
+		    "%g%% were asked; nothing to bisect",
+		    rep->endpoint_percent, rep->endpoints.p,
+		    rep->endpoint_level, rep->threshold);
 		return BP_EXIT_NO_CHANGE;
 	}
 	if ((rep->endpoint_percent > 0) == rep->improvement) {

@@ -608,6 +608,7 @@ struct bisect_report {
 	struct bisect_step good, bad;
 	struct stats_test endpoints; /* good (a) against bad (b) */
 	double endpoint_percent;
+	double endpoint_level; /* p below it: they differ (each look's) */
 	struct stats_sprt sprt;
 	struct bisect_step *steps;
 	size_t n_steps;

@@ -695,6 +695,8 @@ static cJSON *bisect_endpoints_object(const struct bisect_report *r)
 	cJSON_AddItemToObject(o, "percent",
 			      json_number_or_null(r->endpoint_percent));
 	cJSON_AddItemToObject(o, "p", json_number_or_null(r->endpoints.p));
+	cJSON_AddItemToObject(o, "level",
+			      json_number_or_null(r->endpoint_level));
 	return o;
 }
 

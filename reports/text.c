@@ -326,7 +326,7 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 	}
 	fprintf(fp,
 		"%zu %s, %zu %s and %zu %s (warm-ups too) run now; "
-		"sequential test with error rates %g\n",
+		"sequential test at nominal error rates %g\n",
 		r->n_steps, plural(r->n_steps, "step", "steps"), r->builds,
 		plural(r->builds, "build", "builds"), r->boots,
 		plural(r->boots, "boot", "boots"), r->alpha);

@@ -81,9 +81,10 @@ test_expect_success "--good and --bad: the sequential test names commit $cg" '
 	! grep -q threshold run.log
 '
 
-# Mann-Whitney needs 5 passes a side for p < 0.01: --runs 3 is topped up.
+# Each look at the endpoints (7, 9 and 10 passes) is held to 0.01 / 3, which
+# Mann-Whitney reaches with 7 passes a side: --runs 3 is topped up to 7.
 test_expect_success 'the endpoints are topped up while they do not differ' '
-	grep -q "^bootperf: endpoints: good [0-9a-f]* .*(5 passes), bad [0-9a-f]* .*(5 passes): bad is +[0-9.]*% (Mann-Whitney p=0.00794)" run.log
+	grep -q "^bootperf: endpoints: good [0-9a-f]* .*(7 passes), bad [0-9a-f]* .*(7 passes): bad is +[0-9.]*% (Mann-Whitney p<0.001)" run.log
 '
 
 pick cb 3 16
@@ -162,7 +163,7 @@ test_expect_success "--good/--bad: each endpoint built and booted once (commit $
 	test "$(first_bad n17)" = "commit $cn" &&
 	git -C n17 bisect reset >/dev/null 2>&1 &&
 	test "$(wc -l <builds.log)" = $(($(verdicts run1.log) + 2)) &&
-	test "$(wc -l <boots.log)" = $(($(passes run1.log) + 10))
+	test "$(wc -l <boots.log)" = $(($(passes run1.log) + 12))
 '
 
 test_expect_success '--force measures the commit under test again, not the endpoints' '
@@ -260,7 +261,8 @@ test_expect_success '--json: one verdict document on stdout' '
 	test "$(json e.json "\$j->{verdict}")" = bad &&
 	test "$(json e.json "\$j->{decided_by}")" = sequential &&
 	test "$(json e.json "\$j->{endpoints}{good}{commit}")" = "$(git -C j5 rev-parse HEAD~4)" &&
-	test "$(json e.json "\$j->{endpoints}{bad}{statistics}{n}")" = 5 &&
+	test "$(json e.json "\$j->{endpoints}{bad}{statistics}{n}")" = 7 &&
+	test "$(json e.json "\$j->{endpoints}{level} == 0.01 / 3 ? 1 : 0")" = 1 &&
 	test "$(json e.json "\$j->{endpoints}{test}")" = mann-whitney &&
 	test "$(json e.json "\$j->{endpoints}{p} < 0.01 ? 1 : 0")" = 1 &&
 	test "$(json e.json "\$j->{runs} >= 2 && \$j->{runs} <= 10 ? 1 : 0")" = 1 &&
@@ -276,7 +278,7 @@ test_expect_success '--test welch and --alpha change the endpoint test' '
 	bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 --store "$PWD/sj3" \
 		--good HEAD~4 --bad HEAD~1 --alpha 0.001 --json >a.json || test $? = 1 &&
 	test "$(json a.json "\$j->{endpoints}{alpha}")" = 0.001 &&
-	test "$(json a.json "\$j->{endpoints}{good}{statistics}{n}")" = 7
+	test "$(json a.json "\$j->{endpoints}{good}{statistics}{n}")" = 8
 '
 
 # Planted so that noise cannot decide it: the endpoints alternate 0 and

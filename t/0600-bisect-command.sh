@@ -121,12 +121,12 @@ test_expect_success 'one step, one build: the counts read right' '
 	make_tree tp 3 2 &&
 	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD~1 >outp1 &&
 	grep -q "^Bisecting 1 commit after HEAD~2 up to HEAD~1: about 0 steps\$" outp1 &&
-	grep -q "^0 steps, 2 builds and 12 boots (warm-ups too)" outp1 &&
+	grep -q "^0 steps, 2 builds and 14 boots (warm-ups too)" outp1 &&
 	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD >outp2 &&
 	grep -q "^Bisecting 2 commits after HEAD~2 up to HEAD: about 1 step\$" outp2 &&
 	grep -q "^step 1: $(commit_of tp 2) commit 2\$" outp2 &&
 	grep -q ": slow  \[1 left, about 0 steps\]\$" outp2 &&
-	grep -q "^1 step, 1 build and 6 boots (warm-ups too)" outp2 &&
+	grep -q "^1 step, 1 build and 7 boots (warm-ups too)" outp2 &&
 	grep -q "^First slow commit: $(commit_of tp 2) commit 2" outp2
 '
 
