@@ -46,6 +46,10 @@ const char *walk_last_message(void);
  */
 int walk_repo_open(struct walk_repo **out, const char *path);
 void walk_repo_free(struct walk_repo *repo);
+/* Whether path is in no git repository at all (walk_repo_open would
+ * say "not a git repository"), asked without a message.
+ */
+bool walk_repo_none(const char *path);
 /* The common git directory, without a trailing slash (for a linked
  * worktree: the main repository's .git); owned by repo.  The default
  * results store is <commondir>/bootperf.
