@@ -144,7 +144,7 @@ test_expect_success 'an acknowledgement written by hand works too' '
 test_expect_success 'a failed fetch: what was fetched before is tracked, exit 15' '
 	git -C repo remote set-url origin "$TEST_DIR/gone.git" &&
 	expect_exit 15 track >fetch.out 2>fetch.err &&
-	grep -q "error: cannot fetch .main. from .origin." fetch.err &&
+	grep -qx "bootperf: error: the path of remote .origin., .$TEST_DIR/gone.git., does not exist" fetch.err &&
 	grep -q "warning: tracking what was fetched before: refs/remotes/origin/main" fetch.err &&
 	grep -q "^The fetch failed" fetch.out &&
 	rm store/acks/* &&
