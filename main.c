@@ -50,6 +50,26 @@ static int top_level(const char *arg)
 	return BP_EXIT_USAGE;
 }
 
+/* bootperf help [COMMAND]: what --help and COMMAND --help print. */
+static int help_command(int argc, char **argv)
+{
+	if (argc == 2) {
+		help_print(stdout, NULL);
+		return BP_EXIT_OK;
+	}
+	if (argc > 3) {
+		bp_error("help takes one COMMAND, e.g. 'bootperf help range'");
+		return BP_EXIT_USAGE;
+	}
+	if (!find_command(argv[2])) {
+		bp_error("unknown command '%s' ('bootperf --help' lists them)",
+			 argv[2]);
+		return BP_EXIT_USAGE;
+	}
+	help_print(stdout, argv[2]);
+	return BP_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -61,10 +81,8 @@ int main(int argc, char **argv)
 	}
 	if (argv[1][0] == '-')
 		return top_level(argv[1]);
-	if (!strcmp(argv[1], "help") && argc == 3 && find_command(argv[2])) {
-		help_print(stdout, argv[2]);
-		return BP_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "help"))
+		return help_command(argc, argv);
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		bp_error("unknown command '%s' ('bootperf --help' lists them)",

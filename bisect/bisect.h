@@ -46,6 +46,10 @@ const char *walk_last_message(void);
  */
 int walk_repo_open(struct walk_repo **out, const char *path);
 void walk_repo_free(struct walk_repo *repo);
+/* Whether path is in no git repository at all (walk_repo_open would
+ * say "not a git repository"), asked without a message.
+ */
+bool walk_repo_none(const char *path);
 /* The common git directory, without a trailing slash (for a linked
  * worktree: the main repository's .git); owned by repo.  The default
  * results store is <commondir>/bootperf.
@@ -193,13 +197,17 @@ struct walk_fetch_result {
  * into refs/remotes/REMOTE/BRANCH or, for a URL,
  * refs/bootperf/track/BRANCH; a force-pushed branch replaces the old
  * tip.  -1 with WALK_ERR_FETCH when the network or the remote fails,
- * WALK_ERR_REVISION when remote names no configured remote.  *out is
- * owned by the caller (walk_fetch_result_free) either way.
+ * or the remote no longer has a branch an earlier fetch left;
+ * WALK_ERR_REVISION when remote names no configured remote, a local
+ * path that does not exist, or a remote without branch (or, branch
+ * NULL, whose HEAD names no branch it has).  *out is owned by the
+ * caller (walk_fetch_result_free) either way.
  */
 int walk_fetch(struct walk_fetch_result *out, struct walk_repo *repo,
 	       const char *remote, const char *branch);
 /* The tip an earlier fetch left (branch NULL: the one refs/remotes/
- * REMOTE/HEAD names), without touching the network.
+ * REMOTE/HEAD names), without touching the network; -1 without a
+ * message when there is none (the failed fetch has said why).
  */
 int walk_fetched_tip(struct walk_fetch_result *out, struct walk_repo *repo,
 		     const char *remote, const char *branch);

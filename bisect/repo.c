@@ -130,6 +130,19 @@ out:
 	return err;
 }
 
+bool walk_repo_none(const char *path)
+{
+	git_repository *git = NULL;
+	int rc;
+
+	if (git_libgit2_init() < 0)
+		return false;
+	rc = git_repository_open_ext(&git, path, 0, NULL);
+	git_repository_free(git);
+	git_libgit2_shutdown();
+	return rc == GIT_ENOTFOUND;
+}
+
 void walk_repo_free(struct walk_repo *repo)
 {
 	if (!repo)

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -150,6 +151,84 @@ static const char *walk_short_branch(const char *ref)
 	return strncmp(ref, "refs/heads/", 11) ? ref : ref + 11;
 }
 
+/* The directory a local URL names (a path, or file://PATH), else NULL:
+ * "host:path" without a slash before the colon is ssh, as git says.
+ */
+static const char *walk_local_path(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	if (!strncmp(url, "file://", 7))
+		return url + 7;
+	if (strstr(url, "://") || (colon && (!slash || colon < slash)))
+		return NULL;
+	return url;
+}
+
+/* libgit2 says "unsupported URL protocol" for a path that does not
+ * exist: say what is wrong instead.
+ */
+static int walk_check_path(const char *remote, const char *url)
+{
+	const char *path = walk_local_path(url);
+	struct stat sb;
+
+	if (!path || stat(path, &sb) == 0)
+		return 0;
+	if (!strcmp(remote, url))
+		return walk_fail(WALK_ERR_REVISION,
+				 "remote path '%s' does not exist (give "
+				 "--remote a repository's path or URL)",
+				 path);
+	return walk_fail(WALK_ERR_REVISION,
+			 "the path of remote '%s', '%s', does not exist",
+			 remote, path);
+}
+
+/* The remote's branches, as "main, stable" (the first few), after a
+ * connection; NULL when it lists none or cannot be asked.
+ */
+static char *walk_remote_branches(git_remote *r)
+{
+	const git_remote_head **heads;
+	size_t n, shown = 0;
+	char *list = NULL, *more;
+
+	if (git_remote_ls(&heads, &n, r) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(heads[i]->name, "refs/heads/", 11) != 0)
+			continue;
+		if (shown++ == 8) {
+			more = bp_asprintf("%s ...", list);
+			free(list);
+			return more;
+		}
+		more = list ? bp_asprintf("%s, %s", list, heads[i]->name + 11)
+			    : bp_strdup(heads[i]->name + 11);
+		free(list);
+		list = more;
+	}
+	return list;
+}
+
+/* Whether the remote advertised refs/heads/branch; true when it cannot
+ * be asked (the fetch itself then tells).
+ */
+static bool walk_remote_has(git_remote *r, const char *branch)
+{
+	const git_remote_head **heads;
+	size_t n;
+
+	if (git_remote_ls(&heads, &n, r) < 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(heads[i]->name, "refs/heads/", 11) &&
+		    !strcmp(heads[i]->name + 11, branch))
+			return true;
+	return false;
+}
+
 /* The branch the remote's HEAD names: connect, list, disconnect. */
 static int walk_default_branch(char **out, git_remote *r,
 			       const git_remote_callbacks *cb,
@@ -163,10 +242,15 @@ static int walk_default_branch(char **out, git_remote *r,
 		goto out;
 	}
 	if (git_remote_default_branch(&buf, r) < 0) {
-		walk_git_fail(WALK_ERR_FETCH,
-			      "cannot tell the default branch of '%s' (use "
-			      "--branch)",
-			      remote);
+		char *list = walk_remote_branches(r);
+
+		/* Most often a HEAD that names a branch it does not have. */
+		walk_fail(WALK_ERR_REVISION,
+			  "the HEAD of '%s' names no branch it has: choose "
+			  "one with --branch%s%s%s",
+			  remote, list ? " (its branches: " : "",
+			  list ? list : "", list ? ")" : "");
+		free(list);
 		goto out;
 	}
 	*out = bp_strdup(walk_short_branch(buf.ptr));
@@ -187,6 +271,29 @@ static int walk_ref_tip(char tip[41], git_repository *git, const char *ref)
 	return 0;
 }
 
+/* The remote has no out->branch: unknown (exit 17) unless an earlier
+ * fetch has it, when it is gone (a failed fetch: the earlier tip is
+ * tracked).
+ */
+static void walk_no_branch(git_remote *r, git_repository *git,
+			   const char *remote,
+			   const struct walk_fetch_result *out)
+{
+	char tip[41], *list;
+
+	if (walk_ref_tip(tip, git, out->ref) == 0) {
+		walk_fail(WALK_ERR_FETCH,
+			  "remote '%s' no longer has branch '%s'", remote,
+			  out->branch);
+		return;
+	}
+	list = walk_remote_branches(r);
+	walk_fail(WALK_ERR_REVISION, "remote '%s' has no branch '%s'%s%s%s",
+		  remote, out->branch, list ? " (its branches: " : "",
+		  list ? list : "", list ? ")" : "");
+	free(list);
+}
+
 int walk_fetch(struct walk_fetch_result *out, struct walk_repo *repo,
 	       const char *remote, const char *branch)
 {
@@ -202,7 +309,8 @@ int walk_fetch(struct walk_fetch_result *out, struct walk_repo *repo,
 	opts.callbacks.credentials = walk_credentials;
 	opts.callbacks.payload = &tried;
 	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	if (walk_open_remote(&r, git, remote) < 0)
+	if (walk_open_remote(&r, git, remote) < 0 ||
+	    walk_check_path(remote, git_remote_url(r)) < 0)
 		goto out;
 	out->url = bp_strdup(git_remote_url(r));
 	if (branch)
@@ -220,9 +328,9 @@ int walk_fetch(struct walk_fetch_result *out, struct walk_repo *repo,
 			      out->branch, remote);
 		goto out;
 	}
-	if (walk_ref_tip(out->tip, git, out->ref) < 0) {
-		walk_fail(WALK_ERR_FETCH, "remote '%s' has no branch '%s'",
-			  remote, out->branch);
+	if (!walk_remote_has(r, out->branch) ||
+	    walk_ref_tip(out->tip, git, out->ref) < 0) {
+		walk_no_branch(r, git, remote, out);
 		goto out;
 	}
 	err = 0;
@@ -263,17 +371,9 @@ int walk_fetched_tip(struct walk_fetch_result *out, struct walk_repo *repo,
 		      : walk_is_url(remote) ? NULL
 					    : walk_recorded_head(git, remote);
 	if (!out->branch)
-		return walk_fail(WALK_ERR_FETCH,
-				 "no branch of '%s' was fetched before (use "
-				 "--branch)",
-				 remote);
+		return -1;
 	out->ref = walk_local_ref(remote, out->branch);
-	if (walk_ref_tip(out->tip, git, out->ref) < 0)
-		return walk_fail(WALK_ERR_FETCH,
-				 "no earlier fetch of '%s' from '%s' ('%s' is "
-				 "missing)",
-				 out->branch, remote, out->ref);
-	return 0;
+	return walk_ref_tip(out->tip, git, out->ref);
 }
 
 /* --- the tracked history --- */
@@ -286,15 +386,19 @@ static int walk_boundary(git_oid *out, bool *found, bool *rewritten,
 			 git_repository *git, const git_oid *tip,
 			 const char *start)
 {
+	git_object *obj = NULL;
 	git_commit *c = NULL;
 	int rc;
 
 	*found = false;
-	if (walk_lookup(&c, git, start, NULL) < 0) {
+	if (git_revparse_single(&obj, git, start) < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
 		/* Gone from the repository: rewritten and collected. */
+		git_object_free(obj);
 		*rewritten = true;
 		return 0;
 	}
+	git_object_free(obj);
 	git_oid_cpy(out, git_commit_id(c));
 	git_commit_free(c);
 	if (git_oid_equal(out, tip)) {

@@ -123,7 +123,18 @@ int cmd_ack(int argc, char **argv)
 
 	if (r != -1)
 		return r;
-	/* With --store and a hex id, no repository is needed. */
+	/* With --store and a hex id, no repository is needed; another
+	 * COMMIT is looked up in the current directory's, if it has one.
+	 */
+	if (cli.store_dir && !cli.repo && !hex_id(cli.commit) &&
+	    walk_repo_none(".")) {
+		bp_error("cannot resolve '%s': not a commit id of 7 to 40 hex "
+			 "digits, and '.' is not in a git repository (give "
+			 "--repo DIR, or 7 or more hex digits of the id)",
+			 cli.commit);
+		r = BP_EXIT_REVISION;
+		goto out;
+	}
 	if ((cli.repo || !cli.store_dir || !hex_id(cli.commit)) &&
 	    walk_repo_open(&repo, cli.repo ? cli.repo : ".") == -1) {
 		r = BP_EXIT_REPO;

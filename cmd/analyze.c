@@ -224,7 +224,7 @@ static int write_file(const char *opt, const char *path,
 	if (!fp) {
 		bp_error("cannot write %s '%s': %s", opt, path,
 			 strerror(errno));
-		return BP_EXIT_FAILURE;
+		return BP_EXIT_NOFILE;
 	}
 	if (!strcmp(opt, "--svg"))
 		r = report_stages_svg(fp, &a->stages);
@@ -273,6 +273,11 @@ int cmd_analyze(int argc, char **argv)
 		list_stages();
 		return BP_EXIT_OK;
 	}
+	/* Before the first boot, not after minutes of them. */
+	if (cli.record && (r = cmd_output_check("--record", cli.record)))
+		return r;
+	if (cli.svg && (r = cmd_output_check("--svg", cli.svg)))
+		return r;
 	runner_signals_init();
 	if (cli.replay)
 		r = replay(&a, cli.replay);

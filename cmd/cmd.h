@@ -162,6 +162,20 @@ int cmd_bad_option(const struct cmd_parser *p, int c, char **argv);
 /* The exit status for the last failed walk_* call (its kind). */
 int cmd_walk_exit(void);
 
+/* output.c: output files named on the command line. */
+
+/* path with every symbolic link in its last component followed to what
+ * it names, which need not exist (a dangling link is written through,
+ * as a shell's '>' would); allocated.  NULL with errno set (ELOOP).
+ */
+char *cmd_follow_links(const char *path);
+/* Whether what (an option, e.g. "--svg") may write path, asked before
+ * the work that fills it, creating nothing: an existing regular file,
+ * FIFO or character device that is writable, or a new file in a
+ * directory that is.  BP_EXIT_OK, or BP_EXIT_NOFILE after a message.
+ */
+int cmd_output_check(const char *what, const char *path);
+
 /* presets.c, made from cmd/presets/NAME.sh: the presets' build
  * commands.
  */

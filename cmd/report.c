@@ -4,6 +4,7 @@
  * page.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,38 +326,103 @@ static int write_report(const struct report_run *rr, FILE *fp)
 	return BP_EXIT_OK;
 }
 
-/* -o FILE: written next to it, then renamed, so a reader (a web server
- * publishing the page) never sees half a report.
+/* The report to fp, which is closed; what names it in a message. */
+static int write_to(const struct report_run *rr, FILE *fp, const char *what)
+{
+	int r = write_report(rr, fp);
+
+	if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0 && r == BP_EXIT_OK) {
+		bp_error("cannot write '%s': %s", what, strerror(errno));
+		r = BP_EXIT_FAILURE;
+	}
+	return r;
+}
+
+/* A FIFO or a character device (a terminal, /dev/stdout): written as it
+ * is, never replaced.
+ */
+static int output_direct(const struct report_run *rr, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	FILE *fp;
+
+	if (fd == -1 || !(fp = fdopen(fd, "w"))) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return BP_EXIT_NOFILE;
+	}
+	return write_to(rr, fp, path);
+}
+
+/* A regular file, or a new one: written next to itself, then renamed
+ * over it, so a reader (a web server publishing the page) never sees
+ * half a report.  An existing file (old) keeps its mode, and its owner
+ * when bootperf may give it.
+ */
+static int output_atomic(const struct report_run *rr, const char *path,
+			 const struct stat *old)
+{
+	char *tmp = bp_asprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd, r = BP_EXIT_NOFILE;
+	FILE *fp = NULL;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		  old ? 0600 : 0666);
+	if (fd == -1) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return BP_EXIT_NOFILE;
+	}
+	if (old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
+	    fchown(fd, old->st_uid, old->st_gid) == -1 && errno != EPERM)
+		bp_error("cannot give '%s' the owner of '%s': %s", tmp, path,
+			 strerror(errno));
+	else if (old && fchmod(fd, old->st_mode & 07777) == -1)
+		bp_error("cannot give '%s' the mode of '%s': %s", tmp, path,
+			 strerror(errno));
+	else if (!(fp = fdopen(fd, "w")))
+		bp_error("cannot write '%s': %s", tmp, strerror(errno));
+	if (!fp)
+		close(fd);
+	else if ((r = write_to(rr, fp, path)) == BP_EXIT_OK &&
+		 rename(tmp, path) == -1) {
+		bp_error("cannot write '%s': %s", path, strerror(errno));
+		r = BP_EXIT_FAILURE;
+	}
+	if (r != BP_EXIT_OK)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+/* -o FILE, written the way a shell's '>' would write it, but atomically
+ * where it can be: a symbolic link is followed (the rename goes over
+ * its target, in the target's directory), a FIFO or character device
+ * is written directly, and anything else is refused.
  */
 static int output(const struct report_run *rr)
 {
 	const char *path = rr->cli->output;
-	char *tmp = NULL;
-	FILE *fp = stdout;
+	struct stat sb;
+	char *target;
+	bool exists;
 	int r;
 
-	if (path) {
-		tmp = bp_asprintf("%s.tmp.%ld", path, (long)getpid());
-		fp = fopen(tmp, "w");
-		if (!fp) {
-			bp_error("cannot write '%s': %s", tmp, strerror(errno));
-			free(tmp);
-			return BP_EXIT_FAILURE;
-		}
-	}
-	r = write_report(rr, fp);
-	if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0 && r == 0) {
-		bp_error("cannot write '%s': %s",
-			 path ? tmp : "standard output", strerror(errno));
-		r = BP_EXIT_FAILURE;
-	}
-	if (path && r == BP_EXIT_OK && rename(tmp, path) == -1) {
+	if (!path)
+		return write_to(rr, stdout, "standard output");
+	if ((r = cmd_output_check("--output", path)) != BP_EXIT_OK)
+		return r;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return output_direct(rr, path);
+	target = cmd_follow_links(path);
+	if (!target) {
 		bp_error("cannot write '%s': %s", path, strerror(errno));
-		r = BP_EXIT_FAILURE;
+		return BP_EXIT_NOFILE;
 	}
-	if (tmp && r != BP_EXIT_OK)
-		unlink(tmp);
-	free(tmp);
+	exists = stat(target, &sb) == 0 && S_ISREG(sb.st_mode);
+	r = output_atomic(rr, target, exists ? &sb : NULL);
+	free(target);
 	return r;
 }
 

@@ -138,6 +138,7 @@ struct track_run {
 	struct measurer m;
 	struct track_state old; /* the previous run's, when it applies */
 	bool have_old;
+	bool switched; /* old is of another remote or branch */
 	struct walk_fetch_result fetched;
 	char *fetch_error; /* this run's fetch failure, or NULL */
 	struct walk_list list;
@@ -166,12 +167,8 @@ static int load_state(struct track_run *tr)
 		return BP_EXIT_OK;
 	if (!same(tr->old.remote, cli->remote) ||
 	    (cli->branch && !same(tr->old.branch, cli->branch))) {
-		bp_warning("store '%s' tracked %s of %s before; now %s of %s, "
-			   "from scratch (results are kept)",
-			   store_dir(tr->m.store), tr->old.branch,
-			   tr->old.remote, cli->branch ? cli->branch : "HEAD",
-			   cli->remote);
-		track_state_free(&tr->old);
+		/* Said once the new branch is fetched (see fetch). */
+		tr->switched = true;
 		return BP_EXIT_OK;
 	}
 	if (tr->old.first_parent != cli->first_parent)
@@ -197,14 +194,20 @@ static int fetch(struct track_run *tr)
 			     : tr->have_old ? tr->old.branch
 					    : NULL;
 
+	enum walk_error kind;
+
 	if (walk_fetch(&tr->fetched, tr->repo, cli->remote, branch) == 0)
 		return BP_EXIT_OK;
-	if (walk_last_error() != WALK_ERR_FETCH)
+	kind = walk_last_error();
+	if (kind != WALK_ERR_FETCH && kind != WALK_ERR_REVISION)
 		return cmd_walk_exit();
-	tr->fetch_error = bp_strdup(walk_last_message());
+	/* An unknown remote or branch (17), or a failed fetch (15), when
+	 * no earlier fetch left a tip: the message said it all.
+	 */
 	walk_fetch_result_free(&tr->fetched);
 	if (walk_fetched_tip(&tr->fetched, tr->repo, cli->remote, branch) == -1)
-		return BP_EXIT_FETCH;
+		return cmd_walk_exit();
+	tr->fetch_error = bp_strdup(walk_last_message());
 	bp_warning("tracking what was fetched before: %s at %.12s",
 		   tr->fetched.ref, tr->fetched.tip);
 	if (!tr->fetched.url && tr->have_old && tr->old.url)
@@ -219,11 +222,25 @@ static int walk(struct track_run *tr)
 			    : tr->have_old ? tr->old.start
 					   : NULL;
 	bool rewritten = false;
+	struct walk_commit since;
 
+	/* --since must name a commit; a start of the last run's may have
+	 * gone with a force-push.
+	 */
+	if (cli->since) {
+		if (walk_resolve(&since, tr->repo, cli->since) == -1)
+			return cmd_walk_exit();
+		walk_commit_clear(&since);
+	}
 	if (walk_history(&tr->list, tr->repo, tr->fetched.tip, start,
 			 cli->max_commits, cli->first_parent, &rewritten) == -1)
 		return cmd_walk_exit();
-	if (rewritten && start)
+	if (rewritten && cli->since)
+		bp_warning("--since '%s' is not in the history of %s; "
+			   "tracking from %.12s, where they meet",
+			   cli->since, tr->fetched.branch,
+			   tr->list.n ? tr->list.v[0].id : "?");
+	else if (rewritten && start)
 		bp_warning("the history of %s was rewritten (force-pushed?): "
 			   "'%.12s' is no longer in it; tracking from %.12s "
 			   "(results of the old commits are kept)",
@@ -453,6 +470,11 @@ static int track(struct track_run *tr)
 		r = load_state(tr);
 	if (r == BP_EXIT_OK)
 		r = fetch(tr);
+	if (r == BP_EXIT_OK && tr->switched)
+		bp_warning("store '%s' tracked %s of %s before; now %s of %s, "
+			   "from scratch (results are kept)",
+			   store_dir(tr->m.store), tr->old.branch,
+			   tr->old.remote, tr->fetched.branch, tr->cli->remote);
 	if (r == BP_EXIT_OK)
 		r = walk(tr);
 	if (r != BP_EXIT_OK)

@@ -204,8 +204,8 @@ void report_analysis_text(FILE *fp, const struct analysis *a, bool color)
 	char passes[96];
 
 	if (a->replayed)
-		fprintf(fp, "\nReplayed from '%s': %zu analyzed passes\n\n",
-			a->replayed, a->n_passes);
+		fprintf(fp, "\nReplayed from '%s': %zu analyzed pass%s\n\n",
+			a->replayed, a->n_passes, a->n_passes == 1 ? "" : "es");
 	else {
 		snprintf(passes, sizeof passes,
 			 "%zu analyzed, %zu quiet (and %zu warm-up)",

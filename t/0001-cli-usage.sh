@@ -12,6 +12,20 @@ test_expect_success '--help and --version' '
 	bootperf help bench >out2 && cmp out out2
 '
 
+test_expect_success 'help: alone it is --help; COMMAND is COMMAND --help' '
+	bootperf --help >top && bootperf help >help-top && cmp top help-top &&
+	bootperf range --help >range && bootperf help range >help-range &&
+	cmp range help-range
+'
+
+test_expect_success 'help with an unknown command, or too many: usage error' '
+	expect_exit 2 bootperf help nope >out 2>err && test ! -s out &&
+	grep -qx "bootperf: error: unknown command .nope. (.bootperf --help. lists them)" err &&
+	expect_exit 2 bootperf help range extra >out 2>err && test ! -s out &&
+	test "$(wc -l <err)" -eq 1 &&
+	grep -qx "bootperf: error: help takes one COMMAND, e.g. .bootperf help range." err
+'
+
 test_expect_success 'no command, unknown command: usage error' '
 	expect_exit 2 bootperf 2>err && grep -q "no command given" err &&
 	test "$(wc -l <err)" -eq 1 &&

@@ -169,6 +169,7 @@ test_expect_success 'a recording cut short: its last event is the end' '
 	cat cut.txt err &&
 	grep -q "^bootperf: warning: --replay .*boot-truncated.events.: pass 1 has no end mark (cut short): it ends with its last event, at 8700.0ms$" err &&
 	grep -q "analyzed: 8700.0ms ±n/a (1 pass)" cut.txt &&
+	grep -q "^Replayed from .*boot-truncated.events.: 1 analyzed pass$" cut.txt &&
 	! grep -qi "nan" cut.txt &&
 	grep -q "ms  /init  *3420.0ms .*(end inferred: no end marker)$" cut.txt &&
 	grep -q "8700.0ms  (end: the whole run)  *8700.0ms" cut.txt &&
@@ -214,6 +215,25 @@ test_expect_success 'bad input: one line, distinct exit status' '
 	expect_exit 2 bootperf analyze --quiet-runs -1 2>err &&
 	expect_exit 2 bootperf analyze extra 2>err &&
 	grep -q "analyze takes no arguments" err
+'
+
+# --hv names a qemu that does not exist: were the output files checked
+# after it, or after the boots, the test would see its error instead,
+# and nothing can boot either way.
+test_expect_success '--svg, --record: an unwritable path fails before any boot, exit 3' '
+	expect_exit 3 bootperf analyze --hv "$TEST_DIR/nosuch-qemu" \
+		--svg "$TEST_DIR/no/dir/t.svg" >out 2>err &&
+	test ! -s out && test "$(wc -l <err)" = 1 &&
+	grep -qx "bootperf: error: cannot write --svg .$TEST_DIR/no/dir/t.svg.: No such file or directory" err &&
+	mkdir -p rec.d &&
+	expect_exit 3 bootperf analyze --hv "$TEST_DIR/nosuch-qemu" \
+		--record rec.d >out 2>err &&
+	test ! -s out && test "$(wc -l <err)" = 1 &&
+	grep -qx "bootperf: error: cannot write --record .rec.d.: it is a directory (give a file name)" err &&
+	expect_exit 3 bootperf analyze --replay "$data/boot-basic.events" \
+		--svg "$TEST_DIR/no/dir/t.svg" >out 2>err &&
+	test ! -s out && test "$(wc -l <err)" = 1 &&
+	test ! -e "$TEST_DIR/no"
 '
 
 test_expect_success '--replay refuses the options that only booting uses' '

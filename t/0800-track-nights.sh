@@ -144,7 +144,7 @@ test_expect_success 'an acknowledgement written by hand works too' '
 test_expect_success 'a failed fetch: what was fetched before is tracked, exit 15' '
 	git -C repo remote set-url origin "$TEST_DIR/gone.git" &&
 	expect_exit 15 track >fetch.out 2>fetch.err &&
-	grep -q "error: cannot fetch .main. from .origin." fetch.err &&
+	grep -qx "bootperf: error: the path of remote .origin., .$TEST_DIR/gone.git., does not exist" fetch.err &&
 	grep -q "warning: tracking what was fetched before: refs/remotes/origin/main" fetch.err &&
 	grep -q "^The fetch failed" fetch.out &&
 	rm store/acks/* &&
@@ -217,6 +217,11 @@ test_expect_success 'ack: usage and unknown commits' '
 	expect_exit 2 bootperf ack --store store "$(id 14)" &&
 	expect_exit 2 bootperf ack --note x &&
 	expect_exit 17 bootperf ack --repo repo --store store nosuchrev --note x &&
+	mkdir -p norepo && (cd norepo &&
+		expect_exit 17 bootperf ack --store "$TEST_DIR/store" --note x abc 2>"$TEST_DIR/short.err") &&
+	test "$(wc -l <short.err)" = 1 &&
+	grep -qx "bootperf: error: cannot resolve .abc.: not a commit id of 7 to 40 hex digits, and .\.. is not in a git repository (give --repo DIR, or 7 or more hex digits of the id)" short.err &&
+	test ! -e store/acks/abc &&
 	expect_exit 9 bootperf ack --repo repo --store "$TEST_DIR/none" HEAD --note x
 '
 

@@ -81,6 +81,56 @@ test_expect_success '--since: the history starts there' '
 	! grep -q "fast 4" s4.out
 '
 
+# errors ERR: ERR without the warning every run with --runs 3 gets.
+errors() {
+	grep -v "^bootperf: warning: --runs 3: " "$1"
+}
+
+test_expect_success '--since an unknown revision: exit 17 and one line, nothing else' '
+	expect_exit 17 track s5 --since nosuch >s5.out 2>s5.err &&
+	test ! -s s5.out && test "$(errors s5.err)" = "bootperf: error: unknown revision '"'nosuch'"'" &&
+	test -z "$(ls s5/results 2>/dev/null)" && test ! -e s5/track
+'
+
+test_expect_success '--since a commit off the branch: tracked from where they meet' '
+	expect_exit 0 track s2 --since "origin/main~3" >off.out 2>off.err &&
+	grep -q "warning: --since .origin/main~3. is not in the history of stable; tracking from [0-9a-f]*, where they meet$" off.err &&
+	! grep -q "rewritten" off.err
+'
+
+test_expect_success '--branch unknown: one line naming the branches, exit 17, the state kept' '
+	cp s2/track/*.json s2-state.before &&
+	expect_exit 17 track s2 --branch nosuch >b.out 2>b.err &&
+	test ! -s b.out &&
+	test "$(errors b.err)" = "bootperf: error: remote '"'origin'"' has no branch '"'nosuch'"' (its branches: main, stable)" &&
+	cmp s2-state.before s2/track/*.json
+'
+
+test_expect_success '--remote a path that does not exist: says so, exit 17' '
+	expect_exit 17 track s2 --remote "$TEST_DIR/nowhere.git" >p.out 2>p.err &&
+	test ! -s p.out &&
+	test "$(errors p.err)" = "bootperf: error: remote path '"'$TEST_DIR/nowhere.git'"' does not exist (give --remote a repository'"'"'s path or URL)" &&
+	cmp s2-state.before s2/track/*.json
+'
+
+test_expect_success 'a remote whose HEAD names a missing branch: one line, exit 17' '
+	git init -q --bare -b main up2.git &&
+	git -C dev push -q "$TEST_DIR/up2.git" main stable &&
+	git -C up2.git symbolic-ref HEAD refs/heads/gone &&
+	expect_exit 17 track s6 --remote "$TEST_DIR/up2.git" >h.out 2>h.err &&
+	test ! -s h.out &&
+	test "$(errors h.err)" = "bootperf: error: the HEAD of '"'$TEST_DIR/up2.git'"' names no branch it has: choose one with --branch (its branches: main, stable)"
+'
+
+test_expect_success 'a branch deleted upstream: what was fetched before, exit 15' '
+	expect_exit 0 track s6 --remote "$TEST_DIR/up2.git" --branch stable >/dev/null &&
+	git -C up2.git branch -q -D stable &&
+	expect_exit 15 track s6 --remote "$TEST_DIR/up2.git" --branch stable >d.out 2>d.err &&
+	grep -q "^bootperf: error: remote .$TEST_DIR/up2.git. no longer has branch .stable.$" d.err &&
+	grep -q "^bootperf: warning: tracking what was fetched before: refs/bootperf/track/stable" d.err &&
+	grep -q "^8 commits: 8 measured" d.out
+'
+
 test_expect_success '--threshold: a step below it is not reported' '
 	expect_exit 0 track s0 --threshold 1000 >s5.out &&
 	grep -q "^No unacknowledged regression" s5.out &&

@@ -109,7 +109,40 @@ test_expect_success '--output: the file is written whole, stdout stays empty' '
 	test ! -s stdout.txt && cmp out.json report.json &&
 	report --config c0ffee --output out2.json --format json initial..main &&
 	cmp out2.json report.json && test -z "$(ls out*.tmp.* 2>/dev/null)" &&
-	expect_exit 1 report --config c0ffee -o "$TEST_DIR/no/such/dir/r" initial..main
+	expect_exit 3 report --config c0ffee -o "$TEST_DIR/no/such/dir/r" initial..main 2>err &&
+	grep -qx "bootperf: error: cannot write --output .$TEST_DIR/no/such/dir/r.: No such file or directory" err &&
+	mkdir -p adir && expect_exit 3 report --config c0ffee -o adir initial..main 2>err &&
+	test "$(wc -l <err)" = 1 && grep -q "adir.: it is a directory" err
+'
+
+test_expect_success '--output through a symbolic link: its target is written, the link stays' '
+	echo old >target.json && ln -s target.json link.json &&
+	report --config c0ffee --format json -o link.json initial..main &&
+	test -L link.json && test "$(readlink link.json)" = target.json &&
+	cmp target.json report.json &&
+	mkdir -p pub www && ln -s ../pub/page.json www/page.json &&
+	report --config c0ffee --format json -o www/page.json initial..main &&
+	test -L www/page.json && cmp pub/page.json report.json &&
+	test -z "$(ls pub www | grep tmp)" &&
+	ln -s loop1 loop2 && ln -s loop2 loop1 &&
+	expect_exit 3 report --config c0ffee -o loop1 initial..main 2>err &&
+	grep -qx "bootperf: error: cannot write --output .loop1.: Too many levels of symbolic links" err &&
+	test -L loop1 && test -L loop2
+'
+
+test_expect_success '--output to a FIFO: written into it, not replaced' '
+	mkfifo fifo &&
+	timeout 20 cat fifo >from-fifo &
+	report --config c0ffee --format json -o fifo initial..main &&
+	wait $! && test -p fifo && cmp from-fifo report.json
+'
+
+test_expect_success '--output over a 0600 file: it keeps its mode' '
+	echo secret >private.json && chmod 600 private.json &&
+	report --config c0ffee --format json -o private.json initial..main &&
+	test "$(stat -c %a private.json)" = 600 && cmp private.json report.json &&
+	report --config c0ffee --format json -o new.json initial..main &&
+	test "$(stat -c %a new.json)" = 644
 '
 
 test_expect_success '--no-color: no colours on a terminal' '
