@@ -8,8 +8,9 @@
 requires_boots
 requires git make
 
-# Welch with 3 passes tells 8 s apart in TCG's noise (~0.5 s); one pass
-# a step is enough for the sequential test at that size.
+# Welch with 3 passes tells 8 s apart in TCG's noise (~0.5 s); two passes
+# a step are enough for the sequential test at that size (no pass weighs
+# more than half a bound, so --min-runs 1 still takes two).
 test_expect_success 'bisect names the slow commit of the demo tree' '
 	DEMO_DIR="$TEST_DIR/demo" "$srcdir/examples/bisect.sh" "$BOOTPERF" \
 		--accel tcg --runs 3 --test welch --min-runs 1 --json \
@@ -25,7 +26,7 @@ test_expect_success 'bisect names the slow commit of the demo tree' '
 test_expect_success 'the change is about the planted 8 s, with few boots' '
 	perl -e "exit !(\$ARGV[0] > 6000 && \$ARGV[0] < 10000)" \
 		"$(json out.json "\$j->{culprit}{change_ms}")" &&
-	test "$(json out.json "\$j->{boots}")" -le 14 &&
+	test "$(json out.json "\$j->{boots}")" -le 18 &&
 	test "$(json out.json "\$j->{endpoints}{good}{status}")" = ok
 '
 
