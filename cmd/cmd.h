@@ -289,6 +289,16 @@ struct extend_goal {
  */
 int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 		    struct extend_goal *goal);
+/* The most commits measurer_extend_turns takes. */
+#define MEASURER_TURNS 2
+/* measurer_extend of n commits at once, res[k] in worktree w[k] to
+ * goal[k]: all built first, then their warm-ups and passes in turns (A B
+ * A B, a commit that has what it wants drops out), so that a drift of
+ * the machine weighs on each alike.  The first error's exit code.
+ */
+int measurer_extend_turns(struct measurer *m, const int *w,
+			  struct commit_result **res, struct extend_goal **goal,
+			  size_t n);
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
 
@@ -325,6 +335,7 @@ struct judge {
 	bool swapped;	  /* out: good is the slower (with improvement,
 			   * the faster); rep->why is the caller's */
 	const char *what; /* the commit being measured, for progress */
+	char what_buf[64];
 };
 struct walk_commit;
 /* s empty, for commit c under config_id (NUL-ended, copied). */

@@ -85,15 +85,31 @@ int judge_measure(struct judge *j, struct bisect_step *s, int w,
 }
 
 /* Good in worktree 0, bad in worktree 1, so that both stay built while
- * passes are added to tell them apart.
+ * passes are added to tell them apart; their passes in turns, so that
+ * the machine's drift does not pass for a difference between them.
  */
 static int endpoints_measure(struct judge *j, size_t want)
 {
-	struct extend_goal good = {.want = want}, bad = {.want = want};
-	int r = judge_measure(j, &j->rep->good, 0, &good);
+	struct bisect_step *ends[2] = {&j->rep->good, &j->rep->bad};
+	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
+	struct extend_goal *goal[2];
+	struct commit_result *res[2];
+	int w[2];
+	size_t n = 0;
+	int r;
 
-	if (r == BP_EXIT_OK)
-		r = judge_measure(j, &j->rep->bad, 1, &bad);
+	for (int k = 0; k < 2; k++)
+		if (ends[k]->res.status == COMMIT_OK) { /* a failure stands */
+			w[n] = k;
+			goal[n] = &goals[k];
+			res[n++] = &ends[k]->res;
+		}
+	snprintf(j->what_buf, sizeof j->what_buf, "%s and %s",
+		 ends[0]->short_id, ends[1]->short_id);
+	j->what = n == 2 ? j->what_buf : n ? ends[w[0]]->short_id : NULL;
+	r = measurer_extend_turns(j->m, w, res, goal, n);
+	for (int k = 0; k < 2; k++)
+		ends[k]->passes_now += goals[k].measured;
 	return r;
 }
 

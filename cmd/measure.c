@@ -858,35 +858,6 @@ static void drop_samples(struct commit_result *res)
 	res->message = NULL;
 }
 
-/* Warm-ups, then passes until res has want samples or enough says so;
- * every pass goes into res at once, so enough sees it.
- */
-static int extend_passes(struct measurer *m, struct runner_session *s,
-			 struct bench_result *now, struct commit_result *res,
-			 const struct extend_goal *goal, enum sample_status *st)
-{
-	const struct run_options *o = &m->run->run;
-	struct bench_result *b = &res->bench;
-	long most = (long)(goal->want - b->n_samples);
-
-	for (long i = 1; i <= o->warmup; i++)
-		if (runner_session_pass(s, true, i, o->warmup, st) == -1)
-			return -1;
-	for (long i = 1; i <= most; i++) {
-		if (goal->enough && goal->enough(goal->arg, res))
-			break;
-		if (runner_session_pass(s, false, i, most, st) == -1)
-			return -1;
-		if (bench_result_push(&b->sample_ms, &b->n_samples,
-				      now->sample_ms[now->n_samples - 1]) ==
-		    -1) {
-			*st = SAMPLE_ERROR;
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* What this session adds to the result kept in res. */
 static void extend_merge(struct commit_result *res, struct bench_result *now,
 			 bool fresh)
@@ -912,51 +883,164 @@ static void extend_merge(struct commit_result *res, struct bench_result *now,
 		stats_summarize(&b->summary, b->sample_ms, b->n_samples);
 }
 
-static int extend_bench(struct measurer *m, int w, struct commit_result *res,
-			struct extend_goal *goal)
-{
-	struct prepared p = {0};
-	struct bench_result now = {0};
-	struct runner_session *s = NULL;
-	enum sample_status st = SAMPLE_OK;
-	bool ready, fresh = true;
-	int r = measurer_prepare(m, w, res, &p, &ready);
+/* One commit's part in a round of passes: its session, what the session
+ * measured (now) and how it ended (st, r).
+ */
+struct turn {
+	int w;
+	struct commit_result *res;
+	struct extend_goal *goal;
+	struct prepared p;
+	struct bench_result now;
+	struct runner_session *s;
+	enum sample_status st;
+	bool tried; /* built, to be measured */
+	bool fresh, active;
+	long pass, passes; /* the pass under way, of how many at most */
+	int r;
+};
 
-	if (r != BP_EXIT_OK || !ready)
-		goto out;
-	progress(m, "measuring");
-	r = runner_session_open(&s, m->run->runner, &p.o, &now);
-	fresh = !can_top_up(res, &now.env);
-	if (fresh)
-		drop_samples(res);
-	if (r == BP_EXIT_OK && extend_passes(m, s, &now, res, goal, &st) == -1)
-		r = sample_status_exit(st);
-	runner_session_close(s, st);
-	m->boots += now.n_warmup + now.n_samples;
-	goal->measured += now.n_samples;
-	extend_merge(res, &now, fresh);
-	r = measurer_record(res, r, st);
-out:
-	bench_result_free(&now);
-	prepared_free(&p);
+static bool wants_more(const struct turn *t)
+{
+	const struct extend_goal *g = t->goal;
+
+	return t->res->bench.n_samples < g->want &&
+	       !(g->enough && t->res->bench.n_samples > 0 &&
+		 g->enough(g->arg, t->res));
+}
+
+static void turn_open(struct measurer *m, struct turn *t, bool in_turns)
+{
+	bool ready;
+
+	t->r = measurer_prepare(m, t->w, t->res, &t->p, &ready);
+	if (t->r != BP_EXIT_OK || !ready)
+		return;
+	progress(m, in_turns ? "measuring, in turns" : "measuring");
+	t->r = runner_session_open(&t->s, m->run->runner, &t->p.o, &t->now);
+	t->fresh = !can_top_up(t->res, &t->now.env);
+	if (t->fresh)
+		drop_samples(t->res);
+	t->passes = (long)(t->goal->want - t->res->bench.n_samples);
+	t->active = t->r == BP_EXIT_OK;
+}
+
+/* One pass of t's session; a failed pass ends t's part. */
+static void turn_pass(struct turn *t, bool warmup, long i, long n)
+{
+	struct bench_result *b = &t->res->bench;
+
+	if (runner_session_pass(t->s, warmup, i, n, &t->st) == -1) {
+		t->active = false;
+		t->r = sample_status_exit(t->st);
+	} else if (!warmup &&
+		   bench_result_push(&b->sample_ms, &b->n_samples,
+				     t->now.sample_ms[t->now.n_samples - 1]) ==
+		       -1) {
+		t->st = SAMPLE_ERROR;
+		t->active = false;
+		t->r = sample_status_exit(t->st);
+	}
+}
+
+static bool interrupted(const struct turn *t, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (t[k].st == SAMPLE_INTERRUPTED)
+			return true;
+	return false;
+}
+
+/* The sessions' warm-ups, then their passes, one of each in turn, each
+ * until its commit has the passes it wants; every pass goes into res at
+ * once, so that enough sees it.  Several sessions take turns so that a
+ * drift of the machine affects them alike rather than one block of
+ * passes more than the other.
+ */
+static void take_turns(struct measurer *m, struct turn *t, size_t n)
+{
+	long warmup = m->run->run.warmup;
+	bool more = true;
+
+	for (long i = 1; i <= warmup && !interrupted(t, n); i++)
+		for (size_t k = 0; k < n && !interrupted(t, n); k++)
+			if (t[k].active)
+				turn_pass(&t[k], true, i, warmup);
+	while (more && !interrupted(t, n)) {
+		more = false;
+		for (size_t k = 0; k < n && !interrupted(t, n); k++)
+			if (t[k].active && wants_more(&t[k])) {
+				turn_pass(&t[k], false, ++t[k].pass,
+					  t[k].passes);
+				more = true;
+			}
+	}
+}
+
+static void turn_close(struct measurer *m, struct turn *t)
+{
+	if (t->s) {
+		runner_session_close(t->s, t->st);
+		m->boots += t->now.n_warmup + t->now.n_samples;
+		t->goal->measured += t->now.n_samples;
+		extend_merge(t->res, &t->now, t->fresh);
+		t->r = measurer_record(t->res, t->r, t->st);
+	}
+	bench_result_free(&t->now);
+	prepared_free(&t->p);
+}
+
+int measurer_extend_turns(struct measurer *m, const int *w,
+			  struct commit_result **res, struct extend_goal **goal,
+			  size_t n)
+{
+	struct turn t[MEASURER_TURNS] = {0};
+	size_t todo = 0;
+	int r = BP_EXIT_OK;
+
+	if (n > MEASURER_TURNS)
+		return BP_EXIT_FAILURE;
+	for (size_t k = 0; k < n && r == BP_EXIT_OK; k++) {
+		bool built = !strcmp(m->built[w[k]], res[k]->commit_id);
+
+		t[k] = (struct turn){.w = w[k], .res = res[k], .goal = goal[k]};
+		if (!wants_more(&t[k]))
+			continue;
+		if (!built)
+			r = measurer_build(m, w[k], res[k], &built);
+		if (r == BP_EXIT_OK && !built)
+			r = measurer_save(m, res[k]);
+		else if (r == BP_EXIT_OK) {
+			t[k].tried = true;
+			todo++;
+		}
+	}
+	for (size_t k = 0; k < n && r == BP_EXIT_OK; k++)
+		if (t[k].tried) {
+			turn_open(m, &t[k], todo > 1);
+			r = t[k].r;
+		}
+	if (r == BP_EXIT_OK)
+		take_turns(m, t, n);
+	for (size_t k = 0; k < n; k++) {
+		/* Not measured as asked: nothing to record. */
+		if (t[k].r == BP_EXIT_OK &&
+		    (r != BP_EXIT_OK ||
+		     (t[k].s && !t[k].now.n_samples && interrupted(t, n))))
+			t[k].r = r != BP_EXIT_OK ? r : BP_EXIT_INTERRUPTED;
+		turn_close(m, &t[k]);
+		if (t[k].tried && t[k].r == BP_EXIT_OK)
+			t[k].r = measurer_save(m, t[k].res);
+		if (r == BP_EXIT_OK)
+			r = t[k].r;
+	}
 	return r;
 }
 
 int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 		    struct extend_goal *goal)
 {
-	bool built = !strcmp(m->built[w], res->commit_id);
-	int r = BP_EXIT_OK;
-
-	if (res->bench.n_samples >= goal->want ||
-	    (goal->enough && res->bench.n_samples > 0 &&
-	     goal->enough(goal->arg, res)))
-		return BP_EXIT_OK;
-	if (!built)
-		r = measurer_build(m, w, res, &built);
-	if (r == BP_EXIT_OK && built)
-		r = extend_bench(m, w, res, goal);
-	return r == BP_EXIT_OK ? measurer_save(m, res) : r;
+	return measurer_extend_turns(m, &w, &res, &goal, 1);
 }
 
 int measurer_measure(struct measurer *m, struct commit_result *res)

@@ -106,6 +106,26 @@ test_expect_success 'endpoints that do not differ: nothing to bisect (exit 11)' 
 	test "$(grep -c "^	.*ms ±.*ms (6 passes)\$" oute)" = 2
 '
 
+# A machine that slows down steadily: every pass takes 20 ms longer than
+# the one before, whatever the commit, and logs the worktree it ran in.
+# Endpoint after endpoint, the bad one would look 50% slower; in turns,
+# they do not differ.
+# shellcheck disable=SC2034 # read by the test bodies
+drift='basename "$BOOTPERF_WORKTREE" >>"$BOOTPERF_WORKTREE/../../order"; n=$(wc -l <"$BOOTPERF_WORKTREE/../../order"); sleep $(awk -v n=$n "BEGIN { print n * 0.02 }")'
+
+test_expect_success 'the endpoints take turns: a drifting machine is no change' '
+	make_tree tdr 9 99 &&
+	: >order &&
+	expect_exit 11 bootperf bisect --runner command --command "$drift" \
+		--build true --runs 6 --max-runs 6 --warmup 1 \
+		--store "$PWD/sdr" tdr HEAD~8 HEAD >outdr 2>errdr &&
+	grep -q "the endpoints do not differ" errdr &&
+	paste -d" " - - <order | sort | uniq -c >pairs &&
+	cat pairs &&
+	test "$(wc -l <pairs)" = 1 && grep -q "^ *7 \([^ ]*\) \(.*\)$" pairs &&
+	! grep -q "^ *7 \([^ ]*\) \1$" pairs
+'
+
 test_expect_success 'an endpoint that cannot be built: exit 13' '
 	make_tree tu 5 3 1 &&
 	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/su" tu HEAD~4 HEAD \
