@@ -1,4 +1,5 @@
 /* bootperf - subcommand dispatch. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,23 @@ static int help_command(int argc, char **argv)
 	return BP_EXIT_OK;
 }
 
+/* Output that did not reach standard output (a full disk, a closed
+ * file) makes a failure of a run that would exit 0, never a silent
+ * success.  Not for bisect-run, whose exit status is git bisect's
+ * verdict on the commit; track's I/O errors have their own status.
+ */
+static int check_stdout(const char *name, int r)
+{
+	int e = fflush(stdout) == EOF ? errno : 0;
+
+	if (r != BP_EXIT_OK || !strcmp(name, "bisect-run") ||
+	    (!e && !ferror(stdout)))
+		return r;
+	bp_error("cannot write to standard output: %s",
+		 e ? strerror(e) : "write error");
+	return strcmp(name, "track") ? BP_EXIT_FAILURE : BP_EXIT_TRACK_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -80,14 +98,14 @@ int main(int argc, char **argv)
 		return BP_EXIT_USAGE;
 	}
 	if (argv[1][0] == '-')
-		return top_level(argv[1]);
+		return check_stdout(argv[1], top_level(argv[1]));
 	if (!strcmp(argv[1], "help"))
-		return help_command(argc, argv);
+		return check_stdout("help", help_command(argc, argv));
 	cmd = find_command(argv[1]);
 	if (!cmd) {
 		bp_error("unknown command '%s' ('bootperf --help' lists them)",
 			 argv[1]);
 		return BP_EXIT_USAGE;
 	}
-	return cmd->run(argc - 1, argv + 1);
+	return check_stdout(cmd->name, cmd->run(argc - 1, argv + 1));
 }

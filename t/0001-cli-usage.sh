@@ -96,4 +96,20 @@ test_expect_success 'missing or unusable files: exit 3, nothing booted' '
 		--hv /nonexistent 2>err && grep -q -- "--hv" err
 '
 
+test_expect_success 'standard output that cannot be written: exit 1, results kept' '
+	expect_exit 1 bootperf --version >/dev/full 2>err &&
+	test "$(wc -l <err)" -eq 1 &&
+	grep -q "^bootperf: error: cannot write to standard output: No space left on device$" err &&
+	expect_exit 1 bootperf help range >/dev/full 2>err &&
+	grep -q "cannot write to standard output" err &&
+	make_tree full 2 9 &&
+	expect_exit 1 bootperf range --runner command --command true \
+		--build true --runs 2 --warmup 0 --store "$PWD/sfull" \
+		full HEAD~1..HEAD >/dev/full 2>err &&
+	grep -q "cannot write to standard output" err &&
+	test "$(ls sfull/results/*/ | wc -l)" = 1 &&
+	bootperf report --store "$PWD/sfull" --repo full HEAD~1..HEAD >report &&
+	grep -q "commit 2" report
+'
+
 test_done
