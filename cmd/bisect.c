@@ -55,8 +55,7 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		cli->improvement = true;
 		return 1;
 	case OPT_THRESHOLD:
-		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
-					  &cli->threshold);
+		return cmd_parse_percent("--threshold", arg, &cli->threshold);
 	}
 	r = judge_option_parse(&cli->judge, c, arg);
 	return r != 0 ? r : stages_cli_parse(&cli->stages, c, arg);

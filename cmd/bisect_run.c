@@ -26,6 +26,7 @@ struct bisect_run_cli {
 	struct judge_options judge;
 	const char *repo;
 	double threshold_ms; /* NAN: decide from --good and --bad */
+	double threshold;    /* the endpoints' least difference, % */
 	const char *good;
 	const char *bad;
 	bool in_place;
@@ -38,6 +39,7 @@ static const struct option bisect_run_options[] = {
 	RUN_LONG_OPTIONS,
 	BUILD_LONG_OPTIONS,
 	{ "threshold-ms", required_argument, NULL, OPT_THRESHOLD_MS },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "good", required_argument, NULL, OPT_GOOD },
 	{ "bad", required_argument, NULL, OPT_BAD },
 	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
@@ -77,8 +79,8 @@ static int parse_undecided(const char *arg, bool *skip)
 	return 1;
 }
 
-/* --min-runs, --max-runs, --alpha, --test, --undecided; the one seen
- * is kept, since --threshold-ms takes none of them.
+/* --min-runs, --max-runs, --alpha, --test, --undecided, --threshold; the one
+ * seen is kept, since --threshold-ms takes none of them.
  */
 static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
 {
@@ -88,7 +90,7 @@ static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
 	} names[] = {
 	    {OPT_MIN_RUNS, "--min-runs"},   {OPT_MAX_RUNS, "--max-runs"},
 	    {OPT_ALPHA, "--alpha"},	    {OPT_TEST, "--test"},
-	    {OPT_UNDECIDED, "--undecided"},
+	    {OPT_UNDECIDED, "--undecided"}, {OPT_THRESHOLD, "--threshold"},
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -96,6 +98,8 @@ static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
 			cli->judge_option = names[i].name;
 	if (c == OPT_UNDECIDED)
 		return parse_undecided(arg, &cli->undecided_skip);
+	if (c == OPT_THRESHOLD)
+		return cmd_parse_percent("--threshold", arg, &cli->threshold);
 	return judge_option_parse(&cli->judge, c, arg);
 }
 
@@ -166,6 +170,7 @@ static int parse(int argc, char **argv, struct bisect_run_cli *cli)
 	build_cli_init(&cli->build);
 	cli->repo = ".";
 	cli->threshold_ms = NAN;
+	cli->threshold = 1.0;
 	/* As bootperf bisect's steps; --runs stays the endpoints' start. */
 	judge_options_init(&cli->judge);
 	r = cmd_parse_options(&p, argc, argv);
@@ -334,7 +339,7 @@ static void state_init(struct bisect_run_state *st, struct bisect_run_cli *cli,
 	st->ends.good_rev = cli->good;
 	st->ends.bad_rev = cli->bad;
 	st->ends.alpha = cli->judge.alpha;
-	st->ends.threshold = 1.0;
+	st->ends.threshold = cli->threshold;
 	st->ends.method = cli->judge.method;
 	st->ends.change_ms = st->ends.change_percent = NAN;
 	st->judge.o = cli->judge;

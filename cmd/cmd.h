@@ -155,6 +155,8 @@ bool cmd_color_default(void);
 /* 1 with *out set, or -1 after a message: a number in (min, max). */
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 		       double *out);
+/* 1 with *out set, or -1 after a message: a percentage, 0 or more. */
+int cmd_parse_percent(const char *opt, const char *arg, double *out);
 /* 1 with *out set, or -1: mann-whitney or welch (--test). */
 int cmd_parse_test(const char *arg, enum stats_method *out);
 /* A bad option in argv[optind - 1]: one message, the usage hint. */

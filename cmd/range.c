@@ -91,8 +91,7 @@ static int range_option(void *arg_cli, int c, const char *arg)
 	case OPT_ALPHA:
 		return cmd_parse_fraction("--alpha", arg, 0, 1, &cli->alpha);
 	case OPT_THRESHOLD:
-		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
-					  &cli->threshold);
+		return cmd_parse_percent("--threshold", arg, &cli->threshold);
 	case OPT_TEST:
 		return cmd_parse_test(arg, &cli->method);
 	case OPT_INTERLEAVE:

@@ -136,9 +136,24 @@ int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 	char *end = NULL;
 	double v = strtod(arg, &end);
 
-	if (end == arg || *end || !(v > min && v < max)) {
+	if (end == arg || *end || strpbrk(arg, "xX") || !(v > min && v < max)) {
 		bp_error("%s: '%s' is not a number above %g and below %g", opt,
 			 arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 1;
+}
+
+int cmd_parse_percent(const char *opt, const char *arg, double *out)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || strpbrk(arg, "xX") || !(v >= 0 && v < 1e6)) {
+		bp_error("%s: '%s' is not a percentage of 0 or more (e.g. 1 "
+			 "for 1%%)",
+			 opt, arg);
 		return -1;
 	}
 	*out = v;

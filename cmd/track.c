@@ -84,8 +84,7 @@ static int track_option(void *arg_cli, int c, const char *arg)
 	case OPT_ALPHA:
 		return cmd_history_alpha(arg, &cli->alpha);
 	case OPT_THRESHOLD:
-		return cmd_parse_fraction("--threshold", arg, -1e-9, 1e6,
-					  &cli->threshold);
+		return cmd_parse_percent("--threshold", arg, &cli->threshold);
 	}
 	return 0;
 }

@@ -281,6 +281,17 @@ test_expect_success '--test welch and --alpha change the endpoint test' '
 	test "$(json a.json "\$j->{endpoints}{good}{statistics}{n}")" = 8
 '
 
+test_expect_success '--threshold: endpoints closer than that do not differ' '
+	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 \
+		--store "$PWD/sj4" --good HEAD~4 --bad HEAD~1 --threshold 5000 \
+		>th.out 2>th.err &&
+	grep -q "the endpoints do not differ: +[0-9.]*% with p=.*at least 5000% were asked" th.err &&
+	expect_exit 129 bootperf bisect-run --good a --bad b --threshold -5 2>err &&
+	grep -q -- "^bootperf: error: --threshold: .-5. is not a percentage of 0 or more" err &&
+	expect_exit 129 bootperf bisect-run --threshold-ms 5 --threshold 3 2>err &&
+	grep -q -- "--threshold goes with --good and --bad" err
+'
+
 # Planted so that noise cannot decide it: the endpoints alternate 0 and
 # 200 ms, 600 and 800 ms (pooled sd ~115 ms), and commit 2 always takes
 # 400 ms, their midpoint.  Each pass moves the log ratio by 0.045 per ms
