@@ -228,9 +228,9 @@ static int open_measurer(struct range_run *rr)
 	return r;
 }
 
-/* --interleave: passes of the previous commit (a) and this one (b) in
- * turns, A B A B or in random order, so that a slow drift of the
- * machine affects both alike.  The passes of a go with b's result.
+/* --interleave: passes of the base (a) and this one (b) in turns, A B
+ * A B or in random order, so that a slow drift of the machine affects
+ * both alike.  The passes of a go with b's result.
  */
 static int take_turns(struct range_run *rr, struct runner_session *a,
 		      struct runner_session *b, enum sample_status *st)
@@ -268,7 +268,7 @@ static int bench_pair(struct range_run *rr, int wa, struct commit_result *a_res,
 		r = measurer_prepare(&rr->m, wb, res, &pb, &ready_b);
 	if (r != BP_EXIT_OK || !ready_a || !ready_b)
 		goto out;
-	progress(rr, "measuring, in turns with the previous commit");
+	progress(rr, "measuring, in turns with its base");
 	r = runner_session_open(&a, rr->cli->run.runner, &pa.o, &a_res->bench);
 	if (r == BP_EXIT_OK)
 		r = runner_session_open(&b, rr->cli->run.runner, &pb.o,
@@ -289,17 +289,9 @@ out:
 	return r;
 }
 
-/* The previous commit measured in this report, or SIZE_MAX. */
-static size_t previous_ok(const struct range_run *rr, size_t i)
-{
-	while (i-- > 0)
-		if (rr->report.v[i].res.status == COMMIT_OK)
-			return i;
-	return SIZE_MAX;
-}
-
-/* Interleaved: the previous commit must be built in the other worktree
- * (it may come from the store, built by an earlier run).
+/* Interleaved: the base (the previous measured commit along first
+ * parents, range_base) must be built in the other worktree (it may come
+ * from the store, built by an earlier run).
  */
 static int measure_in_turns(struct range_run *rr, size_t prev,
 			    struct range_entry *e, bool *done)
@@ -314,7 +306,7 @@ static int measure_in_turns(struct range_run *rr, size_t prev,
 	base.commit_id = bp_strdup(prev_id);
 	if (strcmp(rr->m.built[wa], prev_id) != 0)
 		r = measurer_build(&rr->m, wa, &base, &base_built);
-	/* A previous commit that no longer builds: measure this one alone. */
+	/* A base that no longer builds: measure this one alone. */
 	if (r != BP_EXIT_OK || !base_built)
 		goto out;
 	r = measurer_build(&rr->m, wb, &e->res, &built);
@@ -334,7 +326,7 @@ out:
 
 static int measure(struct range_run *rr, size_t i, struct range_entry *e)
 {
-	size_t prev = previous_ok(rr, i);
+	size_t prev = range_base(&rr->report, i);
 	bool done = false;
 	int r = BP_EXIT_OK;
 
@@ -360,6 +352,7 @@ static int one_commit(struct range_run *rr, size_t i)
 	int r = 0, stored;
 
 	snprintf(e->short_id, sizeof e->short_id, "%s", c->short_id);
+	e->base = c->base;
 	e->res.commit_id = bp_strdup(c->id);
 	e->res.subject = bp_strdup(c->subject);
 	e->res.config_id = bp_strdup(rr->report.config_id);

@@ -309,6 +309,86 @@ test_expect_success '--every and --max-commits sample long ranges' '
 	test "$(json max.json "scalar @{\$j->{commits}}")" = 3
 '
 
+# A side branch with the slowdown, merged: the walk lists the commits of
+# both branches in turn, and each is compared with its own first parent.
+git init -q mg && git -C mg config user.name t && git -C mg config user.email t@t
+mgc() { # mgc DELAY SUBJECT
+	echo "$1" >mg/delay && git -C mg add delay &&
+		git -C mg commit -q --allow-empty -m "$2"
+}
+mgc 0.05 c1 && mgc 0.05 c2 && git -C mg checkout -q -b side &&
+	mgc 0.25 side-slow && git -C mg tag slow && mgc 0.25 side2 &&
+	git -C mg checkout -q - && mgc 0.05 "main 3" && mgc 0.05 "main 4" &&
+	git -C mg merge -q --no-ff -m Merge side && mgc 0.25 "after merge"
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+mgid() { git -C mg rev-parse "$@"; }
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+mg_range() {
+	bootperf range --runner command --runs 5 --warmup 0 --threshold 20 \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--store "$PWD/smg" "$@" mg HEAD~5..HEAD
+}
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+against() { # against JSON SUBJECT: the id its change is against
+	json "$1" "join q(), map { \$_->{change} ? \$_->{change}{against} : q(-) } grep { \$_->{subject} eq q($2) } @{\$j->{commits}}"
+}
+
+test_expect_success 'across merges: each commit against its first parent, the base named' '
+	mg_range >mg.txt && cat mg.txt &&
+	grep -A1 "^$(mgid --short slow) side-slow" mg.txt |
+		grep -q "↓ degrades performance by [0-9.]*%  (p=" &&
+	grep -A1 "^$(mgid --short HEAD~1) Merge" mg.txt |
+		grep -q "↓ degrades performance by [0-9.]*%  (p=" &&
+	test "$(grep -c "performance by" mg.txt)" = 2 &&
+	grep -A1 "^$(mgid --short HEAD~3) main 3" mg.txt |
+		grep -q "(against $(mgid --short HEAD~4): no significant change)$" &&
+	grep -A1 "^$(mgid --short HEAD~2) main 4" mg.txt |
+		grep -q "(against $(mgid --short HEAD~3): no significant change)$" &&
+	grep -q "^  $(mgid --short slow) +[0-9.]*% ([0-9.]*ms -> [0-9.]*ms)  side-slow$" mg.txt
+'
+
+test_expect_success 'across merges: JSON against, bootperf report the same way' '
+	mg_range --json >mg.json &&
+	test "$(against mg.json side-slow)" = "$(mgid HEAD~4)" &&
+	test "$(against mg.json "main 3")" = "$(mgid HEAD~4)" &&
+	test "$(against mg.json side2)" = "$(mgid slow)" &&
+	test "$(against mg.json "main 4")" = "$(mgid HEAD~3)" &&
+	test "$(against mg.json Merge)" = "$(mgid HEAD~2)" &&
+	test "$(against mg.json "after merge")" = "$(mgid HEAD~1)" &&
+	test "$(json mg.json "\$j->{commits}[0]{change}")" = null &&
+	test "$(json mg.json "join q( ), sort @{\$j->{significant}}")" = "$(mgid HEAD~1 slow | sort | tr "\n" " " | sed "s/ $//")" &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 HEAD~5..HEAD >mgr.txt &&
+	grep -A1 "^$(mgid --short HEAD~3) main 3" mgr.txt |
+		grep -q "(against $(mgid --short HEAD~4): no significant change)$" &&
+	test "$(grep -c "^	.*performance by" mgr.txt)" = 2 &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format json HEAD~5..HEAD >mgr.json &&
+	test "$(against mgr.json "main 4")" = "$(mgid HEAD~3)" &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format md HEAD~5..HEAD >mgr.md &&
+	grep -q "^| \`$(mgid --short HEAD~2)\` | main 4 | .* against \`$(mgid --short HEAD~3)\` |" mgr.md &&
+	grep -q "^| \`$(mgid --short slow)\` | side-slow | .* | \*\*↓ +[0-9.]*%\*\* | " mgr.md &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format html HEAD~5..HEAD >mgr.html &&
+	grep -q "against $(mgid --short HEAD~3)</td>" mgr.html
+'
+
+test_expect_success 'across merges, --interleave pairs each commit with its base' '
+	mg_range --interleave alternate --json >mgi.json &&
+	for s in side-slow "main 3" side2 "main 4" Merge "after merge"; do
+		test "$(json mgi.json "join q(), map { \$_->{change}{paired} ? q(paired) : q(no) } grep { \$_->{subject} eq q($s) } @{\$j->{commits}}")" = paired || return 1
+	done &&
+	test "$(against mgi.json "main 3")" = "$(mgid HEAD~4)" &&
+	test "$(against mgi.json Merge)" = "$(mgid HEAD~2)" &&
+	test "$(json mgi.json "join q( ), sort @{\$j->{significant}}")" = "$(mgid HEAD~1 slow | sort | tr "\n" " " | sed "s/ $//")"
+'
+
+test_expect_success '--every: each sampled commit against the sampled one before' '
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json --every 2 repo v1~7..v1 >every2.json &&
+	for k in 1 2 3; do
+		test "$(json every2.json "\$j->{commits}[$k]{change}{against}")" = \
+			"$(json every2.json "\$j->{commits}[$((k - 1))]{commit}")" || return 1
+	done
+'
+
 test_expect_success 'bad input: one line, distinct exit status' '
 	expect_exit 7 bootperf range --runner command --command true \
 		"$TEST_DIR" v1 2>err && grep -q "is not a git repository" err &&
