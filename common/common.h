@@ -514,6 +514,9 @@ struct commit_result {
 	char *baseline_commit;
 	double *baseline_ms;
 	size_t n_baseline;
+	bool baseline_random;	/* each pair in random order (else A B) */
+	bool has_seed;		/* baseline_seed is known */
+	unsigned baseline_seed; /* the random order's seed */
 	struct bench_result bench;
 };
 

@@ -262,6 +262,26 @@ test_expect_success '--interleave: alternate keeps the turns, random shuffles th
 	json io.json "\$j->{passes}" | grep -q "random order (seed [0-9]*)"
 '
 
+# The seed is the time in seconds: the cached run is a second later.
+test_expect_success '--interleave random: its own configuration, the seed of the passes shown' '
+	irs() {
+		bootperf range --runner command --command true --runs 5 \
+			--warmup 0 --store "$PWD/irs" --json "$@" repo v1~6..v1~4
+	} &&
+	irs --interleave random >r1.json &&
+	seed=$(json r1.json "\$j->{passes}" | sed -n "s/.*random order (seed \([0-9]*\))$/\1/p") &&
+	test -n "$seed" &&
+	test "$(json irs/results/*/"$(git -C repo rev-parse v1~4)".json "\$j->{baseline}{seed}")" = "$seed" &&
+	test "$(json irs/results/*/"$(git -C repo rev-parse v1~4)".json "\$j->{baseline}{order}")" = random &&
+	sleep 1.1 && irs --interleave random >r2.json &&
+	test "$(json r2.json "\$j->{boots}")" = 0 &&
+	test "$(json r2.json "\$j->{passes}")" = "$(json r1.json "\$j->{passes}")" &&
+	irs --interleave alternate >a1.json &&
+	test "$(json a1.json "\$j->{boots}")" = 15 &&
+	test "$(json a1.json "\$j->{config_id}")" != "$(json r1.json "\$j->{config_id}")" &&
+	json a1.json "\$j->{passes}" | grep -q "(A B A B)$"
+'
+
 test_expect_success '--interleave: the summary and JSON show the paired baseline' '
 	: >drift &&
 	bootperf range --runner command --command "$drift" --runs 5 --warmup 0 \
