@@ -532,6 +532,8 @@ int cmd_range(int argc, char **argv)
 		r = walk_all(&rr);
 	if (r == BP_EXIT_OK)
 		r = stages_range(&rr.m, &rr.report, &cli.stages);
+	rr.report.total = rr.commits.n;
+	rr.report.interrupted = r == BP_EXIT_INTERRUPTED;
 	if (r == BP_EXIT_OK || r == BP_EXIT_INTERRUPTED)
 		finish(&rr);
 	if (r == BP_EXIT_OK)

@@ -560,8 +560,10 @@ struct range_report {
 	enum stats_method method;
 	struct range_entry *v;
 	size_t n;
-	size_t builds; /* builds this run did */
-	size_t boots;  /* samples this run measured (warm-ups too) */
+	size_t total;	  /* commits in the walk (n is fewer if stopped) */
+	bool interrupted; /* stopped by a signal: what is shown is partial */
+	size_t builds;	  /* builds this run did */
+	size_t boots;	  /* samples this run measured (warm-ups too) */
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 

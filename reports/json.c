@@ -673,6 +673,8 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	add_string(root, "repo", r->repo);
 	add_string(root, "range", r->range);
 	add_string(root, "config_id", r->config_id);
+	add_string(root, "status", r->interrupted ? "interrupted" : "complete");
+	cJSON_AddNumberToObject(root, "range_commits", (double)r->total);
 	add_string(root, "test",
 		   r->method == STATS_WELCH ? "welch" : "mann-whitney");
 	add_string(root, "passes", r->how);

@@ -206,6 +206,11 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 		plural(r->boots, "pass", "passes"),
 		r->method == STATS_WELCH ? "Welch t" : "Mann-Whitney U",
 		r->alpha, r->threshold, r->how);
+	if (r->interrupted)
+		fprintf(fp,
+			"Interrupted after %zu of %zu %s: this report is "
+			"partial (a second run resumes; results are kept)\n",
+			r->n, r->total, plural(r->total, "commit", "commits"));
 	if (n == 0)
 		fprintf(fp, "No significant changes.\n");
 	else

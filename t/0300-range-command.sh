@@ -135,6 +135,7 @@ test_expect_success '--force measures again' '
 test_expect_success '--json: the whole range as one document' '
 	range --json repo v1~7..v1 >out.json &&
 	test "$(json out.json "scalar @{\$j->{commits}}")" = 7 &&
+	test "$(json out.json "\$j->{status}")" = complete &&
 	test "$(json out.json "\$j->{commits}[2]{change}{verdict}")" = regression &&
 	test "$(json out.json "\$j->{commits}[3]{change}{verdict}")" = none &&
 	test "$(json out.json "\$j->{commits}[6]{change}{verdict}")" = improvement &&
@@ -188,8 +189,31 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	test -z "$(find store-int -path store-int/worktree -prune -o -name "*.tmp" -print)" &&
 	test "$(ls store-int/results/*/ | grep -c "\.json$")" = 2 &&
 	grep -q "^2 commits, 3 built" int.txt &&
+	grep -q "^Interrupted after 2 of 7 commits: this report is partial" int.txt &&
 	git -C store-int/worktree status --porcelain >wt-status &&
 	! grep -v "^??" wt-status
+'
+
+test_expect_success 'SIGINT with --json: "status": "interrupted", the commits so far' '
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--runs 1 --warmup 0 --store "$PWD/store-intj" --command true --json \
+		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 718) - 1 + 1 ))" \
+		repo v1~7..v1 >intj.json 2>intjerr.txt) &
+	pid=$! &&
+	for i in $(seq 1 100); do
+		pgrep -fx "sleep $(mark 718)" >/dev/null && break
+		sleep 0.1
+	done &&
+	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
+	test "$rc" = 130 && no_process "sleep $(mark 718)" &&
+	test "$(json intj.json "\$j->{status}")" = interrupted &&
+	test "$(json intj.json "\$j->{range_commits}")" = 7 &&
+	test "$(json intj.json "scalar @{\$j->{commits}}")" = 2 &&
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--runs 1 --warmup 0 --store "$PWD/store-intj" --command true --json \
+		--build true repo v1~7..v1 >intj2.json 2>/dev/null) &&
+	test "$(json intj2.json "\$j->{status}")" = complete &&
+	test "$(json intj2.json "scalar @{\$j->{commits}}")" = 7
 '
 
 test_expect_success 'a hung build is killed at --build-timeout, the walk goes on' '
