@@ -22,6 +22,10 @@ struct walk_commit {
 	char *subject;	   /* owned: first line (paragraph) of the
 			    * message, "" when there is none */
 	size_t n_parents;
+	char parent[41]; /* its first parent's id, "" for a root commit */
+	size_t base;	 /* 1 + the index in its walk_list of its nearest
+			  * ancestor along first parents that the list
+			  * holds; 0: none */
 };
 
 enum walk_error {
@@ -101,7 +105,10 @@ struct walk_options {
  * oldest plus the newest; then max_commits = N keeps at most N, evenly
  * spread, always the oldest and the newest (N = 1: the newest).  An empty
  * result is an error (WALK_ERR_EMPTY), with a hint when the reversed range
- * has commits.  opts may be NULL for WALK_OPTIONS_INIT.
+ * has commits.  opts may be NULL for WALK_OPTIONS_INIT.  Each commit's
+ * base is set after sampling: the nearest first-parent ancestor that was
+ * kept, so a sampled commit is based on the sampled one before it on its
+ * own line, never on a commit of another branch.
  */
 int walk_range(struct walk_list *out, struct walk_repo *repo, const char *range,
 	       const struct walk_options *opts);
@@ -240,8 +247,10 @@ struct git_oid;
 /* Append the commit oid to list (cap: its allocated length). */
 int walk_add_oid(struct walk_list *list, size_t *cap,
 		 struct git_repository *git, const struct git_oid *oid);
-/* Fill *out from c (out->subject allocated). */
+/* Fill *out from c (out->subject allocated; base 0). */
 int walk_commit_fill(struct walk_commit *out, struct git_commit *c);
+/* Set each commit's base in list, oldest first, parents before children. */
+void walk_link_bases(struct walk_list *list);
 /* Look rev up and peel it to a commit.  range, when not NULL, is quoted
  * in the error message.  *out is owned by the caller (git_commit_free).
  */

@@ -193,6 +193,9 @@ int walk_commit_fill(struct walk_commit *out, git_commit *c)
 	git_buf_dispose(&buf);
 	out->subject = bp_strdup(subject ? subject : "");
 	out->n_parents = git_commit_parentcount(c);
+	if (out->n_parents > 0)
+		git_oid_tostr(out->parent, sizeof out->parent,
+			      git_commit_parent_id(c, 0));
 	return 0;
 }
 

@@ -500,6 +500,7 @@ int walk_history(struct walk_list *out, struct walk_repo *repo, const char *tip,
 			found ? 0 : depth, first_parent) < 0)
 		goto out;
 	walk_reverse(out);
+	walk_link_bases(out);
 	err = 0;
 out:
 	if (err)

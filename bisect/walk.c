@@ -189,18 +189,91 @@ static int walk_empty_fail(git_repository *git, const struct walk_spec *spec,
 	return walk_fail(WALK_ERR_EMPTY, "range '%s' has no commits", range);
 }
 
+/* Commit ids sorted, to find a parent's index in the list. */
+struct walk_index {
+	const char *id;
+	size_t i;
+};
+
+static int walk_index_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct walk_index *)a)->id,
+		      ((const struct walk_index *)b)->id);
+}
+
+static size_t walk_index_find(const struct walk_index *ix, size_t n,
+			      const git_oid *oid)
+{
+	char id[GIT_OID_HEXSZ + 1];
+	struct walk_index key = {.id = id};
+	const struct walk_index *hit;
+
+	git_oid_tostr(id, sizeof id, oid);
+	hit = bsearch(&key, ix, n, sizeof *ix, walk_index_cmp);
+	return hit ? hit->i : SIZE_MAX;
+}
+
+void walk_link_bases(struct walk_list *list)
+{
+	size_t n = list->n;
+	struct walk_index *ix = bp_malloc((n + 1) * sizeof *ix);
+
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (struct walk_index){.id = list->v[i].id, .i = i};
+	qsort(ix, n, sizeof *ix, walk_index_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct walk_index key = {.id = list->v[i].parent};
+		const struct walk_index *hit =
+		    *key.id ? bsearch(&key, ix, n, sizeof *ix, walk_index_cmp)
+			    : NULL;
+
+		/* Parents come first: anything else is no base at all. */
+		list->v[i].base = hit && hit->i < i ? hit->i + 1 : 0;
+	}
+	free(ix);
+}
+
+/* Keep the commits marked in keep, in order.  A kept commit's base
+ * becomes its nearest kept ancestor along first parents.
+ */
+static void walk_keep(struct walk_list *list, const bool *keep)
+{
+	size_t n = list->n, j = 0;
+	size_t *to = bp_malloc((n + 1) * sizeof *to);
+	size_t *near = bp_malloc((n + 1) * sizeof *near);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t b = list->v[i].base;
+
+		to[i] = keep[i] ? j++ : SIZE_MAX;
+		/* b - 1 < i: its nearest kept ancestor is known */
+		near[i] = b == 0		  ? 0
+			  : to[b - 1] != SIZE_MAX ? to[b - 1] + 1
+						  : near[b - 1];
+	}
+	j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i]) {
+			walk_commit_clear(&list->v[i]);
+			continue;
+		}
+		list->v[j] = list->v[i];
+		list->v[j++].base = near[i];
+	}
+	list->n = j;
+	free(to);
+	free(near);
+}
+
 /* Keep every every-th commit from the oldest, and the newest. */
 static void walk_sample_every(struct walk_list *list, size_t every)
 {
-	size_t i, n = 0;
+	bool *keep = bp_malloc(list->n + 1);
 
-	for (i = 0; i < list->n; i++) {
-		if (i % every == 0 || i == list->n - 1)
-			list->v[n++] = list->v[i];
-		else
-			walk_commit_clear(&list->v[i]);
-	}
-	list->n = n;
+	for (size_t i = 0; i < list->n; i++)
+		keep[i] = i % every == 0 || i == list->n - 1;
+	walk_keep(list, keep);
+	free(keep);
 }
 
 /* Pick j of max, spread evenly over 0..n-1 with both ends included.  As
@@ -215,19 +288,21 @@ static size_t walk_spread_index(size_t j, size_t n, size_t max)
 
 static void walk_sample_max(struct walk_list *list, size_t max)
 {
-	size_t i, j = 0;
+	bool *keep = bp_malloc(list->n + 1);
+	size_t j = 0;
 
-	for (i = 0; i < list->n; i++) {
-		if (j < max && i == walk_spread_index(j, list->n, max))
-			list->v[j++] = list->v[i];
-		else
-			walk_commit_clear(&list->v[i]);
+	for (size_t i = 0; i < list->n; i++) {
+		keep[i] = j < max && i == walk_spread_index(j, list->n, max);
+		if (keep[i])
+			j++;
 	}
-	list->n = j;
+	walk_keep(list, keep);
+	free(keep);
 }
 
 static void walk_sample(struct walk_list *list, const struct walk_options *o)
 {
+	walk_link_bases(list);
 	if (o->every > 1)
 		walk_sample_every(list, o->every);
 	if (o->max_commits && list->n > o->max_commits)
@@ -322,30 +397,6 @@ void walk_list_free(struct walk_list *list)
 	free(list->v);
 	list->v = NULL;
 	list->n = 0;
-}
-
-/* Commit ids sorted, to find a parent's index in the list. */
-struct walk_index {
-	const char *id;
-	size_t i;
-};
-
-static int walk_index_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct walk_index *)a)->id,
-		      ((const struct walk_index *)b)->id);
-}
-
-static size_t walk_index_find(const struct walk_index *ix, size_t n,
-			      const git_oid *oid)
-{
-	char id[GIT_OID_HEXSZ + 1];
-	struct walk_index key = {.id = id};
-	const struct walk_index *hit;
-
-	git_oid_tostr(id, sizeof id, oid);
-	hit = bsearch(&key, ix, n, sizeof *ix, walk_index_cmp);
-	return hit ? hit->i : SIZE_MAX;
 }
 
 /* The parents of commit i inside the list, appended to g->parents. */

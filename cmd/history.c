@@ -85,11 +85,12 @@ void cmd_history_init(struct history *h, double alpha, double threshold)
 }
 
 static void history_add(struct history *h, const char *id, const char *abbrev,
-			const char *subject)
+			const char *subject, size_t base)
 {
 	struct range_entry *e = &h->r.v[h->r.n++];
 
 	memset(e, 0, sizeof *e);
+	e->base = base;
 	snprintf(e->short_id, sizeof e->short_id, "%s", abbrev);
 	e->missing = true;
 	e->res.commit_id = bp_strdup(id);
@@ -101,7 +102,8 @@ void cmd_history_from_walk(struct history *h, const struct walk_list *l)
 {
 	h->r.v = bp_malloc((l->n + 1) * sizeof *h->r.v);
 	for (size_t i = 0; i < l->n; i++)
-		history_add(h, l->v[i].id, l->v[i].short_id, l->v[i].subject);
+		history_add(h, l->v[i].id, l->v[i].short_id, l->v[i].subject,
+			    l->v[i].base);
 }
 
 static size_t common_prefix(const char *a, const char *b)
@@ -151,11 +153,28 @@ static void abbreviate(struct history *h)
 	free(ix);
 }
 
+/* The base of history[i] as saved: the entry with its id, before it.  A
+ * state saved before bases were (no "base" at all) goes by the order,
+ * right for first parents, which track follows by default.
+ */
+static size_t state_base(const struct track_state *s, size_t i)
+{
+	const struct track_commit *c = &s->history[i];
+
+	if (!c->has_base)
+		return i; /* 1 + (i - 1) */
+	for (size_t j = i; c->base[0] && j-- > 0;)
+		if (!strcmp(s->history[j].id, c->base))
+			return j + 1;
+	return 0;
+}
+
 void cmd_history_from_state(struct history *h, const struct track_state *s)
 {
 	h->r.v = bp_malloc((s->n_history + 1) * sizeof *h->r.v);
 	for (size_t i = 0; i < s->n_history; i++)
-		history_add(h, s->history[i].id, "", s->history[i].subject);
+		history_add(h, s->history[i].id, "", s->history[i].subject,
+			    state_base(s, i));
 	abbreviate(h);
 }
 

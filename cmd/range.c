@@ -221,15 +221,22 @@ static int open_measurer(struct range_run *rr)
 	m->run = &rr->cli->run;
 	m->progress = progress;
 	m->progress_arg = rr;
+	/* Random order has its own configuration: a cached result must
+	 * be reported as it was taken.  "interleave 1" stays alternate's
+	 * (its results were stored under it before).
+	 */
 	r = measurer_open(m, rr->repo,
-			  rr->cli->interleave ? "interleave 1\n" : "");
+			  rr->cli->interleave == INTERLEAVE_RANDOM
+			      ? "interleave random\n"
+			  : rr->cli->interleave ? "interleave 1\n"
+						: "");
 	memcpy(rr->report.config_id, m->config_id, sizeof m->config_id);
 	return r;
 }
 
-/* --interleave: passes of the previous commit (a) and this one (b) in
- * turns, A B A B or in random order, so that a slow drift of the
- * machine affects both alike.  The passes of a go with b's result.
+/* --interleave: passes of the base (a) and this one (b) in turns, A B
+ * A B or in random order, so that a slow drift of the machine affects
+ * both alike.  The passes of a go with b's result.
  */
 static int take_turns(struct range_run *rr, struct runner_session *a,
 		      struct runner_session *b, enum sample_status *st)
@@ -267,7 +274,7 @@ static int bench_pair(struct range_run *rr, int wa, struct commit_result *a_res,
 		r = measurer_prepare(&rr->m, wb, res, &pb, &ready_b);
 	if (r != BP_EXIT_OK || !ready_a || !ready_b)
 		goto out;
-	progress(rr, "measuring, in turns with the previous commit");
+	progress(rr, "measuring, in turns with its base");
 	r = runner_session_open(&a, rr->cli->run.runner, &pa.o, &a_res->bench);
 	if (r == BP_EXIT_OK)
 		r = runner_session_open(&b, rr->cli->run.runner, &pb.o,
@@ -288,17 +295,9 @@ out:
 	return r;
 }
 
-/* The previous commit measured in this report, or SIZE_MAX. */
-static size_t previous_ok(const struct range_run *rr, size_t i)
-{
-	while (i-- > 0)
-		if (rr->report.v[i].res.status == COMMIT_OK)
-			return i;
-	return SIZE_MAX;
-}
-
-/* Interleaved: the previous commit must be built in the other worktree
- * (it may come from the store, built by an earlier run).
+/* Interleaved: the base (the previous measured commit along first
+ * parents, range_base) must be built in the other worktree (it may come
+ * from the store, built by an earlier run).
  */
 static int measure_in_turns(struct range_run *rr, size_t prev,
 			    struct range_entry *e, bool *done)
@@ -313,7 +312,7 @@ static int measure_in_turns(struct range_run *rr, size_t prev,
 	base.commit_id = bp_strdup(prev_id);
 	if (strcmp(rr->m.built[wa], prev_id) != 0)
 		r = measurer_build(&rr->m, wa, &base, &base_built);
-	/* A previous commit that no longer builds: measure this one alone. */
+	/* A base that no longer builds: measure this one alone. */
 	if (r != BP_EXIT_OK || !base_built)
 		goto out;
 	r = measurer_build(&rr->m, wb, &e->res, &built);
@@ -324,6 +323,9 @@ static int measure_in_turns(struct range_run *rr, size_t prev,
 	e->res.baseline_commit = bp_strdup(prev_id);
 	e->res.baseline_ms = base.bench.sample_ms;
 	e->res.n_baseline = base.bench.n_samples;
+	e->res.baseline_random = rr->cli->interleave == INTERLEAVE_RANDOM;
+	e->res.has_seed = e->res.baseline_random;
+	e->res.baseline_seed = rr->cli->seed;
 	base.bench.sample_ms = NULL;
 	base.bench.n_samples = 0;
 out:
@@ -333,7 +335,7 @@ out:
 
 static int measure(struct range_run *rr, size_t i, struct range_entry *e)
 {
-	size_t prev = previous_ok(rr, i);
+	size_t prev = range_base(&rr->report, i);
 	bool done = false;
 	int r = BP_EXIT_OK;
 
@@ -359,6 +361,7 @@ static int one_commit(struct range_run *rr, size_t i)
 	int r = 0, stored;
 
 	snprintf(e->short_id, sizeof e->short_id, "%s", c->short_id);
+	e->base = c->base;
 	e->res.commit_id = bp_strdup(c->id);
 	e->res.subject = bp_strdup(c->subject);
 	e->res.config_id = bp_strdup(rr->report.config_id);
@@ -402,10 +405,65 @@ static int walk_all(struct range_run *rr)
 	return r;
 }
 
+/* The seeds of the pairs in random order the report shows (this run's
+ * and those read from the store), each once, into how.
+ */
+static void random_seeds(const struct range_report *r, char *how, size_t len)
+{
+	unsigned seeds[4];
+	size_t n = 0, more = 0, at;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct commit_result *res = &r->v[i].res;
+		size_t k = 0;
+
+		if (!res->baseline_commit || !res->has_seed)
+			continue;
+		while (k < n && seeds[k] != res->baseline_seed)
+			k++;
+		if (k < n)
+			continue;
+		if (n < sizeof seeds / sizeof seeds[0])
+			seeds[n++] = res->baseline_seed;
+		else
+			more++;
+	}
+	if (n == 0)
+		return;
+	at = strlen(how);
+	at +=
+	    (size_t)snprintf(how + at, len - at, " (seed%s", n > 1 ? "s" : "");
+	for (size_t k = 0; k < n && at < len; k++)
+		at += (size_t)snprintf(how + at, len - at, "%s %u",
+				       k ? "," : "", seeds[k]);
+	if (at < len)
+		snprintf(how + at, len - at, "%s)", more ? " and more" : "");
+}
+
+/* The report states how the passes it shows were run: drift looks
+ * different.  Written once the commits are known, so that a report of
+ * results read from the store names the seeds they were taken with,
+ * not this run's.
+ */
+static const char *how_run(const struct range_run *rr)
+{
+	static char how[160];
+
+	if (rr->cli->interleave == INTERLEAVE_NONE)
+		return "run commit by commit";
+	if (rr->cli->interleave == INTERLEAVE_ALTERNATE)
+		return "interleaved with the previous commit's (A B A B)";
+	snprintf(how, sizeof how,
+		 "interleaved with the previous commit's in random order");
+	random_seeds(&rr->report, how, sizeof how);
+	return how;
+}
+
 static void finish(struct range_run *rr)
 {
 	rr->report.builds = rr->m.builds;
 	rr->report.boots = rr->m.boots;
+	rr->report.how = how_run(rr);
 	if (rr->cli->run.json) {
 		if (report_range_json(stdout, &rr->report) == -1)
 			bp_error("out of memory writing JSON");
@@ -443,24 +501,6 @@ static int none_measured(const struct range_report *r)
 	return BP_EXIT_NONE_MEASURED;
 }
 
-/* The report states how passes were run: drift looks different. */
-static const char *how_run(struct range_cli *cli)
-{
-	static char how[96];
-
-	if (cli->interleave == INTERLEAVE_NONE)
-		return "run commit by commit";
-	if (cli->interleave == INTERLEAVE_ALTERNATE)
-		return "interleaved with the previous commit's (A B A B)";
-	cli->seed = (unsigned)now_realtime();
-	srand(cli->seed);
-	snprintf(how, sizeof how,
-		 "interleaved with the previous commit's in random order "
-		 "(seed %u)",
-		 cli->seed);
-	return how;
-}
-
 int cmd_range(int argc, char **argv)
 {
 	struct range_cli cli;
@@ -478,7 +518,10 @@ int cmd_range(int argc, char **argv)
 	rr.report.alpha = cli.alpha;
 	rr.report.threshold = cli.threshold;
 	rr.report.method = cli.method;
-	rr.report.how = how_run(&cli);
+	if (cli.interleave == INTERLEAVE_RANDOM) {
+		cli.seed = (unsigned)now_realtime();
+		srand(cli.seed);
+	}
 	r = open_repo_and_walk(&rr);
 	if (r == BP_EXIT_OK)
 		r = open_measurer(&rr);
@@ -488,6 +531,8 @@ int cmd_range(int argc, char **argv)
 		r = walk_all(&rr);
 	if (r == BP_EXIT_OK)
 		r = stages_range(&rr.m, &rr.report, &cli.stages);
+	rr.report.total = rr.commits.n;
+	rr.report.interrupted = r == BP_EXIT_INTERRUPTED;
 	if (r == BP_EXIT_OK || r == BP_EXIT_INTERRUPTED)
 		finish(&rr);
 	if (r == BP_EXIT_OK)

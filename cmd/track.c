@@ -371,6 +371,10 @@ static int save_state(struct track_run *tr, double now)
 	for (size_t i = 0; i < tr->list.n; i++, s.n_history++) {
 		memcpy(s.history[i].id, tr->list.v[i].id, 41);
 		s.history[i].subject = bp_strdup(tr->list.v[i].subject);
+		s.history[i].has_base = true;
+		if (tr->list.v[i].base)
+			memcpy(s.history[i].base,
+			       tr->list.v[tr->list.v[i].base - 1].id, 41);
 	}
 	s.changes = bp_malloc((tr->h.n_cp + 1) * sizeof *s.changes);
 	for (size_t i = 0; i < tr->h.n_cp; i++, s.n_changes++) {

@@ -522,17 +522,22 @@ struct commit_result {
 	char *baseline_commit;
 	double *baseline_ms;
 	size_t n_baseline;
+	bool baseline_random;	/* each pair in random order (else A B) */
+	bool has_seed;		/* baseline_seed is known */
+	unsigned baseline_seed; /* the random order's seed */
 	struct bench_result bench;
 };
 
 struct stage_deltas;
 
-/* One commit of a range report and how it compares with the previous
- * successfully measured commit.
+/* One commit of a range report and how it compares with its base: its
+ * nearest successfully measured ancestor along first parents.
  */
 struct commit_change {
-	bool compared;	     /* there was a previous measured commit */
+	bool compared;	     /* there was a base */
 	size_t prev;	     /* its index in the report */
+	bool not_previous;   /* the base is not the measured commit listed
+			      * just before this one: reports name it */
 	double percent;	     /* 100 * (mean - base mean) / base mean */
 	double base_mean;    /* the mean compared against: prev's, or of
 			      * the passes taken in turns with this one */
@@ -546,6 +551,9 @@ struct range_entry {
 	char short_id[13];
 	bool from_store; /* read back, not measured by this run */
 	bool missing;	 /* nothing stored: not measured (yet) */
+	size_t base;	 /* 1 + the index in the report of its nearest
+			  * ancestor along first parents that the report
+			  * holds (measured or not); 0: none */
 	struct commit_result res;
 	struct commit_change change;
 };
@@ -560,8 +568,10 @@ struct range_report {
 	enum stats_method method;
 	struct range_entry *v;
 	size_t n;
-	size_t builds; /* builds this run did */
-	size_t boots;  /* samples this run measured (warm-ups too) */
+	size_t total;	  /* commits in the walk (n is fewer if stopped) */
+	bool interrupted; /* stopped by a signal: what is shown is partial */
+	size_t builds;	  /* builds this run did */
+	size_t boots;	  /* samples this run measured (warm-ups too) */
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 
@@ -689,10 +699,15 @@ const struct bisect_step *bisect_report_step(const struct bisect_report *r,
 void bisect_report_free(struct bisect_report *r);
 
 /* compare.c: annotations, pure. */
-/* Fill v[i].change for every entry: each ok commit against the previous
- * ok commit, when both have samples and were measured alike.
+/* Fill v[i].change for every entry: each ok commit against its nearest
+ * ok ancestor along first parents (following the bases), when both
+ * have samples and were measured alike.  On a line of history, and
+ * with --first-parent, that is the previous ok commit; after a merge it
+ * is the mainline commit before it, not the last one of the side branch.
  */
 void range_annotate(struct range_report *r);
+/* The index of the base v[i] is compared with, or SIZE_MAX. */
+size_t range_base(const struct range_report *r, size_t i);
 /* Why results measured under a and b cannot be compared, or NULL. */
 const char *range_incomparable(const struct bench_env *a,
 			       const struct bench_env *b);

@@ -1,6 +1,6 @@
-/* bootperf - annotate a range: each measured commit against the previous
- * measured one, with a test that does not assume equal variances and a
- * minimum size, so noise is never reported as a change.
+/* bootperf - annotate a range: each measured commit against its nearest
+ * measured ancestor along first parents, with a test that does not assume equal
+ * variances and a minimum size, so noise is never reported as a change.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ const char *range_incomparable(const struct bench_env *a,
 }
 
 /* Interleaved runs judge the change on the passes taken in turns with
- * the previous commit, not on that commit's own, older passes.
+ * the base, not on the base's own, older passes.
  */
 static bool has_baseline(const struct range_entry *prev,
 			 const struct range_entry *cur)
@@ -74,17 +74,34 @@ static bool measured(const struct range_entry *e)
 	return e->res.status == COMMIT_OK && e->res.bench.n_samples > 0;
 }
 
+size_t range_base(const struct range_report *r, size_t i)
+{
+	size_t b = r->v[i].base;
+
+	/* Bases come before: b - 1 < i, so this ends. */
+	while (b > 0 && b - 1 < i && !measured(&r->v[b - 1])) {
+		i = b - 1;
+		b = r->v[i].base;
+	}
+	return b > 0 && b - 1 < i ? b - 1 : SIZE_MAX;
+}
+
 void range_annotate(struct range_report *r)
 {
-	size_t prev = SIZE_MAX;
+	size_t last = SIZE_MAX; /* the measured commit listed last */
 
 	for (size_t i = 0; i < r->n; i++) {
+		size_t base;
+
 		memset(&r->v[i].change, 0, sizeof r->v[i].change);
 		if (!measured(&r->v[i]))
 			continue;
-		if (prev != SIZE_MAX)
-			compare_pair(r, &r->v[prev], prev, &r->v[i]);
-		prev = i;
+		base = range_base(r, i);
+		if (base != SIZE_MAX) {
+			compare_pair(r, &r->v[base], base, &r->v[i]);
+			r->v[i].change.not_previous = base != last;
+		}
+		last = i;
 	}
 }
 

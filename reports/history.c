@@ -92,6 +92,8 @@ static cJSON *track_json(const struct track_state *s)
 
 		put_string(c, "commit", s->history[i].id);
 		put_string(c, "subject", s->history[i].subject);
+		put_string(c, "base",
+			   s->history[i].base[0] ? s->history[i].base : NULL);
 		cJSON_AddItemToArray(hist, c);
 	}
 	cps = cJSON_AddArrayToObject(root, "change_points");
@@ -160,6 +162,18 @@ static double get_num(const cJSON *o, const char *key)
 							       : NAN;
 }
 
+/* "base": an id, or null for none; missing in older states. */
+static int get_base(const cJSON *o, struct track_commit *c)
+{
+	const cJSON *it = get(o, "base");
+
+	c->has_base = it != NULL;
+	c->base[0] = '\0';
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	return get_id(o, "base", c->base);
+}
+
 static int track_history(struct track_state *s, const cJSON *arr)
 {
 	const cJSON *it;
@@ -174,7 +188,8 @@ static int track_history(struct track_state *s, const cJSON *arr)
 		struct track_commit *c = &s->history[n];
 
 		if (get_id(it, "commit", c->id) == -1 ||
-		    get_str(it, "subject", &c->subject) == -1)
+		    get_str(it, "subject", &c->subject) == -1 ||
+		    get_base(it, c) == -1)
 			return -1;
 		s->n_history = ++n;
 	}

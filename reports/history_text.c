@@ -136,10 +136,14 @@ static void neighbours_text(FILE *fp, const struct history *h)
 	for (size_t k = 0; k < n; k++) {
 		const struct range_entry *e = &r->v[idx[k]];
 
-		fprintf(fp, "  %s %+.1f%% (%.1fms -> %.1fms)  ", e->short_id,
-			e->change.percent,
-			r->v[e->change.prev].res.bench.summary.mean,
-			e->res.bench.summary.mean);
+		const struct range_entry *b = &r->v[e->change.prev];
+
+		fprintf(fp, "  %s %+.1f%% (%s%s%s%.1fms -> %.1fms)  ",
+			e->short_id, e->change.percent,
+			e->change.not_previous ? "against " : "",
+			e->change.not_previous ? b->short_id : "",
+			e->change.not_previous ? ": " : "",
+			b->res.bench.summary.mean, e->res.bench.summary.mean);
 		bp_put_printable(fp, e->res.subject);
 		fputc('\n', fp);
 	}

@@ -277,7 +277,8 @@ static const char *change_class(const struct commit_change *ch)
 	return ch->percent > 0 ? " regression" : " improvement";
 }
 
-static void point_title(FILE *fp, const struct range_entry *e)
+static void point_title(FILE *fp, const struct history *h,
+			const struct range_entry *e)
 {
 	const struct stats_summary *s = &e->res.bench.summary;
 
@@ -289,8 +290,10 @@ static void point_title(FILE *fp, const struct range_entry *e)
 		fprintf(fp, "\n%.1f ms ± %.1f ms (%zu passes)", s->mean, s->sd,
 			s->n);
 	if (e->change.compared)
-		fprintf(fp, "\n%+.1f%% against the previous, p=%.3g%s",
-			e->change.percent, e->change.p,
+		fprintf(fp, "\n%+.1f%% against %s, p=%.3g%s", e->change.percent,
+			e->change.not_previous ? h->r.v[e->change.prev].short_id
+					       : "the previous",
+			e->change.p,
 			e->change.significant ? " (significant)" : "");
 	fputs("</title>", fp);
 }
@@ -315,7 +318,7 @@ static void chart_point(FILE *fp, const struct chart *c, size_t i)
 	fprintf(fp,
 		"<circle class=\"point%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\">",
 		cls, x, y_of(c, s->mean), *cls ? "5" : "3.5");
-	point_title(fp, e);
+	point_title(fp, c->h, e);
 	fputs("</circle></g>", fp);
 	fputs(*cls ? "</a>\n" : "\n", fp);
 }
@@ -458,9 +461,13 @@ static void commit_row(FILE *fp, const struct history *h, size_t i,
 		fprintf(fp, "%.1f ± %.1f ms", s->mean, s->sd);
 	fputs("</td><td class=\"num\">", fp);
 	if (e->change.compared)
-		fprintf(fp, "%s%+.1f%%%s</td><td class=\"num\">%.3g",
+		fprintf(fp, "%s%+.1f%%%s%s%s</td><td class=\"num\">%.3g",
 			e->change.significant ? "<b>" : "", e->change.percent,
-			e->change.significant ? "</b>" : "", e->change.p);
+			e->change.significant ? "</b>" : "",
+			e->change.not_previous ? " against " : "",
+			e->change.not_previous ? h->r.v[e->change.prev].short_id
+					       : "",
+			e->change.p);
 	else
 		fputs("</td><td>", fp);
 	fprintf(fp, "</td><td class=\"num\">%zu</td></tr>\n", s->n);
@@ -503,17 +510,19 @@ void report_history_html(FILE *fp, const struct history *h,
 {
 	header(fp, h, m);
 	chart(fp, h);
-	fprintf(fp,
-		"<p class=\"legend\">Each dot is the mean boot time of one "
-		"measured commit, the bar its standard deviation; red and "
-		"green mark a change from the previous measured commit with "
-		"%s p &lt; %g and at least %g%% (linked to its row); shaded "
-		"stretches are change points over the whole history "
-		"(E-divisive means, %zu permutations, p &#8804; %g) and the "
-		"dashed lines the mean between them; &#215; did not build or "
-		"boot. Hover for details.</p>\n",
-		h->r.method == STATS_WELCH ? "Welch" : "Mann-Whitney",
-		h->r.alpha, h->r.threshold, h->cpo.permutations, h->cpo.alpha);
+	fprintf(
+	    fp,
+	    "<p class=\"legend\">Each dot is the mean boot time of one "
+	    "measured commit, the bar its standard deviation; red and "
+	    "green mark a change from the previous measured commit "
+	    "(along first parents; named when it is not the row above) with "
+	    "%s p &lt; %g and at least %g%% (linked to its row); shaded "
+	    "stretches are change points over the whole history "
+	    "(E-divisive means, %zu permutations, p &#8804; %g) and the "
+	    "dashed lines the mean between them; &#215; did not build or "
+	    "boot. Hover for details.</p>\n",
+	    h->r.method == STATS_WELCH ? "Welch" : "Mann-Whitney", h->r.alpha,
+	    h->r.threshold, h->cpo.permutations, h->cpo.alpha);
 	change_points_table(fp, h, m);
 	fputs("<h2>Commits</h2>\n<table><tr><th>Commit</th><th>Subject</th>"
 	      "<th>Boot time</th><th>Change</th><th>p</th><th>Passes</th>"

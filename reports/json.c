@@ -467,8 +467,37 @@ cJSON *json_from_commit(const struct commit_result *r)
 		cJSON_AddItemToObject(
 		    b, "samples_ms",
 		    samples_array(r->baseline_ms, r->n_baseline));
+		add_string(b, "order",
+			   r->baseline_random ? "random" : "alternate");
+		if (r->has_seed)
+			cJSON_AddNumberToObject(b, "seed", r->baseline_seed);
 	}
 	return root;
+}
+
+/* How the pairs were taken: "order" "alternate" (also when absent: the
+ * results of bootperf 0.1.0) or "random" with its "seed", if known.
+ */
+static int baseline_order(struct commit_result *r, const cJSON *b, char *why,
+			  size_t len)
+{
+	char *order = NULL;
+	double seed;
+	int ret = 0;
+
+	if (get_string(b, "order", &order, why, len) == -1)
+		return -1;
+	if (order && strcmp(order, "alternate") != 0 &&
+	    strcmp(order, "random") != 0)
+		ret = fail(why, len, "\"order\" is not alternate or random");
+	r->baseline_random = order && !strcmp(order, "random");
+	free(order);
+	if (ret == 0 && member(b, "seed")) {
+		ret = get_whole(b, "seed", 0, UINT_MAX, &seed, why, len);
+		r->has_seed = ret == 0;
+		r->baseline_seed = ret == 0 ? (unsigned)seed : 0;
+	}
+	return ret;
 }
 
 /* Optional: results of interleaved runs carry their baseline. */
@@ -485,7 +514,8 @@ static int commit_baseline(struct commit_result *r, const cJSON *obj, char *why,
 	if (get_required_string(b, "commit_id", &r->baseline_commit, sub,
 				sizeof sub) ||
 	    get_samples(b, "samples_ms", &r->baseline_ms, &r->n_baseline, sub,
-			sizeof sub))
+			sizeof sub) ||
+	    baseline_order(r, b, sub, sizeof sub))
 		return fail(why, len, "\"baseline\": %s", sub);
 	return 0;
 }
@@ -643,6 +673,8 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	add_string(root, "repo", r->repo);
 	add_string(root, "range", r->range);
 	add_string(root, "config_id", r->config_id);
+	add_string(root, "status", r->interrupted ? "interrupted" : "complete");
+	cJSON_AddNumberToObject(root, "range_commits", (double)r->total);
 	add_string(root, "test",
 		   r->method == STATS_WELCH ? "welch" : "mann-whitney");
 	add_string(root, "passes", r->how);

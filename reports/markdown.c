@@ -58,16 +58,28 @@ static void md_time(FILE *fp, const struct range_entry *e)
 		fprintf(fp, "%.1f ms ± %.1f", s->mean, s->sd);
 }
 
-static void md_change(FILE *fp, const struct commit_change *c)
+static void md_change(FILE *fp, const struct history *h,
+		      const struct report_meta *m,
+		      const struct commit_change *c)
 {
-	if (!c->compared)
+	if (!c->compared) {
 		fprintf(fp, " | |");
-	else if (c->significant)
-		fprintf(fp, " | **%s %+.1f%%** | %s%.3g",
-			c->percent > 0 ? "↓" : "↑", c->percent,
-			c->p < 0.001 ? "<" : "", c->p < 0.001 ? 0.001 : c->p);
+		return;
+	}
+	if (c->significant)
+		fprintf(fp, " | **%s %+.1f%%**", c->percent > 0 ? "↓" : "↑",
+			c->percent);
 	else
-		fprintf(fp, " | %+.1f%% | %.3g", c->percent, c->p);
+		fprintf(fp, " | %+.1f%%", c->percent);
+	if (c->not_previous) {
+		fputs(" against ", fp);
+		md_commit(fp, m, &h->r.v[c->prev]);
+	}
+	if (c->significant)
+		fprintf(fp, " | %s%.3g", c->p < 0.001 ? "<" : "",
+			c->p < 0.001 ? 0.001 : c->p);
+	else
+		fprintf(fp, " | %.3g", c->p);
 }
 
 static void md_commits(FILE *fp, const struct history *h,
@@ -84,7 +96,7 @@ static void md_commits(FILE *fp, const struct history *h,
 		md_cell(fp, e->res.subject);
 		fputs(" | ", fp);
 		md_time(fp, e);
-		md_change(fp, &e->change);
+		md_change(fp, h, m, &e->change);
 		fputs(" |\n", fp);
 	}
 }

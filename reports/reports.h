@@ -210,6 +210,8 @@ int store_list_dir(struct store *st, const char *sub, char ***names, size_t *n);
 struct track_commit {
 	char id[41];
 	char *subject; /* owned */
+	bool has_base; /* saved with its base (bootperf 0.1.0 did not) */
+	char base[41]; /* the id of its base in the history, "" for none */
 };
 
 struct track_state {

@@ -108,16 +108,36 @@ void report_bench_text(FILE *fp, const struct bench_result *res)
 #define GREEN "\033[0;32m"
 #define RESET "\033[0m"
 
-static void change_text(FILE *fp, const struct commit_change *c, bool color)
+/* The change against the base, named when it is not the measured
+ * commit listed just before (after a merge: the mainline's).
+ */
+static void change_text(FILE *fp, const struct range_report *r,
+			const struct commit_change *c, bool color)
 {
 	bool slower = c->percent > 0;
+	const char *base = r->v[c->prev].short_id;
 
-	if (!c->significant)
+	if (c->why_not) {
+		fprintf(fp, "  (not compared%s%s: ",
+			c->not_previous ? " with " : "",
+			c->not_previous ? base : "");
+		bp_put_printable(fp, c->why_not);
+		fputc(')', fp);
 		return;
-	fprintf(fp, "  %s%s %s performance by %.1f%%%s  (p%s%.3g)",
+	}
+	if (!c->compared)
+		return;
+	if (!c->significant) {
+		if (c->not_previous)
+			fprintf(fp, "  (against %s: no significant change)",
+				base);
+		return;
+	}
+	fprintf(fp, "  %s%s %s performance by %.1f%%%s%s%s  (p%s%.3g)",
 		color ? (slower ? RED : GREEN) : "", slower ? "↓" : "↑",
 		slower ? "degrades" : "improves", fabs(c->percent),
-		color ? RESET : "", c->p < 0.001 ? "<" : "=",
+		color ? RESET : "", c->not_previous ? " against " : "",
+		c->not_previous ? base : "", c->p < 0.001 ? "<" : "=",
 		c->p < 0.001 ? 0.001 : c->p);
 }
 
@@ -146,7 +166,8 @@ static void failure_text(FILE *fp, const struct commit_result *res)
 }
 
 /* The paper's format: "<short id> <subject>", then the time and, only
- * when significant, the change against the previous measured commit.
+ * when significant, the change against its base (the previous measured
+ * commit along first parents, named when it is not the one above).
  */
 void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 			     bool color)
@@ -164,12 +185,7 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 		fprintf(fp, "%.1fms ±n/a", s->mean);
 	else
 		fprintf(fp, "%.1fms ±%.1fms", s->mean, s->sd);
-	change_text(fp, &e->change, color);
-	if (e->change.why_not) {
-		fputs("  (not compared: ", fp);
-		bp_put_printable(fp, e->change.why_not);
-		fputc(')', fp);
-	}
+	change_text(fp, r, &e->change, color);
 	fputc('\n', fp);
 }
 
@@ -190,6 +206,11 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 		plural(r->boots, "pass", "passes"),
 		r->method == STATS_WELCH ? "Welch t" : "Mann-Whitney U",
 		r->alpha, r->threshold, r->how);
+	if (r->interrupted)
+		fprintf(fp,
+			"Interrupted after %zu of %zu %s: this report is "
+			"partial (a second run resumes; results are kept)\n",
+			r->n, r->total, plural(r->total, "commit", "commits"));
 	if (n == 0)
 		fprintf(fp, "No significant changes.\n");
 	else
@@ -197,8 +218,12 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	for (size_t k = 0; k < n; k++) {
 		const struct range_entry *e = &r->v[idx[k]];
 
-		fprintf(fp, "  %s %+.1f%% (%.1fms%s -> %.1fms)  ", e->short_id,
-			e->change.percent, e->change.base_mean,
+		fprintf(fp, "  %s %+.1f%% (%s%s%s%.1fms%s -> %.1fms)  ",
+			e->short_id, e->change.percent,
+			e->change.not_previous ? "against " : "",
+			e->change.not_previous ? r->v[e->change.prev].short_id
+					       : "",
+			e->change.not_previous ? ": " : "", e->change.base_mean,
 			e->change.paired ? " in turns" : "",
 			e->res.bench.summary.mean);
 		bp_put_printable(fp, e->res.subject);

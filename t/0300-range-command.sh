@@ -135,6 +135,7 @@ test_expect_success '--force measures again' '
 test_expect_success '--json: the whole range as one document' '
 	range --json repo v1~7..v1 >out.json &&
 	test "$(json out.json "scalar @{\$j->{commits}}")" = 7 &&
+	test "$(json out.json "\$j->{status}")" = complete &&
 	test "$(json out.json "\$j->{commits}[2]{change}{verdict}")" = regression &&
 	test "$(json out.json "\$j->{commits}[3]{change}{verdict}")" = none &&
 	test "$(json out.json "\$j->{commits}[6]{change}{verdict}")" = improvement &&
@@ -188,8 +189,31 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 	test -z "$(find store-int -path store-int/worktree -prune -o -name "*.tmp" -print)" &&
 	test "$(ls store-int/results/*/ | grep -c "\.json$")" = 2 &&
 	grep -q "^2 commits, 3 built" int.txt &&
+	grep -q "^Interrupted after 2 of 7 commits: this report is partial" int.txt &&
 	git -C store-int/worktree status --porcelain >wt-status &&
 	! grep -v "^??" wt-status
+'
+
+test_expect_success 'SIGINT with --json: "status": "interrupted", the commits so far' '
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--runs 1 --warmup 0 --store "$PWD/store-intj" --command true --json \
+		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 718) - 1 + 1 ))" \
+		repo v1~7..v1 >intj.json 2>intjerr.txt) &
+	pid=$! &&
+	for i in $(seq 1 100); do
+		pgrep -fx "sleep $(mark 718)" >/dev/null && break
+		sleep 0.1
+	done &&
+	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
+	test "$rc" = 130 && no_process "sleep $(mark 718)" &&
+	test "$(json intj.json "\$j->{status}")" = interrupted &&
+	test "$(json intj.json "\$j->{range_commits}")" = 7 &&
+	test "$(json intj.json "scalar @{\$j->{commits}}")" = 2 &&
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" range --runner command \
+		--runs 1 --warmup 0 --store "$PWD/store-intj" --command true --json \
+		--build true repo v1~7..v1 >intj2.json 2>/dev/null) &&
+	test "$(json intj2.json "\$j->{status}")" = complete &&
+	test "$(json intj2.json "scalar @{\$j->{commits}}")" = 7
 '
 
 test_expect_success 'a hung build is killed at --build-timeout, the walk goes on' '
@@ -262,6 +286,26 @@ test_expect_success '--interleave: alternate keeps the turns, random shuffles th
 	json io.json "\$j->{passes}" | grep -q "random order (seed [0-9]*)"
 '
 
+# The seed is the time in seconds: the cached run is a second later.
+test_expect_success '--interleave random: its own configuration, the seed of the passes shown' '
+	irs() {
+		bootperf range --runner command --command true --runs 5 \
+			--warmup 0 --store "$PWD/irs" --json "$@" repo v1~6..v1~4
+	} &&
+	irs --interleave random >r1.json &&
+	seed=$(json r1.json "\$j->{passes}" | sed -n "s/.*random order (seed \([0-9]*\))$/\1/p") &&
+	test -n "$seed" &&
+	test "$(json irs/results/*/"$(git -C repo rev-parse v1~4)".json "\$j->{baseline}{seed}")" = "$seed" &&
+	test "$(json irs/results/*/"$(git -C repo rev-parse v1~4)".json "\$j->{baseline}{order}")" = random &&
+	sleep 1.1 && irs --interleave random >r2.json &&
+	test "$(json r2.json "\$j->{boots}")" = 0 &&
+	test "$(json r2.json "\$j->{passes}")" = "$(json r1.json "\$j->{passes}")" &&
+	irs --interleave alternate >a1.json &&
+	test "$(json a1.json "\$j->{boots}")" = 15 &&
+	test "$(json a1.json "\$j->{config_id}")" != "$(json r1.json "\$j->{config_id}")" &&
+	json a1.json "\$j->{passes}" | grep -q "(A B A B)$"
+'
+
 test_expect_success '--interleave: the summary and JSON show the paired baseline' '
 	: >drift &&
 	bootperf range --runner command --command "$drift" --runs 5 --warmup 0 \
@@ -307,6 +351,86 @@ test_expect_success '--every and --max-commits sample long ranges' '
 	bootperf range --runner command --command true --runs 1 --warmup 0 \
 		--store "$PWD/fp" --json --max-commits 3 repo v1~7..v1 >max.json &&
 	test "$(json max.json "scalar @{\$j->{commits}}")" = 3
+'
+
+# A side branch with the slowdown, merged: the walk lists the commits of
+# both branches in turn, and each is compared with its own first parent.
+git init -q mg && git -C mg config user.name t && git -C mg config user.email t@t
+mgc() { # mgc DELAY SUBJECT
+	echo "$1" >mg/delay && git -C mg add delay &&
+		git -C mg commit -q --allow-empty -m "$2"
+}
+mgc 0.05 c1 && mgc 0.05 c2 && git -C mg checkout -q -b side &&
+	mgc 0.25 side-slow && git -C mg tag slow && mgc 0.25 side2 &&
+	git -C mg checkout -q - && mgc 0.05 "main 3" && mgc 0.05 "main 4" &&
+	git -C mg merge -q --no-ff -m Merge side && mgc 0.25 "after merge"
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+mgid() { git -C mg rev-parse "$@"; }
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+mg_range() {
+	bootperf range --runner command --runs 5 --warmup 0 --threshold 20 \
+		--command 'sleep $(cat {worktree}/built)' --build 'cp delay built' \
+		--store "$PWD/smg" "$@" mg HEAD~5..HEAD
+}
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+against() { # against JSON SUBJECT: the id its change is against
+	json "$1" "join q(), map { \$_->{change} ? \$_->{change}{against} : q(-) } grep { \$_->{subject} eq q($2) } @{\$j->{commits}}"
+}
+
+test_expect_success 'across merges: each commit against its first parent, the base named' '
+	mg_range >mg.txt && cat mg.txt &&
+	grep -A1 "^$(mgid --short slow) side-slow" mg.txt |
+		grep -q "↓ degrades performance by [0-9.]*%  (p=" &&
+	grep -A1 "^$(mgid --short HEAD~1) Merge" mg.txt |
+		grep -q "↓ degrades performance by [0-9.]*%  (p=" &&
+	test "$(grep -c "performance by" mg.txt)" = 2 &&
+	grep -A1 "^$(mgid --short HEAD~3) main 3" mg.txt |
+		grep -q "(against $(mgid --short HEAD~4): no significant change)$" &&
+	grep -A1 "^$(mgid --short HEAD~2) main 4" mg.txt |
+		grep -q "(against $(mgid --short HEAD~3): no significant change)$" &&
+	grep -q "^  $(mgid --short slow) +[0-9.]*% ([0-9.]*ms -> [0-9.]*ms)  side-slow$" mg.txt
+'
+
+test_expect_success 'across merges: JSON against, bootperf report the same way' '
+	mg_range --json >mg.json &&
+	test "$(against mg.json side-slow)" = "$(mgid HEAD~4)" &&
+	test "$(against mg.json "main 3")" = "$(mgid HEAD~4)" &&
+	test "$(against mg.json side2)" = "$(mgid slow)" &&
+	test "$(against mg.json "main 4")" = "$(mgid HEAD~3)" &&
+	test "$(against mg.json Merge)" = "$(mgid HEAD~2)" &&
+	test "$(against mg.json "after merge")" = "$(mgid HEAD~1)" &&
+	test "$(json mg.json "\$j->{commits}[0]{change}")" = null &&
+	test "$(json mg.json "join q( ), sort @{\$j->{significant}}")" = "$(mgid HEAD~1 slow | sort | tr "\n" " " | sed "s/ $//")" &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 HEAD~5..HEAD >mgr.txt &&
+	grep -A1 "^$(mgid --short HEAD~3) main 3" mgr.txt |
+		grep -q "(against $(mgid --short HEAD~4): no significant change)$" &&
+	test "$(grep -c "^	.*performance by" mgr.txt)" = 2 &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format json HEAD~5..HEAD >mgr.json &&
+	test "$(against mgr.json "main 4")" = "$(mgid HEAD~3)" &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format md HEAD~5..HEAD >mgr.md &&
+	grep -q "^| \`$(mgid --short HEAD~2)\` | main 4 | .* against \`$(mgid --short HEAD~3)\` |" mgr.md &&
+	grep -q "^| \`$(mgid --short slow)\` | side-slow | .* | \*\*↓ +[0-9.]*%\*\* | " mgr.md &&
+	bootperf report --store "$PWD/smg" --repo mg --threshold 20 --format html HEAD~5..HEAD >mgr.html &&
+	grep -q "against $(mgid --short HEAD~3)</td>" mgr.html
+'
+
+test_expect_success 'across merges, --interleave pairs each commit with its base' '
+	mg_range --interleave alternate --json >mgi.json &&
+	for s in side-slow "main 3" side2 "main 4" Merge "after merge"; do
+		test "$(json mgi.json "join q(), map { \$_->{change}{paired} ? q(paired) : q(no) } grep { \$_->{subject} eq q($s) } @{\$j->{commits}}")" = paired || return 1
+	done &&
+	test "$(against mgi.json "main 3")" = "$(mgid HEAD~4)" &&
+	test "$(against mgi.json Merge)" = "$(mgid HEAD~2)" &&
+	test "$(json mgi.json "join q( ), sort @{\$j->{significant}}")" = "$(mgid HEAD~1 slow | sort | tr "\n" " " | sed "s/ $//")"
+'
+
+test_expect_success '--every: each sampled commit against the sampled one before' '
+	bootperf range --runner command --command true --runs 1 --warmup 0 \
+		--store "$PWD/fp" --json --every 2 repo v1~7..v1 >every2.json &&
+	for k in 1 2 3; do
+		test "$(json every2.json "\$j->{commits}[$k]{change}{against}")" = \
+			"$(json every2.json "\$j->{commits}[$((k - 1))]{commit}")" || return 1
+	done
 '
 
 test_expect_success 'bad input: one line, distinct exit status' '

@@ -48,6 +48,31 @@ test_expect_success '--all-parents: the merged side branch too' '
 	grep -q "^[0-9a-f]* stable fix 2" s1.out
 '
 
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+against() { # against JSON SUBJECT: the subject of the commit it is against
+	json "$1" "my %s = map { (\$_->{commit}, \$_->{subject}) } @{\$j->{commits}}; join q(), map { \$_->{change} && \$_->{change}{against} ? \$s{\$_->{change}{against}} : q(-) } grep { \$_->{subject} eq q($2) } @{\$j->{commits}}"
+}
+
+test_expect_success '--all-parents: each commit against its first parent, report too' '
+	bootperf report --store "$TEST_DIR/s1" --format json >s1.json &&
+	test "$(against s1.json "stable fix 1")" = "fast 6" &&
+	test "$(against s1.json "stable fix 2")" = "stable fix 1" &&
+	test "$(against s1.json "slow 1")" = "fast 6" &&
+	test "$(against s1.json "merge stable")" = "slow 5" &&
+	test "$(json s1/track/*.json "\$j->{history}[-1]{base}")" = "$(git -C repo rev-parse "origin/main^1")" &&
+	{ track s1 --all-parents --json >s1t.json || test $? = 1; } &&
+	test "$(against s1t.json "merge stable")" = "slow 5" &&
+	test "$(against s1t.json "slow 1")" = "fast 6"
+'
+
+test_expect_success 'a track state saved without bases: compared in its order' '
+	cp -r s1 s1-old &&
+	perl -MJSON::PP -0777 -i -pe "my \$j = decode_json(\$_); delete \$_->{base} for @{\$j->{history}}; \$_ = JSON::PP->new->pretty->encode(\$j)" s1-old/track/*.json &&
+	bootperf report --store "$TEST_DIR/s1-old" --format json >s1old.json &&
+	test "$(json s1old.json "scalar @{\$j->{commits}}")" = 14 &&
+	test "$(json s1old.json "\$j->{commits}[1]{change}{against}")" = "$(json s1old.json "\$j->{commits}[0]{commit}")"
+'
+
 test_expect_success '--branch: another branch of the remote' '
 	expect_exit 0 track s2 --branch stable >s2.out &&
 	grep -q "^Tracking stable of origin" s2.out &&

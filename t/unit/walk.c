@@ -287,6 +287,30 @@ static void range_is(struct walk_repo *repo, const char *range,
 	walk_list_free(&l);
 }
 
+/* Each commit's subject and its base's ("-" for none), "M<m3 ...". */
+static void bases_are(struct walk_repo *repo, const char *range,
+		      const struct walk_options *o, const char *want)
+{
+	struct walk_list l;
+	char got[1024] = "";
+
+	if (walk_range(&l, repo, range, o) < 0) {
+		ok(0, "%s", range);
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		size_t b = l.v[i].base;
+
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s<%s",
+			 i ? " " : "", l.v[i].subject,
+			 b ? l.v[b - 1].subject : "-");
+	}
+	if (strcmp(got, want) != 0)
+		tap_diag("bases '%s', want '%s'", got, want);
+	ok(!strcmp(got, want), "%s: bases %s", range, want);
+	walk_list_free(&l);
+}
+
 static void test_open(void)
 {
 	static char dummy;
@@ -402,6 +426,11 @@ static void test_sampling(struct walk_repo *repo)
 	o.every = 2;
 	o.max_commits = 2;
 	range_is(repo, "t2^..HEAD", &o, "c2 c6");
+	bases_are(repo, "t2^..HEAD", &o, "c2<- c6<c2");
+	o.max_commits = 0;
+	bases_are(repo, "t2^..HEAD", &o, "c2<- c4<c2 c6<c4");
+	bases_are(repo, "t2^..HEAD", NULL, "c2<- c3<c2 c4<c3 c5<c4 c6<c5");
+	bases_are(repo, "t2", NULL, "c2<-");
 }
 
 /* main: m1 m2 . m3 M (merge of side: s1 s2 branched at m1). */
@@ -438,7 +467,13 @@ static void test_first_parent(void)
 	 */
 	range_is(repo, "main~2..main", NULL, "s1 s2 m3 M");
 	range_is(repo, "main~3..main", NULL, "m2 s1 s2 m3 M");
+	/* Bases follow first parents: s1's is m1, outside the range. */
+	bases_are(repo, "main~3..main", NULL, "m2<- s1<- s2<s1 m3<m2 M<m3");
+	o.every = 2;
+	bases_are(repo, "main~3..main", &o, "m2<- s2<- M<m2");
+	o.every = 1;
 	o.first_parent = true;
+	bases_are(repo, "main~3..main", &o, "m2<- m3<m2 M<m3");
 	range_is(repo, "main~2..main", &o, "m3 M");
 	range_is(repo, "main~3..main", &o, "m2 m3 M");
 	o.max_commits = 2;
