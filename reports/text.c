@@ -150,14 +150,20 @@ static void commit_line(FILE *fp, const char *prefix, const char *short_id,
 	fputs(end, fp);
 }
 
-/* A commit that was not measured: its status, why, and its build log. */
+/* A commit that was not measured: its status, why, and its build log.
+ * A failed pass's message names the status already ("pass 1 of 5:
+ * timeout: ..."): then once is enough.
+ */
 static void failure_text(FILE *fp, const struct commit_result *res)
 {
-	fprintf(fp, "%s", commit_status_name(res->status));
-	if (res->message) {
-		fputs(": ", fp);
+	const char *name = commit_status_name(res->status);
+	char *named = bp_asprintf(": %s: ", name);
+
+	if (!res->message || !strstr(res->message, named))
+		fprintf(fp, "%s%s", name, res->message ? ": " : "");
+	if (res->message)
 		bp_put_printable(fp, res->message);
-	}
+	free(named);
 	if (res->log_path && res->status == COMMIT_BUILD_FAILED) {
 		fputs(" (log: ", fp);
 		bp_put_printable(fp, res->log_path);

@@ -79,7 +79,7 @@ test_expect_success 'a pass that crashes: boot-failed, the walk goes on' '
 	expect_exit 0 range s1 "$(at_fault "$(linger 1) kill -SEGV \$\$")" \
 		>out 2>err &&
 	grep -A1 "^$(git -C repo rev-parse --short=7 HEAD~2) commit 4" out |
-		grep -q "boot-failed: pass 1 of 2: boot-failed: command killed by signal 11" &&
+		grep -q "^	pass 1 of 2: boot-failed: command killed by signal 11$" &&
 	grep -q "^bootperf: error: pass 1 of 2: boot-failed: command killed by signal 11$" err &&
 	test "$(json s1/results/*/"$(git -C repo rev-parse HEAD~2)".json "\$j->{status}")" = boot-failed &&
 	test "$(ls s1/results/*/ | wc -l)" = 5 && gone 1 && no_litter s1
