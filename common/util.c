@@ -219,9 +219,11 @@ int parse_seconds(const char *opt, const char *s, double *out)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end != '\0' || !isfinite(v) || v <= 0 ||
-	    v > 86400.0 * 7) {
-		bp_error("%s: '%s' is not a number of seconds above 0", opt, s);
+	if (errno || end == s || *end != '\0' || strpbrk(s, "xX") ||
+	    !isfinite(v) || v <= 0 || v > 86400.0 * 7) {
+		bp_error("%s: '%s' is not a number of seconds above 0 and at "
+			 "most 604800 (7 days)",
+			 opt, s);
 		return -1;
 	}
 	*out = v;

@@ -80,7 +80,7 @@ void report_header_text(FILE *fp, const struct bench_result *res,
 	const struct bench_env *e = &res->env;
 	char timeout[32];
 
-	snprintf(timeout, sizeof timeout, "%.0f s per pass", e->timeout_s);
+	snprintf(timeout, sizeof timeout, "%g s per pass", e->timeout_s);
 	fputc('\n', fp);
 	field(fp, "bootperf version", e->bootperf_version, NULL);
 	field(fp, "test passes", passes, passes_how);

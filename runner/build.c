@@ -71,7 +71,7 @@ enum sample_status runner_build(const struct build_options *o, double *seconds,
 	st = child_measure(build_in_child, &copy, o->timeout_s, seconds, msg,
 			   len);
 	if (st == SAMPLE_TIMEOUT)
-		snprintf(msg, len, "build did not finish within %.0f s; killed",
+		snprintf(msg, len, "build did not finish within %g s; killed",
 			 o->timeout_s);
 	return st;
 }

@@ -419,7 +419,7 @@ enum sample_status child_measure(child_fn fn, void *arg, double timeout_s,
 	if (got == (ssize_t)sizeof o && o.maxrss_kb > child_maxrss_kb)
 		child_maxrss_kb = o.maxrss_kb;
 	if (st == SAMPLE_TIMEOUT)
-		snprintf(msg, msglen, "no result within %.0f s; killed",
+		snprintf(msg, msglen, "no result within %g s; killed",
 			 timeout_s);
 	*ms = st == SAMPLE_OK ? o.ms : NAN;
 	return st;

@@ -409,7 +409,7 @@ static int probe_kvm(struct runner_ctx *ctx, char *why, size_t len)
 	if (st == SAMPLE_INTERRUPTED)
 		return BP_EXIT_INTERRUPTED;
 	if (st == SAMPLE_TIMEOUT)
-		snprintf(why, len, "a KVM boot did not finish within %.0f s",
+		snprintf(why, len, "a KVM boot did not finish within %g s",
 			 probe);
 	/* Only a boot under TCG shows that KVM was at fault, and not the
 	 * qemu, kernel or options (which fail under TCG too): the verdict

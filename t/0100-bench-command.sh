@@ -70,7 +70,10 @@ test_expect_success '--json on failure still says what happened' '
 	expect_exit 5 bootperf bench --runner command --command "sleep 60" \
 		--timeout 1 --runs 1 --warmup 0 --json >t.json 2>/dev/null &&
 	test "$(json t.json "\$j->{status}")" = timeout &&
-	json t.json "\$j->{message}" | grep -q "no result within 1 s"
+	json t.json "\$j->{message}" | grep -q "no result within 1 s" &&
+	expect_exit 5 bootperf bench --runner command --command "sleep 60" \
+		--timeout 0.5 --runs 1 --warmup 0 2>err &&
+	grep -q "no result within 0.5 s; killed" err
 '
 
 test_expect_success '--json when it stops before the first pass' '
