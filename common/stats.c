@@ -200,20 +200,32 @@ int stats_welch(struct stats_test *out, const double *a, size_t na,
 	return 0;
 }
 
-int stats_student_p(double *p, const double *a, size_t na, const double *b,
-		    size_t nb)
+/* The pooled variance of two samples, on na + nb - 2 degrees of freedom
+ * (a side of one pass adds none); 0 when there are none.
+ */
+static double stats_pooled_var(const double *a, size_t na, const double *b,
+			       size_t nb)
 {
-	double diff, ss = 0.0, df, se2;
+	double ss = 0.0;
 
-	if (na == 0 || nb == 0 || na + nb < 3)
-		return -1;
-	diff = stats_mean(b, nb) - stats_mean(a, na);
 	if (na > 1)
 		ss += stats_var(a, na) * (double)(na - 1);
 	if (nb > 1)
 		ss += stats_var(b, nb) * (double)(nb - 1);
+	return na + nb > 2 ? ss / (double)(na + nb - 2) : 0.0;
+}
+
+int stats_student_p(double *p, const double *a, size_t na, const double *b,
+		    size_t nb)
+{
+	double diff, df, se2;
+
+	if (na == 0 || nb == 0 || na + nb < 3)
+		return -1;
+	diff = stats_mean(b, nb) - stats_mean(a, na);
 	df = (double)(na + nb - 2);
-	se2 = ss / df * (1.0 / (double)na + 1.0 / (double)nb);
+	se2 = stats_pooled_var(a, na, b, nb) *
+	      (1.0 / (double)na + 1.0 / (double)nb);
 	if (se2 == 0.0)
 		*p = diff == 0.0 ? 1.0 : 0.0;
 	else
@@ -437,8 +449,7 @@ int stats_welch_ci(double *lo, double *hi, const double *a, size_t na,
 int stats_sprt_init(struct stats_sprt *out, const double *good, size_t ng,
 		    const double *bad, size_t nb, double alpha, double beta)
 {
-	double mg, mb, ss = 0.0, floor_sd;
-	size_t df;
+	double mg, mb, floor_sd;
 
 	if (ng == 0 || nb == 0 || !(alpha > 0.0 && alpha < 0.5) ||
 	    !(beta > 0.0 && beta < 0.5))
@@ -447,14 +458,9 @@ int stats_sprt_init(struct stats_sprt *out, const double *good, size_t ng,
 	mb = stats_mean(bad, nb);
 	if (mg == mb)
 		return -1;
-	df = ng + nb - 2;
-	if (ng > 1)
-		ss += stats_var(good, ng) * (double)(ng - 1);
-	if (nb > 1)
-		ss += stats_var(bad, nb) * (double)(nb - 1);
 	out->good_mean = mg;
 	out->bad_mean = mb;
-	out->sigma = df > 0 ? sqrt(ss / (double)df) : 0.0;
+	out->sigma = sqrt(stats_pooled_var(good, ng, bad, nb));
 	floor_sd = STATS_SPRT_MIN_SIGMA_SHARE * fabs(mb - mg);
 	if (!(out->sigma >= floor_sd))
 		out->sigma = floor_sd;
