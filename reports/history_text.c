@@ -187,6 +187,26 @@ static void header_text(FILE *fp, const struct history *h,
 	fprintf(fp, "%s\n", h->r.n ? "" : "No commits.");
 }
 
+/* Commits without a result from v[i] on: one commit as a line of its
+ * own, a run of them (a long history being filled in) on one line.
+ * Returns the last of the run.
+ */
+static size_t missing_text(FILE *fp, const struct range_report *r, size_t i)
+{
+	size_t j = i;
+
+	while (j + 1 < r->n && r->v[j + 1].missing)
+		j++;
+	if (j == i) {
+		fprintf(fp, "%s ", r->v[i].short_id);
+		bp_put_printable(fp, r->v[i].res.subject);
+		fputs("\n\tnot measured\n", fp);
+	} else
+		fprintf(fp, "(%zu commits not measured: %s to %s)\n", j - i + 1,
+			r->v[i].short_id, r->v[j].short_id);
+	return j;
+}
+
 void report_history_text(FILE *fp, const struct history *h,
 			 const struct report_meta *m, bool color)
 {
@@ -196,6 +216,8 @@ void report_history_text(FILE *fp, const struct history *h,
 	for (size_t i = 0; i < h->r.n; i++)
 		if (!h->r.v[i].missing)
 			report_range_entry_text(fp, &h->r, i, color);
+		else
+			i = missing_text(fp, &h->r, i);
 	history_counts(h, &ok, &failed, &missing);
 	fprintf(fp,
 		"\n%zu commits: %zu measured, %zu failed, %zu not measured; "

@@ -198,4 +198,18 @@ test_expect_success 'the tracked branch: text, md and json from the state' '
 	test "$(json track.json "\$j->{alert}")" = 1
 '
 
+test_expect_success 'text: commits not measured, alone or in a run on one line' '
+	make_tree gaps 5 9 &&
+	bootperf range --runner command --command true --build true \
+		--runs 2 --warmup 0 --store "$PWD/sgaps" gaps HEAD >/dev/null 2>&1 &&
+	bootperf report --store "$PWD/sgaps" --repo gaps HEAD~4..HEAD \
+		>gaps.txt 2>/dev/null &&
+	cat gaps.txt &&
+	grep -qx "(3 commits not measured: $(git -C gaps rev-parse --short=7 HEAD~3) to $(git -C gaps rev-parse --short=7 HEAD~1))" gaps.txt &&
+	bootperf report --store "$PWD/sgaps" --repo gaps HEAD~2^..HEAD~2 \
+		>gap1.txt 2>/dev/null &&
+	grep -A1 "^$(git -C gaps rev-parse --short=7 HEAD~2) commit 3$" gap1.txt |
+		grep -qx "	not measured"
+'
+
 test_done
