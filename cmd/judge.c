@@ -94,7 +94,7 @@ static int endpoints_measure(struct judge *j, size_t want)
 	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
 	struct extend_goal *goal[2];
 	struct commit_result *res[2];
-	int w[2];
+	int w[2] = {0, 0};
 	size_t n = 0;
 	int r;
 

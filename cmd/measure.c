@@ -909,14 +909,20 @@ static bool wants_more(const struct turn *t)
 		 g->enough(g->arg, t->res));
 }
 
-static void turn_open(struct measurer *m, struct turn *t, bool in_turns)
+static void turn_open(struct measurer *m, struct turn *t)
 {
 	bool ready;
 
 	t->r = measurer_prepare(m, t->w, t->res, &t->p, &ready);
+	if (t->r == BP_EXIT_OK && !ready) {
+		/* Its artifacts are missing (recorded): saved at once, as a
+		 * failed build is, whatever happens to the others.
+		 */
+		t->tried = false;
+		t->r = measurer_save(m, t->res);
+	}
 	if (t->r != BP_EXIT_OK || !ready)
 		return;
-	progress(m, in_turns ? "measuring, in turns" : "measuring");
 	t->r = runner_session_open(&t->s, m->run->runner, &t->p.o, &t->now);
 	t->fresh = !can_top_up(t->res, &t->now.env);
 	if (t->fresh)
@@ -996,7 +1002,7 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 {
 	struct turn t[MEASURER_TURNS] = {0};
 	size_t todo = 0;
-	int r = BP_EXIT_OK;
+	int r = BP_EXIT_OK, before;
 
 	if (n > MEASURER_TURNS)
 		return BP_EXIT_FAILURE;
@@ -1015,19 +1021,27 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 			todo++;
 		}
 	}
+	if (todo > 0)
+		progress(m, todo > 1 ? "measuring, in turns" : "measuring");
 	for (size_t k = 0; k < n && r == BP_EXIT_OK; k++)
 		if (t[k].tried) {
-			turn_open(m, &t[k], todo > 1);
+			turn_open(m, &t[k]);
 			r = t[k].r;
 		}
 	if (r == BP_EXIT_OK)
 		take_turns(m, t, n);
+	before = r;
 	for (size_t k = 0; k < n; k++) {
-		/* Not measured as asked: nothing to record. */
+		/* Not measured as asked (a build or session of another
+		 * failed first; no pass before an interruption): nothing to
+		 * record.  What one measured is kept whatever the other's
+		 * passes came to.
+		 */
 		if (t[k].r == BP_EXIT_OK &&
-		    (r != BP_EXIT_OK ||
+		    (before != BP_EXIT_OK ||
 		     (t[k].s && !t[k].now.n_samples && interrupted(t, n))))
-			t[k].r = r != BP_EXIT_OK ? r : BP_EXIT_INTERRUPTED;
+			t[k].r =
+			    before != BP_EXIT_OK ? before : BP_EXIT_INTERRUPTED;
 		turn_close(m, &t[k]);
 		if (t[k].tried && t[k].r == BP_EXIT_OK)
 			t[k].r = measurer_save(m, t[k].res);

@@ -126,6 +126,29 @@ test_expect_success 'the endpoints take turns: a drifting machine is no change' 
 	! grep -q "^ *7 \([^ ]*\) \1$" pairs
 '
 
+# The third pass is good's second: SIGINT then.  Bad's first pass is
+# measured and kept; good's is not (an interrupted commit's passes never
+# are), and no result says "ok" with no passes.
+test_expect_success 'SIGINT while the endpoints take turns: exit 130, what was measured kept' '
+	make_tree tint 5 3
+	: >order
+	(exec ${BOOTPERF_WRAPPER:-} "$BOOTPERF" bisect --runner command \
+		--command "basename \"\$BOOTPERF_WORKTREE\" >>\"\$BOOTPERF_WORKTREE/../../order\"; test \$(wc -l <\"\$BOOTPERF_WORKTREE/../../order\") != 3 || sleep $(mark 719)" \
+		--build true --runs 6 --max-runs 6 --warmup 0 \
+		--store "$PWD/sint" tint HEAD~4 HEAD >int.out 2>int.err) &
+	pid=$! &&
+	for i in $(seq 1 100); do
+		pgrep -fx "sleep $(mark 719)" >/dev/null && break
+		sleep 0.1
+	done &&
+	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
+	test "$rc" = 130 && no_process "sleep $(mark 719)" &&
+	test "$(ls sint/results/*/ | wc -l)" = 1 &&
+	bad=$(echo sint/results/*/"$(git -C tint rev-parse HEAD)".json) &&
+	test "$(json "$bad" "\$j->{status}")" = ok &&
+	test "$(json "$bad" "scalar @{\$j->{bench}{samples_ms}}")" = 1
+'
+
 test_expect_success 'an endpoint that cannot be built: exit 13' '
 	make_tree tu 5 3 1 &&
 	expect_exit 13 bootperf bisect "${opts[@]}" --store "$PWD/su" tu HEAD~4 HEAD \
