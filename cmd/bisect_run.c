@@ -215,6 +215,13 @@ static int endpoints(struct bisect_run_state *st)
 
 	if (r == BP_EXIT_OK)
 		r = step_of_rev(st, &e->bad, e->bad_rev);
+	if (r == BP_EXIT_OK &&
+	    !strcmp(e->good.res.commit_id, e->bad.res.commit_id)) {
+		e->why = bp_asprintf("--good '%s' and --bad '%s' are the same "
+				     "commit: there is nothing to tell apart",
+				     e->good_rev, e->bad_rev);
+		return BP_EXIT_NO_CHANGE;
+	}
 	if (r == BP_EXIT_OK && (measurer_stored(&st->m, &e->good.res) == -1 ||
 				measurer_stored(&st->m, &e->bad.res) == -1))
 		r = BP_EXIT_STORE;

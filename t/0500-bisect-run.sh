@@ -289,7 +289,11 @@ test_expect_success '--threshold: endpoints closer than that do not differ' '
 	expect_exit 129 bootperf bisect-run --good a --bad b --threshold -5 2>err &&
 	grep -q -- "^bootperf: error: --threshold: .-5. is not a percentage of 0 or more" err &&
 	expect_exit 129 bootperf bisect-run --threshold-ms 5 --threshold 3 2>err &&
-	grep -q -- "--threshold goes with --good and --bad" err
+	grep -q -- "--threshold goes with --good and --bad" err &&
+	expect_exit 128 bootperf bisect-run "${bisect_run_opts[@]}" --repo j5 \
+		--store "$PWD/sj5" --good HEAD~1 --bad "$(git -C j5 rev-parse HEAD~1)" 2>err &&
+	grep -q "^bootperf: error: --good .HEAD~1. and --bad .[0-9a-f]*. are the same commit: there is nothing to tell apart$" err &&
+	test ! -e sj5/logs || test "$(ls sj5/logs | wc -l)" = 0
 '
 
 # Planted so that noise cannot decide it: the endpoints alternate 0 and
