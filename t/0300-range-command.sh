@@ -180,10 +180,7 @@ test_expect_success 'SIGINT mid-build: exit 130, build killed, results kept' '
 		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 717) - 1 + 1 ))" \
 		repo v1~7..v1 >int.txt 2>interr.txt) &
 	pid=$! &&
-	for i in $(seq 1 100); do
-		pgrep -fx "sleep $(mark 717)" >/dev/null && break
-		sleep 0.1
-	done &&
+	started "sleep $(mark 717)" &&
 	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 717)" &&
 	test -z "$(find store-int -path store-int/worktree -prune -o -name "*.tmp" -print)" &&
@@ -200,10 +197,7 @@ test_expect_success 'SIGINT with --json: "status": "interrupted", the commits so
 		--build "test \$(cat delay) != 0.50 || sleep \$(( $(mark 718) - 1 + 1 ))" \
 		repo v1~7..v1 >intj.json 2>intjerr.txt) &
 	pid=$! &&
-	for i in $(seq 1 100); do
-		pgrep -fx "sleep $(mark 718)" >/dev/null && break
-		sleep 0.1
-	done &&
+	started "sleep $(mark 718)" &&
 	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 718)" &&
 	test "$(json intj.json "\$j->{status}")" = interrupted &&

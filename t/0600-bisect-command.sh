@@ -137,10 +137,7 @@ test_expect_success 'SIGINT while the endpoints take turns: exit 130, what was m
 		--build true --runs 6 --max-runs 6 --warmup 0 \
 		--store "$PWD/sint" tint HEAD~4 HEAD >int.out 2>int.err) &
 	pid=$! &&
-	for i in $(seq 1 100); do
-		pgrep -fx "sleep $(mark 719)" >/dev/null && break
-		sleep 0.1
-	done &&
+	started "sleep $(mark 719)" &&
 	kill -INT $pid && rc=0 && wait $pid || rc=$? &&
 	test "$rc" = 130 && no_process "sleep $(mark 719)" &&
 	test "$(ls sint/results/*/ | wc -l)" = 1 &&
