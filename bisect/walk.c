@@ -189,42 +189,33 @@ static int walk_empty_fail(git_repository *git, const struct walk_spec *spec,
 	return walk_fail(WALK_ERR_EMPTY, "range '%s' has no commits", range);
 }
 
-/* Commit ids sorted, to find a parent's index in the list. */
-struct walk_index {
-	const char *id;
-	size_t i;
-};
-
-static int walk_index_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct walk_index *)a)->id,
-		      ((const struct walk_index *)b)->id);
-}
-
-static size_t walk_index_find(const struct walk_index *ix, size_t n,
+/* Commit ids sorted (struct bp_id_index), to find a parent's index in
+ * the list.
+ */
+static size_t walk_index_find(const struct bp_id_index *ix, size_t n,
 			      const git_oid *oid)
 {
 	char id[GIT_OID_HEXSZ + 1];
-	struct walk_index key = {.id = id};
-	const struct walk_index *hit;
+	struct bp_id_index key = {.id = id};
+	const struct bp_id_index *hit;
 
 	git_oid_tostr(id, sizeof id, oid);
-	hit = bsearch(&key, ix, n, sizeof *ix, walk_index_cmp);
+	hit = bsearch(&key, ix, n, sizeof *ix, bp_id_index_cmp);
 	return hit ? hit->i : SIZE_MAX;
 }
 
 void walk_link_bases(struct walk_list *list)
 {
 	size_t n = list->n;
-	struct walk_index *ix = bp_malloc((n + 1) * sizeof *ix);
+	struct bp_id_index *ix = bp_malloc((n + 1) * sizeof *ix);
 
 	for (size_t i = 0; i < n; i++)
-		ix[i] = (struct walk_index){.id = list->v[i].id, .i = i};
-	qsort(ix, n, sizeof *ix, walk_index_cmp);
+		ix[i] = (struct bp_id_index){.id = list->v[i].id, .i = i};
+	qsort(ix, n, sizeof *ix, bp_id_index_cmp);
 	for (size_t i = 0; i < n; i++) {
-		struct walk_index key = {.id = list->v[i].parent};
-		const struct walk_index *hit =
-		    *key.id ? bsearch(&key, ix, n, sizeof *ix, walk_index_cmp)
+		struct bp_id_index key = {.id = list->v[i].parent};
+		const struct bp_id_index *hit =
+		    *key.id ? bsearch(&key, ix, n, sizeof *ix, bp_id_index_cmp)
 			    : NULL;
 
 		/* Parents come first: anything else is no base at all. */
@@ -401,7 +392,7 @@ void walk_list_free(struct walk_list *list)
 
 /* The parents of commit i inside the list, appended to g->parents. */
 static int walk_graph_parents(struct walk_graph *g, git_repository *git,
-			      const struct walk_index *ix, size_t i,
+			      const struct bp_id_index *ix, size_t i,
 			      bool first_parent, size_t *len)
 {
 	git_commit *c = NULL;
@@ -441,12 +432,12 @@ static int walk_graph_link(struct walk_graph *g, git_repository *git,
 			   bool first_parent)
 {
 	size_t n = g->list.n, len = 0;
-	struct walk_index *ix = bp_malloc(n * sizeof *ix);
+	struct bp_id_index *ix = bp_malloc(n * sizeof *ix);
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++)
-		ix[i] = (struct walk_index){.id = g->list.v[i].id, .i = i};
-	qsort(ix, n, sizeof *ix, walk_index_cmp);
+		ix[i] = (struct bp_id_index){.id = g->list.v[i].id, .i = i};
+	qsort(ix, n, sizeof *ix, bp_id_index_cmp);
 	g->parent_off = bp_malloc((n + 1) * sizeof *g->parent_off);
 	g->parent_outside = bp_malloc(n * sizeof *g->parent_outside);
 	for (size_t i = 0; i < n && !err; i++)

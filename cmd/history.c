@@ -115,28 +115,17 @@ static size_t common_prefix(const char *a, const char *b)
 	return n;
 }
 
-struct id_index {
-	const char *id;
-	size_t i;
-};
-
-static int by_id(const void *a, const void *b)
-{
-	return strcmp(((const struct id_index *)a)->id,
-		      ((const struct id_index *)b)->id);
-}
-
 /* Without a repository: abbreviations unique within the history, at
  * least 7 digits, as git would make them.
  */
 static void abbreviate(struct history *h)
 {
 	size_t n = h->r.n;
-	struct id_index *ix = bp_malloc((n + 1) * sizeof *ix);
+	struct bp_id_index *ix = bp_malloc((n + 1) * sizeof *ix);
 
 	for (size_t i = 0; i < n; i++)
-		ix[i] = (struct id_index){h->r.v[i].res.commit_id, i};
-	qsort(ix, n, sizeof *ix, by_id);
+		ix[i] = (struct bp_id_index){h->r.v[i].res.commit_id, i};
+	qsort(ix, n, sizeof *ix, bp_id_index_cmp);
 	for (size_t k = 0; k < n; k++) {
 		size_t len = 7, common;
 

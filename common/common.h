@@ -838,6 +838,15 @@ char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *bp_printable(const char *s);
 void bp_put_printable(FILE *fp, const char *s);
 int parse_count(const char *opt, const char *s, long min, long max, long *out);
+/* A commit id and its place in a list: a sorted array of these finds
+ * an id with bsearch (ids are not copied).
+ */
+struct bp_id_index {
+	const char *id;
+	size_t i;
+};
+/* The qsort and bsearch order of struct bp_id_index: by id. */
+int bp_id_index_cmp(const void *a, const void *b);
 int parse_seconds(const char *opt, const char *s, double *out);
 double now_monotonic(void);
 double now_realtime(void);

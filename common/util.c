@@ -212,6 +212,12 @@ int parse_count(const char *opt, const char *s, long min, long max, long *out)
 	return 0;
 }
 
+int bp_id_index_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct bp_id_index *)a)->id,
+		      ((const struct bp_id_index *)b)->id);
+}
+
 int parse_seconds(const char *opt, const char *s, double *out)
 {
 	char *end = NULL;
