@@ -56,10 +56,9 @@ static const struct option bisect_run_options[] = {
 
 static int parse_ms(const char *arg, double *out)
 {
-	char *end = NULL;
-	double v = strtod(arg, &end);
+	double v;
 
-	if (end == arg || *end || !(v > 0) || !isfinite(v)) {
+	if (!bp_parse_number(arg, &v) || !(v > 0) || !isfinite(v)) {
 		bp_error("--threshold-ms: '%s' is not a number of milliseconds "
 			 "above 0",
 			 arg);

@@ -133,10 +133,9 @@ int run_cli_finish(struct run_cli *cli)
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 		       double *out)
 {
-	char *end = NULL;
-	double v = strtod(arg, &end);
+	double v;
 
-	if (end == arg || *end || strpbrk(arg, "xX") || !(v > min && v < max)) {
+	if (!bp_parse_number(arg, &v) || !(v > min && v < max)) {
 		bp_error("%s: '%s' is not a number above %g and below %g", opt,
 			 arg, min, max);
 		return -1;
@@ -147,10 +146,9 @@ int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 
 int cmd_parse_percent(const char *opt, const char *arg, double *out)
 {
-	char *end = NULL;
-	double v = strtod(arg, &end);
+	double v;
 
-	if (end == arg || *end || strpbrk(arg, "xX") || !(v >= 0 && v < 1e6)) {
+	if (!bp_parse_number(arg, &v) || !(v >= 0 && v < 1e6)) {
 		bp_error("%s: '%s' is not a percentage of 0 or more (e.g. 1 "
 			 "for 1%%)",
 			 opt, arg);

@@ -847,6 +847,10 @@ struct bp_id_index {
 };
 /* The qsort and bsearch order of struct bp_id_index: by id. */
 int bp_id_index_cmp(const void *a, const void *b);
+/* s is a whole decimal number (no hex, nothing after it): *v set, errno
+ * as strtod left it (ERANGE).
+ */
+bool bp_parse_number(const char *s, double *v);
 int parse_seconds(const char *opt, const char *s, double *out);
 double now_monotonic(void);
 double now_realtime(void);

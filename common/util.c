@@ -218,15 +218,21 @@ int bp_id_index_cmp(const void *a, const void *b)
 		      ((const struct bp_id_index *)b)->id);
 }
 
-int parse_seconds(const char *opt, const char *s, double *out)
+bool bp_parse_number(const char *s, double *v)
 {
 	char *end = NULL;
-	double v;
 
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end != '\0' || strpbrk(s, "xX") ||
-	    !isfinite(v) || v <= 0 || v > 86400.0 * 7) {
+	*v = strtod(s, &end);
+	return end != s && *end == '\0' && !strpbrk(s, "xX");
+}
+
+int parse_seconds(const char *opt, const char *s, double *out)
+{
+	double v;
+
+	if (!bp_parse_number(s, &v) || errno || !isfinite(v) || v <= 0 ||
+	    v > 86400.0 * 7) {
 		bp_error("%s: '%s' is not a number of seconds above 0 and at "
 			 "most 604800 (7 days)",
 			 opt, s);

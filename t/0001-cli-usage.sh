@@ -66,6 +66,12 @@ test_expect_success 'other bad values name their option' '
 	expect_exit 2 bootperf bench --accel fast 2>err &&
 	grep -q "not one of auto, kvm, tcg" err &&
 	expect_exit 2 bootperf bench --timeout 0 2>err && grep -q -- "--timeout" err &&
+	expect_exit 2 bootperf bench --timeout 0x10 2>err &&
+	grep -q -- "--timeout: .0x10. is not a number of seconds above 0 and at most 604800 (7 days)" err &&
+	expect_exit 2 bootperf range --alpha 0x0.1 . HEAD 2>err &&
+	grep -q -- "--alpha: .0x0.1. is not a number above 0 and below 1" err &&
+	expect_exit 2 bootperf range --threshold -5 . HEAD 2>err &&
+	grep -q -- "--threshold: .-5. is not a percentage of 0 or more" err &&
 	expect_exit 2 bootperf bench --runner vm 2>err && grep -q -- "--runner" err
 '
 

@@ -189,6 +189,8 @@ test_expect_success 'exit codes: endpoints that do not differ, usage' '
 	grep -q "does not go with" err &&
 	expect_exit 129 bootperf bisect-run --threshold-ms x 2>err &&
 	grep -q -- "--threshold-ms: .x. is not a number" err &&
+	expect_exit 129 bootperf bisect-run --threshold-ms 0x10 2>err &&
+	grep -q -- "--threshold-ms: .0x10. is not a number" err &&
 	expect_exit 128 bootperf bisect-run --repo "$TEST_DIR" --threshold-ms 5 2>err &&
 	grep -q "is not a git repository" err &&
 	expect_exit 129 bootperf bisect-run --threshold-ms 5 --min-runs 3 2>err &&
