@@ -197,11 +197,10 @@ static size_t missing_text(FILE *fp, const struct range_report *r, size_t i)
 
 	while (j + 1 < r->n && r->v[j + 1].missing)
 		j++;
-	if (j == i) {
-		fprintf(fp, "%s ", r->v[i].short_id);
-		bp_put_printable(fp, r->v[i].res.subject);
-		fputs("\n\tnot measured\n", fp);
-	} else
+	if (j == i)
+		report_commit_line(fp, "", r->v[i].short_id,
+				   r->v[i].res.subject, "\n\tnot measured\n");
+	else
 		fprintf(fp, "(%zu commits not measured: %s to %s)\n", j - i + 1,
 			r->v[i].short_id, r->v[j].short_id);
 	return j;

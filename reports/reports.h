@@ -21,6 +21,9 @@ void report_header_text(FILE *fp, const struct bench_result *res,
 			const char *passes, const char *passes_how);
 
 /* text.c: range reports */
+/* prefix, "<short id> <subject>" (made printable), then end. */
+void report_commit_line(FILE *fp, const char *prefix, const char *short_id,
+			const char *subject, const char *end);
 void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 			     bool color);
 void report_range_summary_text(FILE *fp, const struct range_report *r);

@@ -141,8 +141,7 @@ static void change_text(FILE *fp, const struct range_report *r,
 		c->p < 0.001 ? 0.001 : c->p);
 }
 
-/* "<short id> <subject>" and what follows on the line. */
-static void commit_line(FILE *fp, const char *prefix, const char *short_id,
+void report_commit_line(FILE *fp, const char *prefix, const char *short_id,
 			const char *subject, const char *end)
 {
 	fprintf(fp, "%s%s ", prefix, short_id);
@@ -181,7 +180,7 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 	const struct range_entry *e = &r->v[i];
 	const struct stats_summary *s = &e->res.bench.summary;
 
-	commit_line(fp, "", e->short_id, e->res.subject, "\n\t");
+	report_commit_line(fp, "", e->short_id, e->res.subject, "\n\t");
 	if (e->res.status != COMMIT_OK) {
 		failure_text(fp, &e->res);
 		fputc('\n', fp);
@@ -278,8 +277,8 @@ void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r)
 	const struct bisect_step *e[2] = {&r->good, &r->bad};
 
 	for (int i = 0; i < 2; i++) {
-		commit_line(fp, i ? "bad  " : "good ", e[i]->short_id,
-			    e[i]->res.subject, "\n\t");
+		report_commit_line(fp, i ? "bad  " : "good ", e[i]->short_id,
+				   e[i]->res.subject, "\n\t");
 		time_text(fp, &e[i]->res);
 		fputc('\n', fp);
 	}
@@ -298,7 +297,7 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 	const struct bisect_step *s = &r->steps[k];
 
 	fprintf(fp, "%sstep %zu: ", k ? "" : "\n", k + 1);
-	commit_line(fp, "", s->short_id, s->res.subject, "\n\t");
+	report_commit_line(fp, "", s->short_id, s->res.subject, "\n\t");
 	time_text(fp, &s->res);
 	if (s->verdict == STATS_UNDECIDED)
 		fprintf(fp, ": skipped");
@@ -317,7 +316,7 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 	const struct bisect_step *a = bisect_report_step(r, r->baseline);
 
 	fprintf(fp, "First %s commit: ", side_word(r, true));
-	commit_line(fp, "", c->short_id, c->res.subject, "\n");
+	report_commit_line(fp, "", c->short_id, c->res.subject, "\n");
 	fprintf(fp, "\t%+.1fms (%+.1f%%) against %s%s", r->change_ms,
 		r->change_percent, a->short_id,
 		r->baseline == BISECT_GOOD_ENDPOINT ? " (good)" : "");
@@ -343,8 +342,8 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 			"%s commit; it is one of:\n",
 			side_word(r, true));
 		for (size_t i = 0; i < r->n_candidates; i++) {
-			commit_line(fp, "\t", r->candidates[i].short_id,
-				    r->candidates[i].subject, " (");
+			report_commit_line(fp, "\t", r->candidates[i].short_id,
+					   r->candidates[i].subject, " (");
 			fprintf(fp, "%s)\n",
 				strcmp(r->candidates[i].status, "bad")
 				    ? r->candidates[i].status
