@@ -221,6 +221,10 @@ struct measurer {
 	struct store *store;	/* owned, locked */
 	char *worktree[3];	/* [MEASURER_IN_PLACE]: NULL without in_place */
 	char built[3][41];	/* the commit built in each, "" if unknown */
+	/* The commit whose passes ran last in each, with no build since in
+	 * any worktree: its caches are warm, a top-up needs no warm-up.
+	 */
+	char warm[3][41];
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
 	void (*progress)(void *arg, const char *what);

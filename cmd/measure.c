@@ -547,6 +547,9 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	res->build_s = NAN;
 	*built = false;
 	m->built[w][0] = '\0';
+	/* A build evicts caches and heats the machine: warm up again. */
+	for (size_t k = 0; k < sizeof m->warm / sizeof m->warm[0]; k++)
+		m->warm[k][0] = '\0';
 	/* --in-place: git bisect has checked the commit out already. */
 	if (w != MEASURER_IN_PLACE &&
 	    walk_worktree_checkout(m->repo, m->worktree[w], res->commit_id) ==
@@ -896,6 +899,7 @@ struct turn {
 	enum sample_status st;
 	bool tried; /* built, to be measured */
 	bool fresh, active;
+	bool warm; /* its passes ran last, no build since: no warm-ups */
 	long pass, passes; /* the pass under way, of how many at most */
 	int r;
 };
@@ -924,6 +928,7 @@ static void turn_open(struct measurer *m, struct turn *t)
 	if (t->r != BP_EXIT_OK || !ready)
 		return;
 	t->r = runner_session_open(&t->s, m->run->runner, &t->p.o, &t->now);
+	t->warm = !strcmp(m->warm[t->w], t->res->commit_id);
 	t->fresh = !can_top_up(t->res, &t->now.env);
 	if (t->fresh)
 		drop_samples(t->res);
@@ -961,7 +966,8 @@ static bool interrupted(const struct turn *t, size_t n)
  * until its commit has the passes it wants; every pass goes into res at
  * once, so that enough sees it.  Several sessions take turns so that a
  * drift of the machine affects them alike rather than one block of
- * passes more than the other.
+ * passes more than the other.  A commit topped up right after its own
+ * passes (bisect's next look at its endpoints) is warm: no warm-ups.
  */
 static void take_turns(struct measurer *m, struct turn *t, size_t n)
 {
@@ -970,7 +976,7 @@ static void take_turns(struct measurer *m, struct turn *t, size_t n)
 
 	for (long i = 1; i <= warmup && !interrupted(t, n); i++)
 		for (size_t k = 0; k < n && !interrupted(t, n); k++)
-			if (t[k].active)
+			if (t[k].active && !t[k].warm)
 				turn_pass(&t[k], true, i, warmup);
 	while (more && !interrupted(t, n)) {
 		more = false;
@@ -988,6 +994,11 @@ static void turn_close(struct measurer *m, struct turn *t)
 	if (t->s) {
 		runner_session_close(t->s, t->st);
 		m->boots += t->now.n_warmup + t->now.n_samples;
+		if (t->st == SAMPLE_OK && t->now.n_samples > 0)
+			snprintf(m->warm[t->w], sizeof m->warm[t->w], "%s",
+				 t->res->commit_id);
+		else
+			m->warm[t->w][0] = '\0';
 		t->goal->measured += t->now.n_samples;
 		extend_merge(t->res, &t->now, t->fresh);
 		t->r = measurer_record(t->res, t->r, t->st);

@@ -106,6 +106,21 @@ test_expect_success 'endpoints that do not differ: nothing to bisect (exit 11)' 
 	test "$(grep -c "^	.*ms ±.*ms (6 passes)\$" oute)" = 2
 '
 
+# Looks after 2, 4 and 6 passes: the endpoints are warmed up once, not
+# again at each look (2 warm-ups and 12 passes, not 6 and 12).
+test_expect_success 'later looks at the endpoints take no new warm-up' '
+	rm -f boots.log builds.log &&
+	expect_exit 11 bootperf bisect "${opts[@]}" --store "$PWD/sw" \
+		--test welch --runs 2 --max-runs 6 --warmup 1 --json \
+		te HEAD~8 HEAD >outw.json 2>errw &&
+	grep -q "the endpoints do not differ" errw &&
+	test "$(json outw.json "scalar @{\$j->{endpoints}{good}{samples_ms}}")" = 6 &&
+	test "$(json outw.json "scalar @{\$j->{endpoints}{bad}{samples_ms}}")" = 6 &&
+	test "$(count builds.log)" = 2 &&
+	test "$(count boots.log)" = 14 &&
+	test "$(json outw.json "\$j->{boots}")" = 14
+'
+
 # A machine that slows down steadily: every pass takes 20 ms longer than
 # the one before, whatever the commit, and logs the worktree it ran in.
 # Endpoint after endpoint, the bad one would look 50% slower; in turns,
