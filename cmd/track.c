@@ -144,6 +144,7 @@ struct track_run {
 	struct history h;
 	size_t newest_old; /* the newest commit measured before this run */
 	size_t measured;   /* commits measured by this run */
+	size_t planned;	   /* at most: --max-commits, or fewer missing */
 	size_t current;
 	double started;
 };
@@ -261,7 +262,7 @@ static void progress(void *arg, const char *what)
 
 	if (tr->cli->run.run.progress)
 		bp_note("[%zu/%zu] %s: %s (%.0fs elapsed)", tr->measured + 1,
-			tr->cli->max_commits, e->short_id, what,
+			tr->planned, e->short_id, what,
 			now_monotonic() - tr->started);
 }
 
@@ -306,8 +307,12 @@ static int measure_one(struct track_run *tr, size_t i, enum history_why why)
 static int measure_all(struct track_run *tr)
 {
 	enum history_why why;
+	size_t ok, failed, missing;
 	int r = BP_EXIT_OK;
 
+	history_counts(&tr->h, &ok, &failed, &missing);
+	tr->planned =
+	    missing < tr->cli->max_commits ? missing : tr->cli->max_commits;
 	while (r == BP_EXIT_OK && tr->measured < tr->cli->max_commits) {
 		size_t i;
 

@@ -224,6 +224,15 @@ test_expect_success '--no-color: no colours on a terminal' '
 	! grep -q "$(printf "\033")\[" tty2.txt
 '
 
+test_expect_success 'progress on a terminal counts the commits to measure, not --max-commits' '
+	declare -f track >tty-prog.sh &&
+	echo "BOOTPERF=$BOOTPERF TEST_DIR=$TEST_DIR; bootperf() { \"\$BOOTPERF\" \"\$@\"; }; track sprog" >>tty-prog.sh &&
+	{ script -qec "bash tty-prog.sh" /dev/null | tr -d "\r" >prog.txt || true; } &&
+	grep -q "^bootperf: \[1/12\] [0-9a-f]*: building" prog.txt &&
+	grep -q "^bootperf: \[12/12\] [0-9a-f]*: measuring" prog.txt &&
+	! grep -q "/20\]" prog.txt
+'
+
 # A second upstream, for a regression in its newest commit alone.
 git init -q --bare -b main tip.git
 git clone -q tip.git tipdev 2>/dev/null
