@@ -741,14 +741,14 @@ struct change_point {
 	size_t run_len;	    /* how many in the run (1: a step alone) */
 	double run_percent; /* the whole run's change, compounded */
 	size_t drift_from;  /* SIZE_MAX, or it is part of a drift (a run of
-			     * several change points, or one whose
+			     * several change points that no one of them
+			     * dominates, or one whose
 			     * neighbouring segments show a trend): the
 			     * level moved over the commits (drift_from,
 			     * drift_to] (indices) */
 	size_t drift_to;
 	double drift_pct;  /* the drift's change in all, percent */
-	bool reported;	   /* |percent|, |run_percent| or |drift_pct| >=
-			    * threshold */
+	bool reported;	   /* |percent| or |drift_pct| >= threshold */
 	bool at_tip;	   /* the newest measured commit alone, not yet
 			    * confirmed by a later one (p: the test's) */
 	bool is_new;	   /* no earlier run saw it */

@@ -155,14 +155,37 @@ static bool history_ramp(struct history *h, const size_t *idx, const double *x,
 	return true;
 }
 
-/* A drift is a ramp, else a run of several change points: from the
- * last commit before its first to the first after its last.
+/* One change point of the run, itself at least the threshold, makes
+ * most of the run's change (more than half of it, in log terms): the
+ * run is that step with small ones beside it (a night when the machine
+ * was busier, say), not a drift.  The step stands alone, and the small
+ * ones do not ride on it past the threshold.
+ */
+static bool history_dominated(const struct history *h, size_t first, size_t end,
+			      double run_percent)
+{
+	double total = fabs(log1p(run_percent / 100));
+
+	for (size_t k = first; k < end; k++) {
+		double p = h->cp[k].percent;
+
+		if (fabs(p) >= h->r.threshold &&
+		    fabs(log1p(p / 100)) > total / 2)
+			return true;
+	}
+	return false;
+}
+
+/* A drift is a ramp, else a run of several change points that no one
+ * of them dominates: from the last commit before its first to the
+ * first after its last.
  */
 static void history_drift(struct history *h, const size_t *idx, const double *x,
 			  size_t n, size_t first, size_t end,
 			  double run_percent)
 {
-	if (history_ramp(h, idx, x, n, first, end) || end - first < 2)
+	if (history_ramp(h, idx, x, n, first, end) || end - first < 2 ||
+	    history_dominated(h, first, end, run_percent))
 		return;
 	for (size_t k = first; k < end; k++) {
 		h->cp[k].drift_from = h->cp[first].before;
@@ -172,8 +195,9 @@ static void history_drift(struct history *h, const size_t *idx, const double *x,
 }
 
 /* Runs of change points in the same direction, one after another: a
- * drift.  A step below the threshold is reported when its run reaches
- * it: five steps of 0.9% are a 4.6% change.
+ * drift.  A step below the threshold is reported when its drift reaches
+ * it: five steps of 0.9% are a 4.6% change, but a 2% step after a 300%
+ * one is not part of a 308% drift.
  */
 static void history_runs(struct history *h, const size_t *idx, const double *x,
 			 size_t n)
@@ -192,7 +216,6 @@ static void history_runs(struct history *h, const size_t *idx, const double *x,
 			c->run_len = end - k;
 			c->run_percent = 100 * (total - 1);
 			c->reported = fabs(c->percent) >= h->r.threshold ||
-				      fabs(c->run_percent) >= h->r.threshold ||
 				      (c->drift_from != SIZE_MAX &&
 				       fabs(c->drift_pct) >= h->r.threshold);
 		}

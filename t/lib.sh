@@ -61,7 +61,8 @@ requires_boots() {
 }
 
 # test_expect_success DESCRIPTION BODY: BODY runs in a subshell with
-# set -e; its output is shown only when it fails.
+# set -e; its output is shown only when it fails, on stderr, so that
+# prove shows it without -v (CI logs say why a test failed).
 test_expect_success() {
 	local desc=$1 body=$2 log rc
 	test_count=$((test_count + 1))
@@ -75,7 +76,7 @@ test_expect_success() {
 		echo "ok $test_count - $desc"
 	else
 		echo "not ok $test_count - $desc"
-		sed 's/^/#   /' "$log"
+		sed 's/^/#   /' "$log" >&2
 		test_failed=$((test_failed + 1))
 	fi
 }
