@@ -64,9 +64,9 @@ struct stats_test {
  * difference is then treated as deterministic, p = 1 if the means are
  * equal (t = 0) and p = 0 otherwise (t = +-INFINITY).
  *
- * Mann-Whitney uses the exact permutation distribution of U when there are
- * no ties and both sides have at most STATS_MW_EXACT_MAX samples, else the
- * normal approximation with tie and continuity correction.
+ * Mann-Whitney uses the exact permutation distribution of U (given the
+ * ties, if any) when both sides have at most STATS_MW_EXACT_MAX samples,
+ * else the normal approximation with tie and continuity correction.
  */
 #define STATS_MW_EXACT_MAX 50
 int stats_welch(struct stats_test *out, const double *a, size_t na,

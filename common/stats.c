@@ -293,51 +293,67 @@ static double stats_rank_sum_b(const struct stats_obs *o, size_t n,
 }
 
 /*
- * Null distribution of U for a sample of m against one of n: counts of
- * orderings by U value, in row m (at f + m * (m * n + 1)) of the
- * returned allocation, which the caller frees.  f[i][u] counts
- * orderings of i b's and j a's with U == u; the largest observation is
- * either a b beating all j a's or an a beating nothing, so f(i,j,u) =
- * f(i-1,j,u-j) + f(i,j-1,u).  Only additions, so counts up to C(100,50)
+ * Exact two-sided p of the rank sum of b, given the ties: under the
+ * null every choice of which nb of the n pooled observations are b's is
+ * equally likely, ties staying where they are (the permutation
+ * distribution conditional on the tie groups).  Doubled mid-ranks are
+ * integers: a group of t tied values at ranks i+1 .. j has doubled
+ * mid-rank i+1+j, and taking k of its t values for b adds k times that
+ * in C(t, k) ways.  f[c * w + s] counts the ways to take c b's from the
+ * groups so far with doubled rank sum s; groups are added like items of
+ * a knapsack, c from the top down so that each group counts once.  Only
+ * additions and products of exact binomials: counts up to C(100, 50)
  * ~ 1e29 keep full relative precision in doubles, and so do the tiny
- * tails we care about.
+ * tails we care about.  Without ties this is the classic distribution
+ * of U.  s2 is the observed doubled rank sum.
  */
-static double *stats_mw_counts(size_t m, size_t n)
+static int stats_mw_exact_p(double *p, const struct stats_obs *o, size_t n,
+			    size_t nb, size_t s2)
 {
-	size_t w = m * n + 1, i, j, k;
-	double *f = calloc((m + 1) * w, sizeof(*f));
+	size_t w = 2 * n * nb + 1, i, j;
+	double *f = calloc((nb + 1) * w, sizeof(*f)), lo = 0, hi = 0, all = 0;
 
 	if (!f)
-		return NULL;
-	for (i = 0; i <= m; i++)
-		f[i * w] = 1.0;
-	for (j = 1; j <= n; j++)
-		for (i = 1; i <= m; i++)
-			for (k = j; k <= i * j; k++)
-				f[i * w + k] += f[(i - 1) * w + k - j];
-	return f;
-}
-
-/* Exact two-sided p for U of a sample of m against one of n, no ties. */
-static int stats_mw_exact_p(double *p, double u, size_t m, size_t n)
-{
-	size_t k, ui = (size_t)u;
-	double lo = 0.0, hi = 0.0;
-	double *base = stats_mw_counts(m, n);
-	const double *cnt;
-
-	if (!base)
 		return -1;
-	cnt = base + m * (m * n + 1);
-	for (k = 0; k <= m * n; k++) {
-		if (k <= ui)
-			lo += cnt[k];
-		if (k >= ui)
-			hi += cnt[k];
+	f[0] = 1.0;
+	for (i = 0; i < n; i = j) {
+		size_t t, r;
+
+		for (j = i + 1; j < n && o[j].v == o[i].v; j++)
+			;
+		t = j - i;
+		r = i + 1 + j;
+		for (size_t c = nb; c >= 1; c--) {
+			double *row = f + c * w;
+			/* c b's among ranks up to j: doubled sum <= 2 c j */
+			size_t top = c * 2 * j < w ? c * 2 * j + 1 : w;
+
+			for (size_t s = top; s-- > 0;) {
+				double binom = 1.0, add = 0.0;
+
+				for (size_t k = 1; k <= t && k <= c; k++) {
+					binom = binom * (double)(t - k + 1) /
+						(double)k;
+					if (k * r > s)
+						break;
+					add +=
+					    binom * f[(c - k) * w + s - k * r];
+				}
+				row[s] += add;
+			}
+		}
 	}
-	/* lo + hi counts the point u twice */
-	*p = 2.0 * fmin(lo, hi) / (lo + hi - cnt[ui]);
-	free(base);
+	for (size_t s = 0; s < w; s++) {
+		double cnt = f[nb * w + s];
+
+		all += cnt;
+		if (s <= s2)
+			lo += cnt;
+		if (s >= s2)
+			hi += cnt;
+	}
+	*p = 2.0 * fmin(lo, hi) / all;
+	free(f);
 	return 0;
 }
 
@@ -360,23 +376,24 @@ int stats_mann_whitney(struct stats_test *out, const double *a, size_t na,
 		       const double *b, size_t nb)
 {
 	struct stats_obs *o;
-	double u, p, tie_sum = 0.0;
+	double rank_sum, u, p = 1.0, tie_sum = 0.0;
+	int r = 0;
 
 	if (na < 1 || nb < 1)
 		return -1;
 	o = stats_pool(a, na, b, nb);
 	if (!o)
 		return -1;
-	u = stats_rank_sum_b(o, na + nb, &tie_sum) -
-	    (double)nb * (double)(nb + 1) / 2.0;
-	free(o);
-	if (tie_sum == 0.0 && na <= STATS_MW_EXACT_MAX &&
-	    nb <= STATS_MW_EXACT_MAX) {
-		if (stats_mw_exact_p(&p, u, nb, na))
-			return -1;
-	} else {
+	rank_sum = stats_rank_sum_b(o, na + nb, &tie_sum);
+	u = rank_sum - (double)nb * (double)(nb + 1) / 2.0;
+	if (na <= STATS_MW_EXACT_MAX && nb <= STATS_MW_EXACT_MAX)
+		r = stats_mw_exact_p(&p, o, na + nb, nb,
+				     (size_t)llround(2.0 * rank_sum));
+	else
 		p = stats_mw_normal_p(u, nb, na, tie_sum);
-	}
+	free(o);
+	if (r)
+		return -1;
 	stats_set_test(out, STATS_MANN_WHITNEY, u, NAN, p);
 	return 0;
 }

@@ -375,11 +375,11 @@ static void test_mw_exact(void)
 /*
  * a = {1,2,3}, b = {3,4,5}: pooled ranks 1 2 3.5 | 3.5 5 6, R(b) = 14.5,
  * U = 14.5 - 3*4/2 = 8.5 (3 beats 1,2 and ties 3: 2.5; 4: 3; 5: 3).
- * Ties force the normal approximation: mu = 4.5; one tie of t = 2 gives
- * sum(t^3 - t) = 6, var = 9/12 * (7 - 6/30) = 5.1; with continuity
- * z = (4 - 0.5) / sqrt(5.1) = 1.549826, p = 2 * Q(z) = 0.121183
- * (Phi(1.55) = 0.93943 in a table gives 0.1211).
- * All values equal: U = 2*3/2 = 3, variance 0, p = 1.
+ * Exact, given the tie: of the C(6,3) = 20 ways to pick b's ranks, a
+ * sum of 14.5 or more takes 5 and 6 and one of the two 3.5s: 2 ways,
+ * the largest sum there is; P(R >= 14.5) = 2/20, p = 2 * 2/20 = 0.2.
+ * (The normal approximation, used before, said 0.1212.)
+ * All values equal: U = 2*3/2 = 3, p = 1.
  */
 static void test_mw_ties(void)
 {
@@ -389,10 +389,71 @@ static void test_mw_ties(void)
 
 	is_int(stats_mann_whitney(&t, a, 3, b, 3), 0, "mw with a tie");
 	is_double(t.statistic, 8.5, 0.0, "tie: U = 8.5 (mid-ranks)");
-	is_double(t.p, 0.121183, 1e-6, "tie: normal approx p = 0.1212");
+	is_double(t.p, 0.2, 1e-15, "tie: exact p = 2 * 2/20");
 	is_int(stats_mann_whitney(&t, c5, 2, c5, 3), 0, "mw all tied");
 	is_double(t.statistic, 3.0, 0.0, "all tied: U = mn/2");
 	is_double(t.p, 1.0, 0.0, "all tied: p = 1");
+}
+
+/*
+ * The exact p with ties against brute force: every way of choosing
+ * which of the pooled values are b's (bit masks), counting the rank
+ * sums at or beyond the observed one, on samples with several tie
+ * groups (timings rounded to the millisecond tie like this).
+ */
+static double mw_brute_p(const double *a, size_t na, const double *b, size_t nb)
+{
+	double v[16], rank[16], obs = 0, lo = 0, hi = 0, all = 0;
+	size_t n = na + nb;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = i < na ? a[i] : b[i - na];
+	for (size_t i = 0; i < n; i++) {
+		double below = 0, same = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			below += v[j] < v[i];
+			same += v[j] == v[i];
+		}
+		rank[i] = below + (same + 1) / 2;
+	}
+	for (size_t i = na; i < n; i++)
+		obs += rank[i];
+	for (unsigned m = 0; m < 1u << n; m++) {
+		double sum = 0;
+
+		if ((size_t)__builtin_popcount(m) != nb)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (m & 1u << i)
+				sum += rank[i];
+		all++;
+		lo += sum <= obs + 1e-9;
+		hi += sum >= obs - 1e-9;
+	}
+	return fmin(1.0, 2 * fmin(lo, hi) / all);
+}
+
+static void test_mw_ties_brute(void)
+{
+	const double a[] = {11, 12, 12, 13, 13, 13, 15};
+	const double b[] = {12, 13, 14, 14, 15, 15, 16};
+	const double c[] = {10, 10, 10, 11};
+	const double d[] = {10, 11, 11, 11, 11, 12};
+	struct stats_test t;
+
+	stats_mann_whitney(&t, a, 7, b, 7);
+	ok(fabs(t.p - mw_brute_p(a, 7, b, 7)) < 1e-12,
+	   "ties, 7 vs 7: exact p = brute force (%g)", t.p);
+	stats_mann_whitney(&t, b, 7, a, 5);
+	ok(fabs(t.p - mw_brute_p(b, 7, a, 5)) < 1e-12,
+	   "ties, 7 vs 5: exact p = brute force (%g)", t.p);
+	stats_mann_whitney(&t, c, 4, d, 6);
+	ok(fabs(t.p - mw_brute_p(c, 4, d, 6)) < 1e-12,
+	   "ties, 4 vs 6: exact p = brute force (%g)", t.p);
+	stats_mann_whitney(&t, d, 6, c, 1);
+	ok(fabs(t.p - mw_brute_p(d, 6, c, 1)) < 1e-12,
+	   "ties, 6 vs 1: exact p = brute force (%g)", t.p);
 }
 
 /*
@@ -609,6 +670,7 @@ int main(void)
 	test_mw_hollander_wolfe();
 	test_mw_exact();
 	test_mw_ties();
+	test_mw_ties_brute();
 	test_mw_large();
 	test_compare();
 	test_min_runs();
