@@ -743,6 +743,8 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 	int r;
 
 	p->o = m->run->run;
+	/* A commit that fails is recorded, and the walk goes on. */
+	p->o.keep_going = true;
 	p->hv = artifact(wt, m->build->hv_artifact);
 	p->kernel = artifact(wt, m->build->kernel_artifact);
 	p->modules = artifact(wt, m->build->modules_artifact);

@@ -47,7 +47,10 @@ static int pass(struct runner_ctx *ctx, struct bench_result *res,
 			res->message =
 			    bp_asprintf("%s %ld of %ld: %s: %s", kind, i, n,
 					sample_status_name(*failed), msg);
-		bp_error("%s", res->message);
+		if (ctx->opts->keep_going && *failed != SAMPLE_INTERRUPTED)
+			bp_warning("%s", res->message);
+		else
+			bp_error("%s", res->message);
 		return -1;
 	}
 	if (bench_result_push(arr, len, ms) == -1) {

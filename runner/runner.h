@@ -32,8 +32,10 @@ struct run_options {
 	bool progress;		/* one line per pass on stderr */
 	bool discard_cache;	/* remove the libguestfs cache afterwards: its
 				 * qemu or kernel will not come back */
-	bool analyze; /* guestfs: boot verbosely with RUNNER_ANALYZE_APPEND
-		       * and record every event (runner_session_events) */
+	bool analyze;	 /* guestfs: boot verbosely with RUNNER_ANALYZE_APPEND
+			  * and record every event (runner_session_events) */
+	bool keep_going; /* a failed pass is a warning: the caller records
+			  * it and goes on to the next commit */
 };
 
 /* What analyzed boots add to the kernel command line: the appliance's
