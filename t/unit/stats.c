@@ -440,20 +440,21 @@ static void test_mw_ties_brute(void)
 	const double b[] = {12, 13, 14, 14, 15, 15, 16};
 	const double c[] = {10, 10, 10, 11};
 	const double d[] = {10, 11, 11, 11, 11, 12};
-	struct stats_test t;
+	const struct {
+		const double *x, *y;
+		size_t nx, ny;
+	} cases[] = {{a, b, 7, 7}, {b, a, 7, 5}, {c, d, 4, 6}, {d, c, 6, 1}};
 
-	stats_mann_whitney(&t, a, 7, b, 7);
-	ok(fabs(t.p - mw_brute_p(a, 7, b, 7)) < 1e-12,
-	   "ties, 7 vs 7: exact p = brute force (%g)", t.p);
-	stats_mann_whitney(&t, b, 7, a, 5);
-	ok(fabs(t.p - mw_brute_p(b, 7, a, 5)) < 1e-12,
-	   "ties, 7 vs 5: exact p = brute force (%g)", t.p);
-	stats_mann_whitney(&t, c, 4, d, 6);
-	ok(fabs(t.p - mw_brute_p(c, 4, d, 6)) < 1e-12,
-	   "ties, 4 vs 6: exact p = brute force (%g)", t.p);
-	stats_mann_whitney(&t, d, 6, c, 1);
-	ok(fabs(t.p - mw_brute_p(d, 6, c, 1)) < 1e-12,
-	   "ties, 6 vs 1: exact p = brute force (%g)", t.p);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct stats_test t;
+
+		stats_mann_whitney(&t, cases[k].x, cases[k].nx, cases[k].y,
+				   cases[k].ny);
+		ok(fabs(t.p - mw_brute_p(cases[k].x, cases[k].nx, cases[k].y,
+					 cases[k].ny)) < 1e-12,
+		   "ties, %zu vs %zu: exact p = brute force (%g)", cases[k].nx,
+		   cases[k].ny, t.p);
+	}
 }
 
 /*
