@@ -748,7 +748,8 @@ struct change_point {
 			     * drift_to] (indices) */
 	size_t drift_to;
 	double drift_pct;  /* the drift's change in all, percent */
-	bool reported;	   /* |percent| or |drift_pct| >= threshold */
+	bool reported;	   /* |percent| >= threshold, or the run's steps
+			    * below it compound to it, or |drift_pct| */
 	bool at_tip;	   /* the newest measured commit alone, not yet
 			    * confirmed by a later one (p: the test's) */
 	bool is_new;	   /* no earlier run saw it */

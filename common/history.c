@@ -195,9 +195,10 @@ static void history_drift(struct history *h, const size_t *idx, const double *x,
 }
 
 /* Runs of change points in the same direction, one after another: a
- * drift.  A step below the threshold is reported when its drift reaches
- * it: five steps of 0.9% are a 4.6% change, but a 2% step after a 300%
- * one is not part of a 308% drift.
+ * drift.  A step below the threshold is reported when the run's steps
+ * below it together reach it, or its drift does: five steps of 0.9% are
+ * a 4.6% change, but a 2% step after a 300% one is not part of a 308%
+ * drift.
  */
 static void history_runs(struct history *h, const size_t *idx, const double *x,
 			 size_t n)
@@ -206,8 +207,13 @@ static void history_runs(struct history *h, const size_t *idx, const double *x,
 		size_t end = k + 1;
 		double total = 1 + h->cp[k].percent / 100;
 
+		double small = 1; /* the steps below the threshold */
+
 		while (end < h->n_cp && history_continues(h, end - 1))
 			total *= 1 + h->cp[end++].percent / 100;
+		for (size_t i = k; i < end; i++)
+			if (fabs(h->cp[i].percent) < h->r.threshold)
+				small *= 1 + h->cp[i].percent / 100;
 		history_drift(h, idx, x, n, k, end, 100 * (total - 1));
 		for (size_t i = k; i < end; i++) {
 			struct change_point *c = &h->cp[i];
@@ -216,6 +222,7 @@ static void history_runs(struct history *h, const size_t *idx, const double *x,
 			c->run_len = end - k;
 			c->run_percent = 100 * (total - 1);
 			c->reported = fabs(c->percent) >= h->r.threshold ||
+				      100 * fabs(small - 1) >= h->r.threshold ||
 				      (c->drift_from != SIZE_MAX &&
 				       fabs(c->drift_pct) >= h->r.threshold);
 		}

@@ -767,6 +767,35 @@ static void test_history_runs_apart(void)
 	history_free(&h);
 }
 
+/* A 10% step, then five steps of 0.8%, six commits each (threshold 1%):
+ * the big step makes most of the run, so the run is no drift, but the
+ * small steps together are 4%: they are reported.  (The first small
+ * step is too close to the big one to be told apart: 5 are found.)
+ */
+static void test_history_run_step_then_drift(void)
+{
+	double lv[42];
+	struct history h;
+	size_t small = 0, reported = 0;
+
+	for (size_t i = 0; i < 42; i++)
+		lv[i] = i < 6 ? 100 : 110 * pow(1.008, (double)((i - 6) / 6));
+	make_history(&h, lv, 42);
+	history_detect(&h);
+	for (size_t i = 0; i < h.n_cp; i++) {
+		reported += h.cp[i].reported;
+		small += h.cp[i].reported && fabs(h.cp[i].percent) < 1;
+	}
+	ok(h.n_cp >= 4 && h.cp[0].at == 6 && h.cp[0].percent > 9,
+	   "a 10%% step then five of 0.8%%: the step and more found (%zu)",
+	   h.n_cp);
+	ok(h.n_cp >= 4 && h.cp[0].drift_from == SIZE_MAX,
+	   "  the step makes most of the run: no drift");
+	is_size(reported, h.n_cp, "  every one reported");
+	ok(small >= 3, "  the small ones too: together over 1%% (%zu)", small);
+	history_free(&h);
+}
+
 /* A 4x step at commit 14, then the same level 2% slower from 22 on (a
  * busier night measured those): the 2% step follows the big one in the
  * same direction, but it is far below the 20% threshold, and the big
@@ -827,6 +856,7 @@ int main(void)
 	test_history_drift_threshold();
 	test_history_runs_apart();
 	test_history_run_of_big_and_small();
+	test_history_run_step_then_drift();
 	test_history_drift();
 	test_history_tip();
 	test_history_tip_reverted();
