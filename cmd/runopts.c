@@ -114,6 +114,32 @@ int run_cli_parse(struct run_cli *cli, int c, const char *arg)
 	return parse_counts(cli, c, arg);
 }
 
+/* The command runner boots no appliance: say which options it ignores,
+ * in one line.
+ */
+static void warn_unused(const struct run_options *o)
+{
+	const char *name[] = {"--smp",	 "--memsize", "--append",
+			      "--accel", "--kernel",  "--modules"};
+	bool given[] = {o->smp != 0,	   o->memsize != 0,
+			o->append != NULL, o->accel != ACCEL_AUTO,
+			o->kernel != NULL, o->modules != NULL};
+	char list[128] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof name / sizeof name[0]; i++)
+		if (given[i]) {
+			size_t len = strlen(list);
+
+			snprintf(list + len, sizeof list - len, "%s%s",
+				 n++ ? ", " : "", name[i]);
+		}
+	if (n)
+		bp_warning("--runner command boots no appliance: %s %s no "
+			   "effect",
+			   list, n > 1 ? "have" : "has");
+}
+
 /* Checks that need every option seen. */
 int run_cli_finish(struct run_cli *cli)
 {
@@ -127,6 +153,8 @@ int run_cli_finish(struct run_cli *cli)
 		bp_error("--modules needs --kernel");
 		return -1;
 	}
+	if (cli->runner == &runner_command)
+		warn_unused(o);
 	return 0;
 }
 

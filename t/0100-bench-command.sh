@@ -121,4 +121,17 @@ test_expect_success '--verbose lets the command output through' '
 	grep -qx marker-out loud.txt
 '
 
+test_expect_success 'options only an appliance uses: one warning, no effect' '
+	bootperf bench --runner command --command true --runs 1 --warmup 0 \
+		--smp 2 --memsize 512 --accel tcg >opt.out 2>opt.err &&
+	test "$(cat opt.err)" = "bootperf: warning: --runner command boots no appliance: --smp, --memsize, --accel have no effect" &&
+	grep -q "^Result: " opt.out &&
+	bootperf bench --runner command --command true --runs 1 --warmup 0 \
+		--append x 2>opt2.err >/dev/null &&
+	test "$(cat opt2.err)" = "bootperf: warning: --runner command boots no appliance: --append has no effect" &&
+	bootperf bench --runner command --command true --runs 1 --warmup 0 \
+		--timeout 5 2>opt3.err >/dev/null &&
+	test ! -s opt3.err
+'
+
 test_done
