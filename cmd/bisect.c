@@ -127,12 +127,21 @@ struct bisect_state {
 	size_t cap_steps;
 };
 
-static void progress(void *arg, const char *what)
+/* The endpoints are built one after the other, then measured in turns:
+ * a build names the one it builds.
+ */
+static void progress(void *arg, const struct commit_result *res,
+		     const char *what)
 {
 	const struct bisect_state *b = arg;
+	const char *name = b->judge.what ? b->judge.what : "";
 
+	if (res == &b->report.good.res)
+		name = b->report.good.short_id;
+	else if (res == &b->report.bad.res)
+		name = b->report.bad.short_id;
 	if (b->cli->run.run.progress)
-		bp_note("%s: %s", b->judge.what ? b->judge.what : "", what);
+		bp_note("%s: %s", name, what);
 }
 
 /* Both endpoints, with passes added while they do not differ yet.

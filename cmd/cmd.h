@@ -227,7 +227,9 @@ struct measurer {
 	char warm[3][41];
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
-	void (*progress)(void *arg, const char *what);
+	/* what is under way, for res (NULL: several commits in turns) */
+	void (*progress)(void *arg, const struct commit_result *res,
+			 const char *what);
 	void *progress_arg;
 	const char *in_place; /* worktree MEASURER_IN_PLACE: no checkout */
 	/* For builds: BOOTPERF_KERNEL_CONFIG, BOOTPERF_SOURCE; NULL-ended */

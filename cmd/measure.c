@@ -396,10 +396,11 @@ void measurer_close(struct measurer *m)
 	m->worktree[0] = m->worktree[1] = m->worktree[MEASURER_IN_PLACE] = NULL;
 }
 
-static void progress(const struct measurer *m, const char *what)
+static void progress(const struct measurer *m, const struct commit_result *res,
+		     const char *what)
 {
 	if (m->progress)
-		m->progress(m->progress_arg, what);
+		m->progress(m->progress_arg, res, what);
 }
 
 static char *artifact(const char *wt, const char *rel)
@@ -563,7 +564,7 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 		res->log_path =
 		    store_log_path(m->store, res->commit_id, m->config_id);
 		b.log_path = res->log_path;
-		progress(m, "building");
+		progress(m, res, "building");
 		m->builds++;
 		st = runner_build(&b, &res->build_s, msg, sizeof msg);
 	}
@@ -1034,8 +1035,11 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 			todo++;
 		}
 	}
-	if (todo > 0)
-		progress(m, todo > 1 ? "measuring, in turns" : "measuring");
+	for (size_t k = 0; todo == 1 && k < n; k++)
+		if (t[k].tried)
+			progress(m, res[k], "measuring");
+	if (todo > 1)
+		progress(m, NULL, "measuring, in turns");
 	for (size_t k = 0; k < n && r == BP_EXIT_OK; k++)
 		if (t[k].tried) {
 			turn_open(m, &t[k]);

@@ -189,7 +189,8 @@ static int open_repo_and_walk(struct range_run *rr)
  * time a commit measured by this run took, for this one and each left
  * (commits read from the store take none, so it errs long).
  */
-static void progress(void *arg, const char *what)
+static void progress(void *arg, const struct commit_result *res,
+		     const char *what)
 {
 	const struct range_run *rr = arg;
 	size_t i = rr->current;
@@ -198,6 +199,7 @@ static void progress(void *arg, const char *what)
 	    rr->measured ? rr->measuring_s / (double)rr->measured : NAN;
 	double eta = per * (double)(rr->commits.n - i) - (now - rr->current_t0);
 
+	(void)res; /* the commit under way is rr->current */
 	if (!rr->cli->run.run.progress)
 		return;
 	if (eta < 0)
@@ -274,7 +276,7 @@ static int bench_pair(struct range_run *rr, int wa, struct commit_result *a_res,
 		r = measurer_prepare(&rr->m, wb, res, &pb, &ready_b);
 	if (r != BP_EXIT_OK || !ready_a || !ready_b)
 		goto out;
-	progress(rr, "measuring, in turns with its base");
+	progress(rr, NULL, "measuring, in turns with its base");
 	r = runner_session_open(&a, rr->cli->run.runner, &pa.o, &a_res->bench);
 	if (r == BP_EXIT_OK)
 		r = runner_session_open(&b, rr->cli->run.runner, &pb.o,

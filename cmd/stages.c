@@ -235,7 +235,8 @@ static struct stage_delta *delta_new(struct stage_deltas *all,
 static int deltas_run(struct measurer *m, const struct stages_cli *s,
 		      struct stage_deltas *all)
 {
-	void (*saved)(void *, const char *) = m->progress;
+	void (*saved)(void *, const struct commit_result *, const char *) =
+	    m->progress;
 	int r = BP_EXIT_OK;
 
 	m->progress = NULL;

@@ -255,11 +255,13 @@ static int walk(struct track_run *tr)
 	return BP_EXIT_OK;
 }
 
-static void progress(void *arg, const char *what)
+static void progress(void *arg, const struct commit_result *res,
+		     const char *what)
 {
 	const struct track_run *tr = arg;
 	const struct range_entry *e = &tr->h.r.v[tr->current];
 
+	(void)res; /* the commit under way is tr->current */
 	if (tr->cli->run.run.progress)
 		bp_note("[%zu/%zu] %s: %s (%.0fs elapsed)", tr->measured + 1,
 			tr->planned, e->short_id, what,

@@ -265,4 +265,19 @@ test_expect_success 'bad input: usage, revisions, not an ancestor' '
 	grep -q "is not a git repository" err
 '
 
+test_expect_success 'progress on a terminal: each endpoint build named, then both' '
+	{
+		declare -p opts
+		echo "cd $TEST_DIR && $BOOTPERF bisect \"\${opts[@]}\" --store $TEST_DIR/stty t16 HEAD~16 HEAD"
+	} >tty-bisect.sh &&
+	{ script -qec "bash tty-bisect.sh" /dev/null | tr -d "\r" >prog.txt || true; } &&
+	good=$(git -C t16 rev-parse --short=7 HEAD~16) &&
+	bad=$(git -C t16 rev-parse --short=7 HEAD) &&
+	grep -q "^bootperf: $good[0-9a-f]*: building\$" prog.txt &&
+	grep -q "^bootperf: $bad[0-9a-f]*: building\$" prog.txt &&
+	grep -q "^bootperf: $good[0-9a-f]* and $bad[0-9a-f]*: measuring, in turns\$" prog.txt &&
+	! grep -q " and [0-9a-f]*: building" prog.txt &&
+	grep -q "^First slow commit: " prog.txt
+'
+
 test_done
