@@ -22,6 +22,7 @@ struct bisect_cli {
 	bool first_parent;
 	bool improvement;
 	double threshold;
+	long size_runs; /* 0, or passes of each side to size the change */
 	const char *repo, *good, *bad;
 };
 
@@ -33,6 +34,7 @@ static const struct option bisect_options[] = {
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "size-runs", required_argument, NULL, OPT_SIZE_RUNS },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "test", required_argument, NULL, OPT_TEST },
@@ -56,6 +58,11 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		return 1;
 	case OPT_THRESHOLD:
 		return cmd_parse_percent("--threshold", arg, &cli->threshold);
+	case OPT_SIZE_RUNS:
+		return parse_count("--size-runs", arg, 0, 100000,
+				   &cli->size_runs)
+			   ? -1
+			   : 1;
 	}
 	r = judge_option_parse(&cli->judge, c, arg);
 	return r != 0 ? r : stages_cli_parse(&cli->stages, c, arg);
@@ -259,7 +266,58 @@ static void found(struct bisect_state *b, size_t i)
 
 	rep->outcome = BISECT_FOUND;
 	rep->culprit = k;
+	rep->culprit_at = i;
 	size_of_change(b, i);
+}
+
+/* The step (or endpoint) k, to add passes to. */
+static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
+{
+	return k == BISECT_GOOD_ENDPOINT  ? &rep->good
+	       : k == BISECT_BAD_ENDPOINT ? &rep->bad
+					  : &rep->steps[k];
+}
+
+/* --size-runs N: the search stops a commit's passes as soon as its side
+ * is clear, so the change's size and CI rest on few.  The first slow
+ * commit and the commit it is sized against get N passes each, in
+ * turns, and the change is sized again on them.  A failure on the way
+ * keeps the size the search gave.
+ */
+static int size_up(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	struct bisect_step *s[2] = {step_mut(rep, rep->baseline),
+				    step_mut(rep, rep->culprit)};
+	size_t want = (size_t)b->cli->size_runs;
+	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
+	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
+	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
+	const int w[2] = {0, 1};
+	int r;
+
+	if (s[0]->res.bench.n_samples >= want &&
+	    s[1]->res.bench.n_samples >= want)
+		return BP_EXIT_OK;
+	if (!b->cli->run.json) {
+		printf("\nSizing the change: %zu passes each of %s and %s, in "
+		       "turns\n",
+		       want, s[1]->short_id, s[0]->short_id);
+		fflush(stdout);
+	}
+	b->judge.what = NULL;
+	r = measurer_extend_turns(&b->m, w, res, goal, 2);
+	for (int k = 0; k < 2; k++)
+		s[k]->passes_now += goals[k].measured;
+	rep->size_runs = want;
+	if (r == BP_EXIT_OK && s[0]->res.status == COMMIT_OK &&
+	    s[1]->res.status == COMMIT_OK)
+		size_of_change(b, rep->culprit_at);
+	else if (r == BP_EXIT_OK)
+		bp_warning("the change could not be sized on %zu passes: it "
+			   "is sized on the search's",
+			   want);
+	return r;
 }
 
 static void ambiguous(struct bisect_state *b)
@@ -386,6 +444,8 @@ static int run(struct bisect_state *b)
 		report_bisect_endpoints_text(stdout, rep);
 	if (r == BP_EXIT_OK)
 		r = search_all(b);
+	if (r == BP_EXIT_OK && b->cli->size_runs > 0)
+		r = size_up(b);
 	if (r == BP_EXIT_OK)
 		r = stages_bisect(&b->m, rep, &b->cli->stages);
 	if (r == BP_EXIT_NO_CHANGE)

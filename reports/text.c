@@ -324,11 +324,14 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 		fprintf(fp, ", 95%% CI %+.1f to %+.1fms (%+.1f to %+.1f%%)",
 			r->ci_low, r->ci_high, r->ci_low_percent,
 			r->ci_high_percent);
+	if (r->size_runs)
+		fprintf(fp, ", on %zu and %zu passes", a->res.bench.n_samples,
+			c->res.bench.n_samples);
 	fputc('\n', fp);
 	if (!isnan(r->ci_low) && r->ci_low <= 0 && r->ci_high >= 0)
 		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "
 			    "of the change is not certain; more passes "
-			    "(--min-runs, --runs) narrow it\n");
+			    "(--size-runs) narrow it\n");
 }
 
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r)

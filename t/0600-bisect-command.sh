@@ -265,6 +265,24 @@ test_expect_success 'bad input: usage, revisions, not an ancestor' '
 	grep -q "is not a git repository" err
 '
 
+test_expect_success '--size-runs: the change sized on N passes each, in turns' '
+	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
+		t16 HEAD~16 HEAD >outsz &&
+	cat outsz &&
+	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outsz &&
+	grep -q "^Sizing the change: 6 passes each of $(commit_of t16 "$c16")[0-9a-f]* and [0-9a-f]*, in turns\$" outsz &&
+	line=$(grep -A1 "^First slow commit" outsz | tail -n 1) &&
+	echo "$line" | grep -q "95% CI .*, on [0-9]* and [0-9]* passes\$" &&
+	n=$(echo "$line" | sed "s/.*, on \([0-9]*\) and \([0-9]*\) passes\$/\1 \2/") &&
+	for k in $n; do test "$k" -ge 6; done &&
+	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 --json \
+		t16 HEAD~16 HEAD >sz.json &&
+	test "$(json sz.json "\$j->{culprit}{passes} >= 6 && \$j->{culprit}{against_passes} >= 6")" = 1 &&
+	test "$(json sz.json "\$j->{builds} + \$j->{boots}")" = 0 &&
+	expect_exit 2 bootperf bisect --size-runs x t16 HEAD~1 HEAD 2>err &&
+	grep -q -- "--size-runs" err
+'
+
 test_expect_success 'progress on a terminal: each endpoint build named, then both' '
 	{
 		declare -p opts
