@@ -297,8 +297,10 @@ static int size_up(struct bisect_state *b)
 	int r;
 
 	if (s[0]->res.bench.n_samples >= want &&
-	    s[1]->res.bench.n_samples >= want)
+	    s[1]->res.bench.n_samples >= want) {
+		rep->size_runs = want; /* the store had them */
 		return BP_EXIT_OK;
+	}
 	if (!b->cli->run.json) {
 		printf("\nSizing the change: %zu passes each of %s and %s, in "
 		       "turns\n",
@@ -309,11 +311,11 @@ static int size_up(struct bisect_state *b)
 	r = measurer_extend_turns(&b->m, w, res, goal, 2);
 	for (int k = 0; k < 2; k++)
 		s[k]->passes_now += goals[k].measured;
-	rep->size_runs = want;
 	if (r == BP_EXIT_OK && s[0]->res.status == COMMIT_OK &&
-	    s[1]->res.status == COMMIT_OK)
+	    s[1]->res.status == COMMIT_OK) {
 		size_of_change(b, rep->culprit_at);
-	else if (r == BP_EXIT_OK)
+		rep->size_runs = want;
+	} else if (r == BP_EXIT_OK)
 		bp_warning("the change could not be sized on %zu passes: it "
 			   "is sized on the search's",
 			   want);

@@ -627,7 +627,8 @@ struct bisect_report {
 	size_t culprit;	   /* FOUND: the first bad commit */
 	size_t baseline;   /* FOUND: what its change is measured against */
 	size_t culprit_at; /* FOUND: the culprit's index in the walk */
-	size_t size_runs;  /* 0, or --size-runs: the passes it is sized on */
+	size_t size_runs;  /* 0, or --size-runs when the change is sized on
+			    * that many passes a side (or more) */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
 	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
 	struct bisect_candidate *candidates;	/* AMBIGUOUS */

@@ -279,6 +279,10 @@ test_expect_success '--size-runs: the change sized on N passes each, in turns' '
 		t16 HEAD~16 HEAD >sz.json &&
 	test "$(json sz.json "\$j->{culprit}{passes} >= 6 && \$j->{culprit}{against_passes} >= 6")" = 1 &&
 	test "$(json sz.json "\$j->{builds} + \$j->{boots}")" = 0 &&
+	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
+		t16 HEAD~16 HEAD >outsz2 &&
+	! grep -q "^Sizing" outsz2 &&
+	grep -A1 "^First slow commit" outsz2 | grep -q ", on [0-9]* and [0-9]* passes\$" &&
 	expect_exit 2 bootperf bisect --size-runs x t16 HEAD~1 HEAD 2>err &&
 	grep -q -- "--size-runs" err
 '
