@@ -147,6 +147,9 @@ static void progress(void *arg, const struct commit_result *res,
 		name = b->report.good.short_id;
 	else if (res == &b->report.bad.res)
 		name = b->report.bad.short_id;
+	for (size_t k = 0; res && k < b->report.n_steps; k++)
+		if (res == &b->report.steps[k].res)
+			name = b->report.steps[k].short_id;
 	if (b->cli->run.run.progress)
 		bp_note("%s: %s", name, what);
 }
@@ -246,6 +249,8 @@ static void size_of_change(struct bisect_state *b, size_t i)
 	rep->baseline = k == SIZE_MAX ? BISECT_GOOD_ENDPOINT : k;
 	a = &bisect_report_step(rep, rep->baseline)->res.bench;
 	c = &bisect_report_step(rep, rep->culprit)->res.bench;
+	rep->passes = c->n_samples;
+	rep->against_passes = a->n_samples;
 	rep->change_ms = c->summary.mean - a->summary.mean;
 	rep->change_percent =
 	    stats_percent_change(a->summary.mean, c->summary.mean);
@@ -278,23 +283,43 @@ static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
 					  : &rep->steps[k];
 }
 
+/* A commit that boots no more while it is sized (a flaky pass) keeps
+ * the verdict and passes it had: the store must not call it failed, or
+ * the next bisection would skip it.
+ */
+static int keep_ok(struct bisect_state *b, struct commit_result *res)
+{
+	if (res->status == COMMIT_OK)
+		return BP_EXIT_OK;
+	res->status = COMMIT_OK;
+	free(res->message);
+	res->message = NULL;
+	res->bench.status = SAMPLE_OK;
+	free(res->bench.message);
+	res->bench.message = NULL;
+	return measurer_save(&b->m, res);
+}
+
 /* --size-runs N: the search stops a commit's passes as soon as its side
  * is clear, so the change's size and CI rest on few.  The first slow
  * commit and the commit it is sized against get N passes each, in
- * turns, and the change is sized again on them.  A failure on the way
- * keeps the size the search gave.
+ * turns, each in the worktree that has it built if one does, and the
+ * change is sized again on them.  A failure on the way keeps the size
+ * the search gave.
  */
 static int size_up(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
-	struct bisect_step *s[2] = {step_mut(rep, rep->baseline),
-				    step_mut(rep, rep->culprit)};
+	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
+				    step_mut(rep, rep->baseline)};
 	size_t want = (size_t)b->cli->size_runs;
 	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
 	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
-	const int w[2] = {0, 1};
-	int r;
+	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
+		    !strcmp(b->m.built[0], s[1]->res.commit_id);
+	const int w[2] = {swap, !swap};
+	int r, rk;
 
 	if (s[0]->res.bench.n_samples >= want &&
 	    s[1]->res.bench.n_samples >= want) {
@@ -304,10 +329,12 @@ static int size_up(struct bisect_state *b)
 	if (!b->cli->run.json) {
 		printf("\nSizing the change: %zu passes each of %s and %s, in "
 		       "turns\n",
-		       want, s[1]->short_id, s[0]->short_id);
+		       want, s[0]->short_id, s[1]->short_id);
 		fflush(stdout);
 	}
-	b->judge.what = NULL;
+	snprintf(b->judge.what_buf, sizeof b->judge.what_buf, "%s and %s",
+		 s[0]->short_id, s[1]->short_id);
+	b->judge.what = b->judge.what_buf;
 	r = measurer_extend_turns(&b->m, w, res, goal, 2);
 	for (int k = 0; k < 2; k++)
 		s[k]->passes_now += goals[k].measured;
@@ -315,10 +342,16 @@ static int size_up(struct bisect_state *b)
 	    s[1]->res.status == COMMIT_OK) {
 		size_of_change(b, rep->culprit_at);
 		rep->size_runs = want;
-	} else if (r == BP_EXIT_OK)
+		return BP_EXIT_OK;
+	}
+	if (r == BP_EXIT_OK)
 		bp_warning("the change could not be sized on %zu passes: it "
 			   "is sized on the search's",
 			   want);
+	for (int k = 0; k < 2; k++)
+		if ((rk = keep_ok(b, &s[k]->res)) != BP_EXIT_OK &&
+		    r == BP_EXIT_OK)
+			r = rk;
 	return r;
 }
 

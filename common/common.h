@@ -629,6 +629,7 @@ struct bisect_report {
 	size_t culprit_at; /* FOUND: the culprit's index in the walk */
 	size_t size_runs;  /* 0, or --size-runs when the change is sized on
 			    * that many passes a side (or more) */
+	size_t passes, against_passes; /* FOUND: what it is sized on */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
 	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
 	struct bisect_candidate *candidates;	/* AMBIGUOUS */
@@ -792,6 +793,10 @@ enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
 #define HISTORY_RUN_GAP 20
 /* A drift moves the level over at least this many commits. */
 #define HISTORY_DRIFT_MIN 3
+/* A step that makes more than this share of its run's change (in log
+ * terms) stands alone: the run is no drift (300% then 2%: 98%).
+ */
+#define HISTORY_DOMINANT 0.8
 
 /* Change points of the measured commits' medians (r.threshold decides
  * which are reported), then the tip: when the newest measured commit is

@@ -156,10 +156,11 @@ static bool history_ramp(struct history *h, const size_t *idx, const double *x,
 }
 
 /* One change point of the run, itself at least the threshold, makes
- * most of the run's change (more than half of it, in log terms): the
- * run is that step with small ones beside it (a night when the machine
- * was busier, say), not a drift.  The step stands alone, and the small
- * ones do not ride on it past the threshold.
+ * nearly all of the run's change (more than HISTORY_DOMINANT of it, in
+ * log terms): the run is that step with small ones beside it (a night
+ * when the machine was busier, say), not a drift.  The step stands
+ * alone, and the small ones do not ride on it past the threshold.  Two
+ * steps of about the same size (1.01% and 0.99%) are a drift.
  */
 static bool history_dominated(const struct history *h, size_t first, size_t end,
 			      double run_percent)
@@ -170,7 +171,7 @@ static bool history_dominated(const struct history *h, size_t first, size_t end,
 		double p = h->cp[k].percent;
 
 		if (fabs(p) >= h->r.threshold &&
-		    fabs(log1p(p / 100)) > total / 2)
+		    fabs(log1p(p / 100)) > HISTORY_DOMINANT * total)
 			return true;
 	}
 	return false;

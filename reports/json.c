@@ -769,9 +769,8 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	ci = cJSON_AddArrayToObject(o, "ci95_percent");
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_low_percent));
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high_percent));
-	cJSON_AddNumberToObject(o, "passes", (double)c->res.bench.n_samples);
-	cJSON_AddNumberToObject(o, "against_passes",
-				(double)a->res.bench.n_samples);
+	cJSON_AddNumberToObject(o, "passes", (double)r->passes);
+	cJSON_AddNumberToObject(o, "against_passes", (double)r->against_passes);
 	return o;
 }
 

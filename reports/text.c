@@ -325,8 +325,8 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 			r->ci_low, r->ci_high, r->ci_low_percent,
 			r->ci_high_percent);
 	if (r->size_runs)
-		fprintf(fp, ", on %zu and %zu passes", a->res.bench.n_samples,
-			c->res.bench.n_samples);
+		fprintf(fp, ", %zu passes against %zu", r->passes,
+			r->against_passes);
 	fputc('\n', fp);
 	if (!isnan(r->ci_low) && r->ci_low <= 0 && r->ci_high >= 0)
 		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "

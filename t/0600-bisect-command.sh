@@ -272,8 +272,8 @@ test_expect_success '--size-runs: the change sized on N passes each, in turns' '
 	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outsz &&
 	grep -q "^Sizing the change: 6 passes each of $(commit_of t16 "$c16")[0-9a-f]* and [0-9a-f]*, in turns\$" outsz &&
 	line=$(grep -A1 "^First slow commit" outsz | tail -n 1) &&
-	echo "$line" | grep -q "95% CI .*, on [0-9]* and [0-9]* passes\$" &&
-	n=$(echo "$line" | sed "s/.*, on \([0-9]*\) and \([0-9]*\) passes\$/\1 \2/") &&
+	echo "$line" | grep -q "95% CI .*, [0-9]* passes against [0-9]*\$" &&
+	n=$(echo "$line" | sed "s/.*, \([0-9]*\) passes against \([0-9]*\)\$/\1 \2/") &&
 	for k in $n; do test "$k" -ge 6; done &&
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 --json \
 		t16 HEAD~16 HEAD >sz.json &&
@@ -282,9 +282,28 @@ test_expect_success '--size-runs: the change sized on N passes each, in turns' '
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
 		t16 HEAD~16 HEAD >outsz2 &&
 	! grep -q "^Sizing" outsz2 &&
-	grep -A1 "^First slow commit" outsz2 | grep -q ", on [0-9]* and [0-9]* passes\$" &&
+	grep -A1 "^First slow commit" outsz2 | grep -q ", [0-9]* passes against [0-9]*\$" &&
 	expect_exit 2 bootperf bisect --size-runs x t16 HEAD~1 HEAD 2>err &&
 	grep -q -- "--size-runs" err
+'
+
+# The first pass once "Sizing" is on stdout fails.
+test_expect_success '--size-runs: a pass that fails while sizing keeps what was measured' '
+	fl=(--runner command
+		--command "grep -q ^Sizing \"$TEST_DIR/outfl\" && test ! -e \"$TEST_DIR/failed-once\" && touch \"$TEST_DIR/failed-once\" && exit 3; sleep \$(cat {worktree}/built)"
+		--build "${opts[5]}") &&
+	expect_exit 0 bootperf bisect "${fl[@]}" --store "$PWD/sfl" --size-runs 6 \
+		t16 HEAD~16 HEAD >outfl 2>errfl &&
+	cat outfl errfl &&
+	test -e failed-once &&
+	grep -q "^Sizing the change" outfl &&
+	grep -q "warning: the change could not be sized on 6 passes" errfl &&
+	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outfl &&
+	! grep -q "passes against" outfl &&
+	for f in sfl/results/*/*.json; do test "$(json "$f" "\$j->{status}")" = ok; done &&
+	bootperf bisect "${fl[@]}" --store "$PWD/sfl" t16 HEAD~16 HEAD >outfl2 &&
+	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outfl2 &&
+	grep -q "0 builds and 0 boots" outfl2
 '
 
 test_expect_success 'progress on a terminal: each endpoint build named, then both' '

@@ -767,10 +767,10 @@ static void test_history_runs_apart(void)
 	history_free(&h);
 }
 
-/* A 10% step, then five steps of 0.8%, six commits each (threshold 1%):
- * the big step makes most of the run, so the run is no drift, but the
- * small steps together are 4%: they are reported.  (The first small
- * step is too close to the big one to be told apart: 5 are found.)
+/* A 50% step, then five steps of 0.8%, six commits each (threshold
+ * 1%): the big step makes nearly all of the run (91%), so the run is no
+ * drift, but the small steps together are 4%: they are reported.  (The
+ * first small step is too close to the big one to be told apart.)
  */
 static void test_history_run_step_then_drift(void)
 {
@@ -779,20 +779,43 @@ static void test_history_run_step_then_drift(void)
 	size_t small = 0, reported = 0;
 
 	for (size_t i = 0; i < 42; i++)
-		lv[i] = i < 6 ? 100 : 110 * pow(1.008, (double)((i - 6) / 6));
+		lv[i] = i < 6 ? 100 : 150 * pow(1.008, (double)((i - 6) / 6));
 	make_history(&h, lv, 42);
 	history_detect(&h);
 	for (size_t i = 0; i < h.n_cp; i++) {
 		reported += h.cp[i].reported;
 		small += h.cp[i].reported && fabs(h.cp[i].percent) < 1;
 	}
-	ok(h.n_cp >= 4 && h.cp[0].at == 6 && h.cp[0].percent > 9,
-	   "a 10%% step then five of 0.8%%: the step and more found (%zu)",
+	ok(h.n_cp >= 4 && h.cp[0].at == 6 && h.cp[0].percent > 49,
+	   "a 50%% step then five of 0.8%%: the step and more found (%zu)",
 	   h.n_cp);
 	ok(h.n_cp >= 4 && h.cp[0].drift_from == SIZE_MAX,
-	   "  the step makes most of the run: no drift");
+	   "  the step makes nearly all of the run: no drift");
 	is_size(reported, h.n_cp, "  every one reported");
 	ok(small >= 3, "  the small ones too: together over 1%% (%zu)", small);
+	history_free(&h);
+}
+
+/* Two steps of about 1% (1.01% and 0.99%), ten commits each side: a 2%
+ * creep, threshold 1%.  Neither makes nearly all of it: a drift, both
+ * reported.
+ */
+static void test_history_two_like_steps(void)
+{
+	double lv[30];
+	struct history h;
+
+	for (size_t i = 0; i < 30; i++)
+		lv[i] = i < 10 ? 100 : i < 20 ? 101.01 : 101.01 * 1.0099;
+	make_history(&h, lv, 30);
+	history_detect(&h);
+	ok(h.n_cp == 2 && h.cp[0].at == 10 && h.cp[1].at == 20,
+	   "two steps of about 1%%: both found (%zu)", h.n_cp);
+	ok(h.n_cp == 2 && h.cp[0].drift_from != SIZE_MAX &&
+	       h.cp[1].drift_from != SIZE_MAX,
+	   "  a drift of both");
+	ok(h.n_cp == 2 && h.cp[0].reported && h.cp[1].reported,
+	   "  both reported, the 0.99%% one too");
 	history_free(&h);
 }
 
@@ -857,6 +880,7 @@ int main(void)
 	test_history_runs_apart();
 	test_history_run_of_big_and_small();
 	test_history_run_step_then_drift();
+	test_history_two_like_steps();
 	test_history_drift();
 	test_history_tip();
 	test_history_tip_reverted();
