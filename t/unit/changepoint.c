@@ -778,8 +778,11 @@ static void test_history_run_step_then_drift(void)
 	struct history h;
 	size_t small = 0, reported = 0;
 
-	for (size_t i = 0; i < 42; i++)
-		lv[i] = i < 6 ? 100 : 150 * pow(1.008, (double)((i - 6) / 6));
+	for (size_t i = 0; i < 42; i++) {
+		size_t level = i < 6 ? 0 : (i - 6) / 6;
+
+		lv[i] = i < 6 ? 100 : 150 * pow(1.008, (double)level);
+	}
 	make_history(&h, lv, 42);
 	history_detect(&h);
 	for (size_t i = 0; i < h.n_cp; i++) {

@@ -403,9 +403,11 @@ static void test_mw_ties(void)
  */
 static double mw_brute_p(const double *a, size_t na, const double *b, size_t nb)
 {
-	double v[16], rank[16], obs = 0, lo = 0, hi = 0, all = 0;
+	double v[16] = {0}, rank[16] = {0}, obs = 0, lo = 0, hi = 0, all = 0;
 	size_t n = na + nb;
 
+	if (n > 16)
+		return NAN;
 	for (size_t i = 0; i < n; i++)
 		v[i] = i < na ? a[i] : b[i - na];
 	for (size_t i = 0; i < n; i++) {
