@@ -53,7 +53,7 @@ FAILFS_PRELOAD = $(if $(ASAN_RT),$(ASAN_RT):)$(CURDIR)/$(FAILFS)
 REAL_TESTS := $(sort $(wildcard t/real/*.sh))
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
 		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps \
-		$(PRESETS)
+		scripts/prove-report $(PRESETS)
 
 .PHONY: all deps check check-fast check-sanitize check-valgrind check-real \
 	demo bench fuzz \
@@ -220,7 +220,8 @@ run-tests:
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
 	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" \
-	prove $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
+	scripts/prove-report "$(CURDIR)/$(BUILDDIR)/test-failures.log" \
+		$(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.
 demo: deps

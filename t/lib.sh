@@ -62,7 +62,9 @@ requires_boots() {
 
 # test_expect_success DESCRIPTION BODY: BODY runs in a subshell with
 # set -e; its output is shown only when it fails, on stderr, so that
-# prove shows it without -v (CI logs say why a test failed).
+# prove shows it without -v (CI logs say why a test failed), and its
+# last 40 lines are added to $BOOTPERF_FAIL_LOG, which
+# scripts/prove-report prints again after prove's summary.
 test_expect_success() {
 	local desc=$1 body=$2 log rc
 	test_count=$((test_count + 1))
@@ -77,6 +79,12 @@ test_expect_success() {
 	else
 		echo "not ok $test_count - $desc"
 		sed 's/^/#   /' "$log" >&2
+		if [ -n "${BOOTPERF_FAIL_LOG:-}" ]; then
+			{
+				echo "# ${0##*/} $test_count - $desc"
+				tail -n 40 "$log" | sed 's/^/#   /'
+			} >>"$BOOTPERF_FAIL_LOG"
+		fi
 		test_failed=$((test_failed + 1))
 	fi
 }
