@@ -475,9 +475,10 @@ void report_stage_deltas_text(FILE *fp, const struct stage_deltas *d)
 	if (!d)
 		return;
 	fprintf(fp,
-		"\nStages (%ld warm-ups, then %ld analyzed pass%s each; "
+		"\nStages (%ld warm-up%s, then %ld analyzed pass%s each; "
 		"verbose boots, slower than the times above):\n",
-		d->warmup, d->runs, d->runs == 1 ? "" : "es");
+		d->warmup, d->warmup == 1 ? "" : "s", d->runs,
+		d->runs == 1 ? "" : "es");
 	if (d->n == 0)
 		fprintf(fp, "No significant changes to analyze.\n");
 	for (size_t i = 0; i < d->n; i++)

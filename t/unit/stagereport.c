@@ -261,6 +261,15 @@ static void test_none(void)
 	text = render(&all);
 	ok(strstr(text, "No significant changes to analyze.\n") != NULL,
 	   "no changes: said");
+	ok(strstr(text, "Stages (0 warm-ups, then 3 analyzed passes each; ") !=
+	       NULL,
+	   "the header: plurals");
+	free(text);
+	all = (struct stage_deltas){.warmup = 1, .runs = 1};
+	text = render(&all);
+	ok(strstr(text, "Stages (1 warm-up, then 1 analyzed pass each; ") !=
+	       NULL,
+	   "the header: one warm-up, one pass");
 	free(text);
 }
 
