@@ -284,20 +284,19 @@ static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
 }
 
 /* A commit that boots no more while it is sized (a flaky pass) keeps
- * the verdict and passes it had: the store must not call it failed, or
- * the next bisection would skip it.
+ * the verdict and passes it had, as the store keeps them (the measurer
+ * does not let a failed top-up undo a measured commit).
  */
-static int keep_ok(struct bisect_state *b, struct commit_result *res)
+static void keep_ok(struct commit_result *res)
 {
 	if (res->status == COMMIT_OK)
-		return BP_EXIT_OK;
+		return;
 	res->status = COMMIT_OK;
 	free(res->message);
 	res->message = NULL;
 	res->bench.status = SAMPLE_OK;
 	free(res->bench.message);
 	res->bench.message = NULL;
-	return measurer_save(&b->m, res);
 }
 
 /* --size-runs N: the search stops a commit's passes as soon as its side
@@ -319,7 +318,7 @@ static int size_up(struct bisect_state *b)
 	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
 		    !strcmp(b->m.built[0], s[1]->res.commit_id);
 	const int w[2] = {swap, !swap};
-	int r, rk;
+	int r;
 
 	if (s[0]->res.bench.n_samples >= want &&
 	    s[1]->res.bench.n_samples >= want) {
@@ -349,9 +348,7 @@ static int size_up(struct bisect_state *b)
 			   "is sized on the search's",
 			   want);
 	for (int k = 0; k < 2; k++)
-		if ((rk = keep_ok(b, &s[k]->res)) != BP_EXIT_OK &&
-		    r == BP_EXIT_OK)
-			r = rk;
+		keep_ok(&s[k]->res);
 	return r;
 }
 

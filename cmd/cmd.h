@@ -294,7 +294,8 @@ struct extend_goal {
 /* Measure res until goal is met, in worktree w (built there first when
  * another commit is), adding to the samples already in res when they
  * were measured alike (same accelerator, qemu version and host), and
- * save it.  A build or boot failure is recorded in res.
+ * save it.  A build or boot failure is recorded in res; one while passes
+ * are added to a measured result leaves it measured in the store.
  */
 int measurer_extend(struct measurer *m, int w, struct commit_result *res,
 		    struct extend_goal *goal);

@@ -902,7 +902,8 @@ struct turn {
 	enum sample_status st;
 	bool tried; /* built, to be measured */
 	bool fresh, active;
-	bool warm; /* its passes ran last, no build since: no warm-ups */
+	bool warm;  /* its passes ran last, no build since: no warm-ups */
+	size_t had; /* the passes it had before this session */
 	long pass, passes; /* the pass under way, of how many at most */
 	int r;
 };
@@ -935,6 +936,7 @@ static void turn_open(struct measurer *m, struct turn *t)
 	t->fresh = !can_top_up(t->res, &t->now.env);
 	if (t->fresh)
 		drop_samples(t->res);
+	t->had = t->res->bench.n_samples;
 	t->passes = (long)(t->goal->want - t->res->bench.n_samples);
 	t->active = t->r == BP_EXIT_OK;
 }
@@ -1010,6 +1012,33 @@ static void turn_close(struct measurer *m, struct turn *t)
 	prepared_free(&t->p);
 }
 
+/* A pass that failed while passes were added to a measured commit: res
+ * says so, for the caller to judge this run by (bisect skips the commit,
+ * an endpoint stops it), but the store keeps the commit measured, with
+ * the passes it had and those added before the failure, so that no
+ * result is lost to a boot that failed once.  The next run that wants
+ * more passes tries again.
+ */
+static int save_kept(struct measurer *m, struct commit_result *res)
+{
+	struct commit_result failed = *res;
+	int r;
+
+	bp_warning("%.12s keeps the %zu passes it has in the store; more "
+		   "are tried on the next run that asks for them",
+		   res->commit_id, res->bench.n_samples);
+	res->status = COMMIT_OK;
+	res->message = NULL;
+	res->bench.status = SAMPLE_OK;
+	res->bench.message = NULL;
+	r = measurer_save(m, res);
+	res->status = failed.status;
+	res->message = failed.message;
+	res->bench.status = failed.bench.status;
+	res->bench.message = failed.bench.message;
+	return r;
+}
+
 int measurer_extend_turns(struct measurer *m, const int *w,
 			  struct commit_result **res, struct extend_goal **goal,
 			  size_t n)
@@ -1061,7 +1090,9 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 			    before != BP_EXIT_OK ? before : BP_EXIT_INTERRUPTED;
 		turn_close(m, &t[k]);
 		if (t[k].tried && t[k].r == BP_EXIT_OK)
-			t[k].r = measurer_save(m, t[k].res);
+			t[k].r = t[k].had > 0 && t[k].res->status != COMMIT_OK
+				     ? save_kept(m, t[k].res)
+				     : measurer_save(m, t[k].res);
 		if (r == BP_EXIT_OK)
 			r = t[k].r;
 	}

@@ -374,9 +374,15 @@ static int one_commit(struct range_run *rr, size_t i)
 		return BP_EXIT_STORE;
 	e->from_store = stored;
 	if (e->from_store && fewer_passes(rr, &e->res)) {
-		/* Measured by a bisection with fewer passes: top it up. */
+		/* Measured by a bisection with fewer passes: top it up.  A
+		 * pass that fails on the way leaves it measured in the store
+		 * (with a warning), and that is what the range reports.
+		 */
 		e->from_store = false;
 		r = measurer_measure(&rr->m, &e->res);
+		if (r == 0 && e->res.status != COMMIT_OK &&
+		    measurer_stored(&rr->m, &e->res) == -1)
+			r = BP_EXIT_STORE;
 	} else if (!e->from_store)
 		r = measure(rr, i, e);
 	if (r != 0)

@@ -241,6 +241,28 @@ test_expect_success 'a boot that fails or times out: skip (exit 125)' '
 	grep -q "^bootperf: [0-9a-f]* commit 5: timeout, skip\$" out
 '
 
+# The commit under test was measured with 3 passes; asked for 5, its
+# 4th fails: skip, and the store keeps the 3.
+test_expect_success 'a pass that fails while stored passes are topped up: skip, kept' '
+	make_tree t3 3 4 &&
+	t=(--runner command --warmup 0 --build "cp delay built"
+		--command "test ! -e \"$TEST_DIR/fail-t3\" && sleep \$(cat {worktree}/built)"
+		--store "$PWD/s-topup" --repo t3 --threshold-ms 100) &&
+	expect_exit 0 bootperf bisect-run "${t[@]}" --runs 3 >out &&
+	f=$(echo s-topup/results/*/"$(git -C t3 rev-parse HEAD)".json) &&
+	test "$(json "$f" "scalar @{\$j->{bench}{samples_ms}}")" = 3 &&
+	touch fail-t3 &&
+	expect_exit 125 bootperf bisect-run "${t[@]}" --runs 5 >out 2>err &&
+	cat out err &&
+	grep -q "^bootperf: [0-9a-f]* commit 3: boot-failed, skip\$" out &&
+	grep -q "warning: [0-9a-f]\{12\} keeps the 3 passes it has in the store" err &&
+	test "$(json "$f" "\$j->{status}")" = ok &&
+	test "$(json "$f" "scalar @{\$j->{bench}{samples_ms}}")" = 3 &&
+	rm fail-t3 &&
+	expect_exit 0 bootperf bisect-run "${t[@]}" --runs 5 >out &&
+	test "$(json "$f" "scalar @{\$j->{bench}{samples_ms}}")" = 5
+'
+
 test_expect_success '--json: one verdict document on stdout' '
 	make_tree j5 5 3 &&
 	git -C j5 checkout -q HEAD~3 &&
