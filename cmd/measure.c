@@ -900,7 +900,8 @@ struct turn {
 	struct bench_result now;
 	struct runner_session *s;
 	enum sample_status st;
-	bool tried; /* built, to be measured */
+	bool tried;    /* built, to be measured */
+	bool measured; /* measured and stored already: a failure keeps it */
 	bool fresh, active;
 	bool warm;  /* its passes ran last, no build since: no warm-ups */
 	size_t had; /* the passes it had before this session */
@@ -917,6 +918,38 @@ static bool wants_more(const struct turn *t)
 		 g->enough(g->arg, t->res));
 }
 
+/* A commit measured and stored already that fails while passes are
+ * added to it (a pass, its rebuild, its artifacts): res says so, for the
+ * caller to judge this run by (bisect skips the commit, an endpoint
+ * stops it), but the store keeps it measured, so that no result is lost
+ * to a failure once.  The next run that wants more passes tries again.
+ */
+static void warn_kept(const struct commit_result *res)
+{
+	bp_warning("%.12s keeps the %zu passes it has in the store; more "
+		   "are tried on the next run that asks for them",
+		   res->commit_id, res->bench.n_samples);
+}
+
+/* A failed pass after others were added: the store gets those too. */
+static int save_kept(struct measurer *m, struct commit_result *res)
+{
+	struct commit_result failed = *res;
+	int r;
+
+	warn_kept(res);
+	res->status = COMMIT_OK;
+	res->message = NULL;
+	res->bench.status = SAMPLE_OK;
+	res->bench.message = NULL;
+	r = measurer_save(m, res);
+	res->status = failed.status;
+	res->message = failed.message;
+	res->bench.status = failed.bench.status;
+	res->bench.message = failed.bench.message;
+	return r;
+}
+
 static void turn_open(struct measurer *m, struct turn *t)
 {
 	bool ready;
@@ -927,7 +960,10 @@ static void turn_open(struct measurer *m, struct turn *t)
 		 * failed build is, whatever happens to the others.
 		 */
 		t->tried = false;
-		t->r = measurer_save(m, t->res);
+		if (t->measured)
+			warn_kept(t->res);
+		else
+			t->r = measurer_save(m, t->res);
 	}
 	if (t->r != BP_EXIT_OK || !ready)
 		return;
@@ -1012,33 +1048,6 @@ static void turn_close(struct measurer *m, struct turn *t)
 	prepared_free(&t->p);
 }
 
-/* A pass that failed while passes were added to a measured commit: res
- * says so, for the caller to judge this run by (bisect skips the commit,
- * an endpoint stops it), but the store keeps the commit measured, with
- * the passes it had and those added before the failure, so that no
- * result is lost to a boot that failed once.  The next run that wants
- * more passes tries again.
- */
-static int save_kept(struct measurer *m, struct commit_result *res)
-{
-	struct commit_result failed = *res;
-	int r;
-
-	bp_warning("%.12s keeps the %zu passes it has in the store; more "
-		   "are tried on the next run that asks for them",
-		   res->commit_id, res->bench.n_samples);
-	res->status = COMMIT_OK;
-	res->message = NULL;
-	res->bench.status = SAMPLE_OK;
-	res->bench.message = NULL;
-	r = measurer_save(m, res);
-	res->status = failed.status;
-	res->message = failed.message;
-	res->bench.status = failed.bench.status;
-	res->bench.message = failed.bench.message;
-	return r;
-}
-
 int measurer_extend_turns(struct measurer *m, const int *w,
 			  struct commit_result **res, struct extend_goal **goal,
 			  size_t n)
@@ -1051,13 +1060,20 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 		return BP_EXIT_FAILURE;
 	for (size_t k = 0; k < n && r == BP_EXIT_OK; k++) {
 		bool built = !strcmp(m->built[w[k]], res[k]->commit_id);
+		bool measured =
+		    res[k]->status == COMMIT_OK && res[k]->bench.n_samples > 0;
 
-		t[k] = (struct turn){.w = w[k], .res = res[k], .goal = goal[k]};
+		t[k] = (struct turn){.w = w[k],
+				     .res = res[k],
+				     .goal = goal[k],
+				     .measured = measured};
 		if (!wants_more(&t[k]))
 			continue;
 		if (!built)
 			r = measurer_build(m, w[k], res[k], &built);
-		if (r == BP_EXIT_OK && !built)
+		if (r == BP_EXIT_OK && !built && measured)
+			warn_kept(res[k]);
+		else if (r == BP_EXIT_OK && !built)
 			r = measurer_save(m, res[k]);
 		else if (r == BP_EXIT_OK) {
 			t[k].tried = true;

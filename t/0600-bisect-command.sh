@@ -172,6 +172,30 @@ test_expect_success 'an endpoint that cannot be built: exit 13' '
 	grep -q "^bootperf: error: the bad endpoint .HEAD. cannot be measured: build-failed" errv
 '
 
+# Bisected once; again with --runs 8, the good endpoint's (fast, 0.02 s)
+# added passes fail: exit 13, and the store keeps what it had.
+test_expect_success 'an endpoint that fails while topped up: exit 13, its passes kept' '
+	make_tree ttop 5 3 &&
+	w=(--runner command --build "cp delay built" --store "$PWD/stop"
+		--command "if test -e \"$TEST_DIR/fail-w\" && test \"\$(cat {worktree}/built)\" = 0.02; then exit 3; fi; sleep \$(cat {worktree}/built)") &&
+	bootperf bisect "${w[@]}" ttop HEAD~4 HEAD >outtop &&
+	good=$(echo stop/results/*/"$(git -C ttop rev-parse HEAD~4)".json) &&
+	n=$(json "$good" "scalar @{\$j->{bench}{samples_ms}}") &&
+	test "$n" -ge 2 && test "$n" -lt 8 &&
+	touch fail-w &&
+	expect_exit 13 bootperf bisect "${w[@]}" --runs 8 ttop HEAD~4 HEAD \
+		>outtop2 2>errtop2 &&
+	cat errtop2 &&
+	grep -q "^bootperf: error: the good endpoint .HEAD~4. cannot be measured: boot-failed" errtop2 &&
+	grep -q "^bootperf: warning: [0-9a-f]\{12\} keeps the $n passes it has in the store" errtop2 &&
+	test "$(json "$good" "\$j->{status}")" = ok &&
+	test "$(json "$good" "scalar @{\$j->{bench}{samples_ms}}")" = "$n" &&
+	rm fail-w &&
+	bootperf bisect "${w[@]}" --runs 8 ttop HEAD~4 HEAD >outtop3 &&
+	grep -q "^First slow commit: $(commit_of ttop 3) commit 3\$" outtop3 &&
+	test "$(json "$good" "scalar @{\$j->{bench}{samples_ms}}")" -ge 8
+'
+
 test_expect_success 'one step, one build: the counts read right' '
 	make_tree tp 3 2 &&
 	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD~1 >outp1 &&

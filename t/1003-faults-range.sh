@@ -183,4 +183,42 @@ test_expect_success 'a pass that fails while stored passes are topped up: they a
 	done && no_litter s7
 '
 
+# stored_passes STORE N: every result of STORE measured, with N passes.
+stored_passes() {
+	local f n=0
+	for f in "$1"/results/*/*.json; do
+		n=$((n + 1))
+		if test "$(json "$f" "\$j->{status}")" != ok ||
+			test "$(json "$f" "scalar @{\$j->{bench}{samples_ms}}")" != "$2"; then
+			echo "$f:" >&2
+			cat "$f" >&2
+			return 1
+		fi
+	done
+	test "$n" = 5
+}
+
+test_expect_success 'the second pass of a top-up fails: the first is kept too' '
+	cmd="if test -e $TEST_DIR/fail-10; then if test -e {worktree}/once; then rm {worktree}/once; exit 3; fi; touch {worktree}/once; fi; sleep 0.01" &&
+	expect_exit 0 range s8 "$cmd" >out &&
+	touch fail-10 &&
+	expect_exit 0 range s8 "$cmd" --runs 4 >out 2>err &&
+	test "$(grep -c "^bootperf: warning: [0-9a-f]\{12\} keeps the 3 passes it has in the store" err)" = 5 &&
+	stored_passes s8 3 && test "$(grep -c "ms ±" out)" = 5 && no_litter s8
+'
+
+test_expect_success 'the rebuild for a top-up fails: the stored passes are kept' '
+	b=(--build "test ! -e $TEST_DIR/fail-11 && cp delay built") &&
+	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" >out &&
+	touch fail-11 &&
+	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" --runs 4 >out 2>err &&
+	cat out err &&
+	test "$(grep -c "^bootperf: warning: [0-9a-f]\{12\} keeps the 2 passes it has in the store" err)" = 5 &&
+	! grep -q "build-failed" out &&
+	stored_passes s9 2 && test "$(grep -c "ms ±" out)" = 5 &&
+	rm fail-11 &&
+	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" --runs 4 >out 2>err &&
+	! grep -q warning err && stored_passes s9 4 && no_litter s9
+'
+
 test_done
