@@ -903,8 +903,7 @@ struct turn {
 	bool tried;    /* built, to be measured */
 	bool measured; /* measured and stored already: a failure keeps it */
 	bool fresh, active;
-	bool warm;  /* its passes ran last, no build since: no warm-ups */
-	size_t had; /* the passes it had before this session */
+	bool warm; /* its passes ran last, no build since: no warm-ups */
 	long pass, passes; /* the pass under way, of how many at most */
 	int r;
 };
@@ -972,7 +971,6 @@ static void turn_open(struct measurer *m, struct turn *t)
 	t->fresh = !can_top_up(t->res, &t->now.env);
 	if (t->fresh)
 		drop_samples(t->res);
-	t->had = t->res->bench.n_samples;
 	t->passes = (long)(t->goal->want - t->res->bench.n_samples);
 	t->active = t->r == BP_EXIT_OK;
 }
@@ -1106,7 +1104,7 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 			    before != BP_EXIT_OK ? before : BP_EXIT_INTERRUPTED;
 		turn_close(m, &t[k]);
 		if (t[k].tried && t[k].r == BP_EXIT_OK)
-			t[k].r = t[k].had > 0 && t[k].res->status != COMMIT_OK
+			t[k].r = !t[k].fresh && t[k].res->status != COMMIT_OK
 				     ? save_kept(m, t[k].res)
 				     : measurer_save(m, t[k].res);
 		if (r == BP_EXIT_OK)
