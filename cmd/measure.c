@@ -904,7 +904,7 @@ struct turn {
 	bool measured; /* measured and stored already: a failure keeps it */
 	bool fresh, active;
 	bool warm; /* its passes ran last, no build since: no warm-ups */
-	long pass, passes; /* the pass under way, of how many at most */
+	long passes; /* passes at most */
 	int r;
 };
 
@@ -975,22 +975,28 @@ static void turn_open(struct measurer *m, struct turn *t)
 	t->active = t->r == BP_EXIT_OK;
 }
 
-/* One pass of t's session; a failed pass ends t's part. */
-static void turn_pass(struct turn *t, bool warmup, long i, long n)
+/* One pass of t's session; every pass goes into res at once, so that
+ * the goal's enough sees it.
+ */
+static int turn_pass(void *arg, bool warmup, long i, long n, double *ms,
+		     enum sample_status *st)
 {
+	struct turn *t = arg;
 	struct bench_result *b = &t->res->bench;
 
-	if (runner_session_pass(t->s, warmup, i, n, &t->st) == -1) {
-		t->active = false;
-		t->r = sample_status_exit(t->st);
-	} else if (!warmup &&
-		   bench_result_push(&b->sample_ms, &b->n_samples,
-				     t->now.sample_ms[t->now.n_samples - 1]) ==
-		       -1) {
-		t->st = SAMPLE_ERROR;
-		t->active = false;
-		t->r = sample_status_exit(t->st);
+	if (runner_session_sample(t->s, warmup, i, n, ms, st) == -1)
+		return -1;
+	if (!warmup && bench_result_push(&b->sample_ms, &b->n_samples, *ms) ==
+			   -1) {
+		*st = SAMPLE_ERROR;
+		return -1;
 	}
+	return 0;
+}
+
+static bool turn_more(void *arg)
+{
+	return wants_more(arg);
 }
 
 static bool interrupted(const struct turn *t, size_t n)
@@ -1001,31 +1007,39 @@ static bool interrupted(const struct turn *t, size_t n)
 	return false;
 }
 
-/* The sessions' warm-ups, then their passes, one of each in turn, each
- * until its commit has the passes it wants; every pass goes into res at
- * once, so that enough sees it.  Several sessions take turns so that a
- * drift of the machine affects them alike rather than one block of
- * passes more than the other.  A commit topped up right after its own
- * passes (bisect's next look at its endpoints) is warm: no warm-ups.
+/* The sessions' warm-ups, then their passes, one of each in turn (the
+ * scheduler's A B A B), each until its commit has the passes it wants.
+ * Several sessions take turns so that a drift of the machine affects
+ * them alike rather than one block of passes more than the other.  A
+ * commit topped up right after its own passes (bisect's next look at
+ * its endpoints) is warm: no warm-ups.  A failed pass ends its
+ * commit's part only.
  */
 static void take_turns(struct measurer *m, struct turn *t, size_t n)
 {
-	long warmup = m->run->run.warmup;
-	bool more = true;
+	struct sched_session s[MEASURER_TURNS];
+	struct turn *of[MEASURER_TURNS];
+	struct schedule sch = {.order = SCHED_ALTERNATE};
+	size_t j = 0;
 
-	for (long i = 1; i <= warmup && !interrupted(t, n); i++)
-		for (size_t k = 0; k < n && !interrupted(t, n); k++)
-			if (t[k].active && !t[k].warm)
-				turn_pass(&t[k], true, i, warmup);
-	while (more && !interrupted(t, n)) {
-		more = false;
-		for (size_t k = 0; k < n && !interrupted(t, n); k++)
-			if (t[k].active && wants_more(&t[k])) {
-				turn_pass(&t[k], false, ++t[k].pass,
-					  t[k].passes);
-				more = true;
-			}
+	for (size_t k = 0; k < n; k++) {
+		if (!t[k].active)
+			continue;
+		of[j] = &t[k];
+		s[j++] = (struct sched_session){
+		    .warmups = t[k].warm ? 0 : m->run->run.warmup,
+		    .passes = t[k].passes,
+		    .pass = turn_pass,
+		    .more = turn_more,
+		    .arg = &t[k]};
 	}
+	schedule_run(&sch, s, j);
+	for (size_t k = 0; k < j; k++)
+		if (s[k].failed) {
+			of[k]->active = false;
+			of[k]->st = s[k].st;
+			of[k]->r = sample_status_exit(s[k].st);
+		}
 }
 
 static void turn_close(struct measurer *m, struct turn *t)

@@ -236,31 +236,37 @@ static int open_measurer(struct range_run *rr)
 	return r;
 }
 
+static uint64_t draw(void *arg)
+{
+	(void)arg;
+	return (uint64_t)rand();
+}
+
 /* --interleave: passes of the base (a) and this one (b) in turns, A B
- * A B or in random order, so that a slow drift of the machine affects
+ * A B or each pair in random order (rand(), seeded once a run with the
+ * seed the results record), so that a slow drift of the machine affects
  * both alike.  The passes of a go with b's result.
  */
 static int take_turns(struct range_run *rr, struct runner_session *a,
 		      struct runner_session *b, enum sample_status *st)
 {
 	const struct run_options *o = &rr->cli->run.run;
-	struct runner_session *first, *second;
+	struct sched_session s[2];
+	struct schedule sch = {
+	    .order = rr->cli->interleave == INTERLEAVE_RANDOM ? SCHED_ROUNDS
+							      : SCHED_ALTERNATE,
+	    .stop_on_failure = true,
+	    .random = draw};
+	int r;
 
-	for (long i = 1; i <= o->warmup; i++)
-		if (runner_session_pass(a, true, i, o->warmup, st) ||
-		    runner_session_pass(b, true, i, o->warmup, st))
-			return -1;
-	for (long i = 1; i <= o->runs; i++) {
-		bool swap =
-		    rr->cli->interleave == INTERLEAVE_RANDOM && (rand() & 1);
-
-		first = swap ? b : a;
-		second = swap ? a : b;
-		if (runner_session_pass(first, false, i, o->runs, st) ||
-		    runner_session_pass(second, false, i, o->runs, st))
-			return -1;
-	}
-	return 0;
+	for (int k = 0; k < 2; k++)
+		s[k] = (struct sched_session){.warmups = o->warmup,
+					      .passes = o->runs,
+					      .pass = sched_runner_pass,
+					      .arg = k ? b : a};
+	r = schedule_run(&sch, s, 2);
+	*st = s[0].failed ? s[0].st : s[1].st;
+	return r;
 }
 
 static int bench_pair(struct range_run *rr, int wa, struct commit_result *a_res,

@@ -54,13 +54,28 @@ static void note_pass(bool progress, const char *kind, long i, long n,
 			res->sample_ms[res->n_samples - 1]);
 }
 
-static int analyzed_pass(struct analysis *a, struct runner_session *v, long i,
-			 long n, bool progress, enum sample_status *st)
+/* The analyzed session's pass: a warm-up drops its events. */
+struct analyzed {
+	struct analysis *a;
+	struct runner_session *s;
+	bool progress;
+};
+
+static int analyzed_pass(void *arg, bool warmup, long i, long n, double *ms,
+			 enum sample_status *st)
 {
+	struct analyzed *v = arg;
+	struct analysis *a = v->a;
 	struct boot_events ev;
 	struct boot_events *grown;
 
-	if (runner_session_events(v, i, n, &ev, st) == -1) {
+	if (warmup) {
+		if (runner_session_sample(v->s, true, i, n, ms, st) == -1)
+			return -1;
+		note_pass(v->progress, "warm-up", i, n, &a->verbose, 0);
+		return 0;
+	}
+	if (runner_session_events(v->s, i, n, &ev, st) == -1) {
 		boot_events_free(&ev);
 		return -1;
 	}
@@ -71,7 +86,19 @@ static int analyzed_pass(struct analysis *a, struct runner_session *v, long i,
 	}
 	a->passes = grown;
 	a->passes[a->n_passes++] = ev;
-	note_pass(progress, "analyzed pass", i, n, &a->verbose, ev.n);
+	*ms = a->verbose.sample_ms[a->verbose.n_samples - 1];
+	note_pass(v->progress, "analyzed pass", i, n, &a->verbose, ev.n);
+	return 0;
+}
+
+static int quiet_pass(void *arg, bool warmup, long i, long n, double *ms,
+		      enum sample_status *st)
+{
+	struct analyzed *q = arg;
+
+	if (runner_session_sample(q->s, warmup, i, n, ms, st) == -1)
+		return -1;
+	note_pass(q->progress, "quiet pass", i, n, &q->a->quiet, 0);
 	return 0;
 }
 
@@ -82,24 +109,17 @@ static int passes(struct analysis *a, struct runner_session *v,
 		  struct runner_session *q, const struct run_options *o,
 		  long quiet_runs, bool progress, enum sample_status *st)
 {
-	long most = o->runs > quiet_runs ? o->runs : quiet_runs;
+	struct analyzed av = {a, v, progress}, aq = {a, q, progress};
+	struct sched_session s[2] = {
+	    {.warmups = o->warmup, .passes = o->runs, .pass = analyzed_pass,
+	     .arg = &av},
+	    {.passes = quiet_runs, .pass = quiet_pass, .arg = &aq}};
+	struct schedule sch = {.order = SCHED_ALTERNATE,
+			       .stop_on_failure = true};
+	int r = schedule_run(&sch, s, q ? 2 : 1);
 
-	for (long i = 1; i <= o->warmup; i++) {
-		if (runner_session_pass(v, true, i, o->warmup, st) == -1)
-			return -1;
-		note_pass(progress, "warm-up", i, o->warmup, &a->verbose, 0);
-	}
-	for (long i = 1; i <= most; i++) {
-		if (i <= o->runs &&
-		    analyzed_pass(a, v, i, o->runs, progress, st) == -1)
-			return -1;
-		if (i > quiet_runs)
-			continue;
-		if (runner_session_pass(q, false, i, quiet_runs, st) == -1)
-			return -1;
-		note_pass(progress, "quiet pass", i, quiet_runs, &a->quiet, 0);
-	}
-	return 0;
+	*st = s[0].failed ? s[0].st : s[1].st;
+	return r;
 }
 
 int analysis_measure(struct analysis *a, const struct run_options *o,

@@ -121,6 +121,18 @@ int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
 	return 0;
 }
 
+int runner_session_sample(struct runner_session *s, bool warmup, long i,
+			  long n, double *ms, enum sample_status *failed)
+{
+	const struct bench_result *res = s->res;
+
+	if (runner_session_pass(s, warmup, i, n, failed) == -1)
+		return -1;
+	*ms = warmup ? res->warmup_ms[res->n_warmup - 1]
+		     : res->sample_ms[res->n_samples - 1];
+	return 0;
+}
+
 void runner_session_close(struct runner_session *s, enum sample_status status)
 {
 	struct bench_result *res = s->res;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common.h"
 
@@ -106,6 +107,9 @@ int runner_session_open(struct runner_session **out, const struct runner *r,
 			struct bench_result *res);
 int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
 			enum sample_status *failed);
+/* runner_session_pass that also gives the sample taken in *ms. */
+int runner_session_sample(struct runner_session *s, bool warmup, long i,
+			  long n, double *ms, enum sample_status *failed);
 /* A measured pass of an analyze session that also returns the boot's
  * events (*ev is initialised; free it even on failure).
  */
@@ -116,6 +120,74 @@ enum accel runner_session_accel(const struct runner_session *s);
 void runner_session_close(struct runner_session *s, enum sample_status status);
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen);
+
+/* schedule.c: the one pass scheduler.  Sessions (built commits, or
+ * configurations) run their warm-ups, then their passes in an order:
+ */
+enum sched_order {
+	SCHED_SEQUENTIAL, /* each session's warm-ups and passes, in turn */
+	SCHED_ALTERNATE,  /* one of each in turn: A B A B */
+	SCHED_BALANCED,	  /* forward, then backward: A B B A, A B C C B A */
+	SCHED_ROUNDS,	  /* each round every session once, in a fresh
+			   * random order */
+};
+
+/* One session's part.  The caller sets warmups, passes, pass, more and
+ * arg; schedule_run sets the rest.
+ */
+struct sched_session {
+	long warmups; /* warm-ups before its first pass */
+	long passes;  /* passes at most */
+	/* One pass (i of n): 0 with *ms set, or -1 with *st set; a failed
+	 * pass ends this session's part.
+	 */
+	int (*pass)(void *arg, bool warmup, long i, long n, double *ms,
+		    enum sample_status *st);
+	/* Asked before each warm-up and pass: false once the session has
+	 * enough (its goal); NULL: passes alone decide.
+	 */
+	bool (*more)(void *arg);
+	void *arg;
+	long warmed, done;     /* out: warm-ups and passes taken */
+	enum sample_status st; /* out: SAMPLE_OK, or how its part ended */
+	bool failed;	       /* out */
+};
+
+/* A sample as it is taken: which session, when (the schedule's clock,
+ * before the pass), how long.
+ */
+struct sched_sample {
+	size_t session;
+	bool warmup;
+	long i;
+	double t, ms;
+};
+
+struct schedule {
+	enum sched_order order;
+	bool stop_on_failure; /* a failed pass ends every session's part;
+			       * an interruption always does */
+	void (*on_sample)(void *arg, const struct sched_sample *smp);
+	/* Injectable for simulations: NULL is now_monotonic, and a
+	 * generator seeded with seed.
+	 */
+	double (*clock)(void *arg);
+	uint64_t (*random)(void *arg);
+	void *arg; /* of on_sample, clock and random */
+	uint64_t seed;
+};
+
+/* Run s[0..n-1]: warm-ups first (one of each in turn, or each session's
+ * before its passes when SCHED_SEQUENTIAL), then passes in the order,
+ * each session until its passes are taken, more says enough, or a pass
+ * fails.  0, or -1 when an interruption (or a failure with
+ * stop_on_failure) stopped them all.
+ */
+int schedule_run(const struct schedule *sch, struct sched_session *s,
+		 size_t n);
+/* A pass function for a runner session: arg is the session. */
+int sched_runner_pass(void *arg, bool warmup, long i, long n, double *ms,
+		      enum sample_status *st);
 
 /* build.c */
 struct build_options {
