@@ -22,7 +22,7 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wvla -Wformat=2 \
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) \
 	    -DBOOTPERF_VERSION='"$(VERSION)"' \
-	    -Icommon -Irunner -Ireports -Ibisect -Icmd -I$(BUILDDIR)
+	    -Icommon -Irunner -Ireports -Istore -Ibisect -Icmd -I$(BUILDDIR)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifneq ($(SANITIZE),)
@@ -31,7 +31,8 @@ CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-MODULE_SRCS := $(wildcard common/*.c runner/*.c reports/*.c bisect/*.c \
+MODULE_SRCS := $(wildcard common/*.c runner/*.c reports/*.c store/*.c \
+		 bisect/*.c \
 		 cmd/*.c)
 LIB_OBJS  := $(patsubst %.c,$(BUILDDIR)/%.o,$(MODULE_SRCS)) \
 	     $(BUILDDIR)/help.o $(BUILDDIR)/presets.o
@@ -69,6 +70,7 @@ $(BUILDDIR)/%.o: %.c $(HEADERS) | $(BUILDDIR)/.dirs
 
 $(BUILDDIR)/.dirs:
 	mkdir -p $(BUILDDIR)/common $(BUILDDIR)/runner $(BUILDDIR)/reports \
+		$(BUILDDIR)/store \
 		$(BUILDDIR)/bisect $(BUILDDIR)/cmd $(BUILDDIR)/t
 	touch $@
 
@@ -108,7 +110,7 @@ FUZZ_SECONDS ?= 120
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -DBOOTPERF_LIBFUZZER \
 		-DBOOTPERF_VERSION='"$(VERSION)"' -fno-omit-frame-pointer \
-		-Icommon -Irunner -Ireports -Ibisect -Icmd -It/fuzz \
+		-Icommon -Irunner -Ireports -Istore -Ibisect -Icmd -It/fuzz \
 		-Ibuild-fuzz
 FUZZ_BINS    := $(patsubst t/fuzz/%.c,build-fuzz/fuzz-%,$(FUZZ_SRCS))
 FUZZ_OBJS    := $(patsubst %.c,build-fuzz/%.o,$(MODULE_SRCS)) \
@@ -251,7 +253,7 @@ analyze: deps $(BUILDDIR)/help.c
 	@scripts/install-deps analyze
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Icommon -Irunner \
-		-Ireports -Ibisect -Icmd $(C_SRCS) $(SHIM_SRCS)
+		-Ireports -Istore -Ibisect -Icmd $(C_SRCS) $(SHIM_SRCS)
 	for f in $(C_SRCS); do \
 		clang-tidy --quiet --warnings-as-errors='*' $$f -- \
 			$(CFLAGS) $(PKG_CFLAGS) -It/unit || exit 1; \

@@ -9,6 +9,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 struct ack_cli {
 	const char *store_dir;

@@ -7,6 +7,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 int cmd_history_alpha(const char *arg, double *alpha)
 {

@@ -14,6 +14,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 /* Default build commands and artifacts for the trees bootperf knows.
  * The build commands are the shell scripts in cmd/presets/ (presets.c

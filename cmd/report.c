@@ -14,6 +14,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 enum report_format { FORMAT_TEXT, FORMAT_MD, FORMAT_JSON, FORMAT_HTML };
 

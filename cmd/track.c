@@ -12,6 +12,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 /* Where other commands say 1 for an internal error, track says 16. */
 #define TRACK_EXIT_REGRESSION 1

@@ -1,361 +1,23 @@
-/* bootperf - what bootperf track keeps between nights (the track state,
- * <store>/track/<config>.json), the acknowledgements (<store>/acks, a
- * text file people may edit), and the JSON report of a history.
+/* bootperf - the JSON report of a history ("type": "bootperf-report"):
+ * every commit, the change points and their drifts, and where the
+ * history came from.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "reports.h"
+#include "store.h"
 
-#define TRACK_TYPE "bootperf-track-state"
-#define TRACK_FORMAT 1
 #define REPORT_TYPE "bootperf-report"
 #define REPORT_FORMAT 1
-
-void track_state_free(struct track_state *s)
-{
-	char **strings[] = {&s->repo,  &s->remote, &s->url,	   &s->branch,
-			    &s->start, &s->tip,	   &s->fetch_error};
-
-	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-		free(*strings[i]);
-	for (size_t i = 0; i < s->n_history; i++)
-		free(s->history[i].subject);
-	for (size_t i = 0; i < s->n_changes; i++) {
-		free(s->changes[i].ack);
-		free(s->changes[i].ack_commit);
-	}
-	free(s->history);
-	free(s->changes);
-	memset(s, 0, sizeof *s);
-}
-
-static void put_string(cJSON *o, const char *key, const char *v)
-{
-	cJSON_AddItemToObject(o, key,
-			      v ? cJSON_CreateString(v) : cJSON_CreateNull());
-}
 
 static void put_number(cJSON *o, const char *key, double v)
 {
 	cJSON_AddItemToObject(
 	    o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
 }
-
-static void iso_time(char *buf, size_t len, double t)
-{
-	time_t secs = t >= 0 && t <= 1e12 ? (time_t)t : 0;
-	struct tm tm;
-
-	gmtime_r(&secs, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static cJSON *known_object(const struct known_change *k)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	put_string(o, "before", k->before);
-	put_string(o, "after", k->after);
-	put_string(o, "direction",
-		   k->regression ? "regression" : "improvement");
-	put_number(o, "first_seen", k->first_seen);
-	put_string(o, "ack_commit", k->ack_commit);
-	put_string(o, "ack", k->ack);
-	return o;
-}
-
-static cJSON *track_json(const struct track_state *s)
-{
-	cJSON *root = cJSON_CreateObject(), *hist, *cps;
-
-	put_string(root, "type", TRACK_TYPE);
-	cJSON_AddNumberToObject(root, "format", TRACK_FORMAT);
-	put_string(root, "config_id", s->config_id);
-	put_string(root, "repo", s->repo);
-	put_string(root, "remote", s->remote);
-	put_string(root, "url", s->url);
-	put_string(root, "branch", s->branch);
-	cJSON_AddBoolToObject(root, "first_parent", s->first_parent);
-	put_number(root, "alpha", s->alpha);
-	put_number(root, "threshold_percent", s->threshold);
-	put_string(root, "start", s->start);
-	put_string(root, "tip", s->tip);
-	put_number(root, "updated", s->updated);
-	put_string(root, "fetch_error", s->fetch_error);
-	hist = cJSON_AddArrayToObject(root, "history");
-	for (size_t i = 0; i < s->n_history; i++) {
-		cJSON *c = cJSON_CreateObject();
-
-		put_string(c, "commit", s->history[i].id);
-		put_string(c, "subject", s->history[i].subject);
-		put_string(c, "base",
-			   s->history[i].base[0] ? s->history[i].base : NULL);
-		cJSON_AddItemToArray(hist, c);
-	}
-	cps = cJSON_AddArrayToObject(root, "change_points");
-	for (size_t i = 0; i < s->n_changes; i++)
-		cJSON_AddItemToArray(cps, known_object(&s->changes[i]));
-	return root;
-}
-
-int store_put_track(struct store *st, const struct track_state *s)
-{
-	cJSON *root = track_json(s);
-	char *text = root ? cJSON_Print(root) : NULL;
-	char *name = bp_asprintf("%s.json", s->config_id);
-	int ret = -1;
-
-	if (!text)
-		bp_error("out of memory writing the track state");
-	else
-		ret = store_write_text(st, "track", name, text);
-	cJSON_free(text);
-	cJSON_Delete(root);
-	free(name);
-	return ret;
-}
-
-/* --- reading the state back, trusting nothing --- */
-
-static const cJSON *get(const cJSON *o, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
-/* A string member or NULL; -1 when it is there and not a string. */
-static int get_str(const cJSON *o, const char *key, char **out)
-{
-	const cJSON *it = get(o, key);
-
-	*out = NULL;
-	if (!it || cJSON_IsNull(it))
-		return 0;
-	if (!cJSON_IsString(it) || !it->valuestring)
-		return -1;
-	*out = bp_strdup(it->valuestring);
-	return 0;
-}
-
-static int get_id(const cJSON *o, const char *key, char out[41])
-{
-	const cJSON *it = get(o, key);
-	size_t n;
-
-	if (!cJSON_IsString(it) || !it->valuestring)
-		return -1;
-	n = strlen(it->valuestring);
-	if (n != 40 || strspn(it->valuestring, "0123456789abcdef") != 40)
-		return -1;
-	memcpy(out, it->valuestring, 41);
-	return 0;
-}
-
-static double get_num(const cJSON *o, const char *key)
-{
-	const cJSON *it = get(o, key);
-
-	return cJSON_IsNumber(it) && isfinite(it->valuedouble) ? it->valuedouble
-							       : NAN;
-}
-
-/* "base": an id, or null for none; missing in older states. */
-static int get_base(const cJSON *o, struct track_commit *c)
-{
-	const cJSON *it = get(o, "base");
-
-	c->has_base = it != NULL;
-	c->base[0] = '\0';
-	if (!it || cJSON_IsNull(it))
-		return 0;
-	return get_id(o, "base", c->base);
-}
-
-static int track_history(struct track_state *s, const cJSON *arr)
-{
-	const cJSON *it;
-	size_t n = 0;
-
-	if (!cJSON_IsArray(arr))
-		return -1;
-	s->history = bp_malloc(((size_t)cJSON_GetArraySize(arr) + 1) *
-			       sizeof *s->history);
-	cJSON_ArrayForEach(it, arr)
-	{
-		struct track_commit *c = &s->history[n];
-
-		if (get_id(it, "commit", c->id) == -1 ||
-		    get_str(it, "subject", &c->subject) == -1 ||
-		    get_base(it, c) == -1)
-			return -1;
-		s->n_history = ++n;
-	}
-	return 0;
-}
-
-static int track_changes(struct track_state *s, const cJSON *arr)
-{
-	const cJSON *it;
-	size_t n = 0;
-
-	if (!cJSON_IsArray(arr))
-		return -1;
-	s->changes = bp_malloc(((size_t)cJSON_GetArraySize(arr) + 1) *
-			       sizeof *s->changes);
-	cJSON_ArrayForEach(it, arr)
-	{
-		struct known_change *k = &s->changes[n];
-		char *dir = NULL;
-		int bad = get_id(it, "before", k->before) ||
-			  get_id(it, "after", k->after) ||
-			  get_str(it, "direction", &dir) ||
-			  get_str(it, "ack", &k->ack) ||
-			  get_str(it, "ack_commit", &k->ack_commit);
-
-		s->n_changes = ++n;
-		k->regression = dir && !strcmp(dir, "regression");
-		k->first_seen = get_num(it, "first_seen");
-		free(dir);
-		if (bad)
-			return -1;
-	}
-	return 0;
-}
-
-static int track_fields(struct track_state *s, const cJSON *root)
-{
-	const cJSON *type = get(root, "type"), *fp = get(root, "first_parent");
-	char *config = NULL;
-	int bad;
-
-	if (!cJSON_IsString(type) ||
-	    strcmp(type->valuestring, TRACK_TYPE) != 0 ||
-	    get_num(root, "format") != TRACK_FORMAT)
-		return -1;
-	bad = get_str(root, "config_id", &config) ||
-	      get_str(root, "repo", &s->repo) ||
-	      get_str(root, "remote", &s->remote) ||
-	      get_str(root, "url", &s->url) ||
-	      get_str(root, "branch", &s->branch) ||
-	      get_str(root, "start", &s->start) ||
-	      get_str(root, "tip", &s->tip) ||
-	      get_str(root, "fetch_error", &s->fetch_error) || !config ||
-	      strlen(config) >= sizeof s->config_id;
-	if (!bad)
-		snprintf(s->config_id, sizeof s->config_id, "%s", config);
-	free(config);
-	s->first_parent = !cJSON_IsFalse(fp);
-	s->alpha = get_num(root, "alpha");
-	s->threshold = get_num(root, "threshold_percent");
-	s->updated = get_num(root, "updated");
-	return bad ? -1 : 0;
-}
-
-int store_get_track(struct store *st, const char *config_id,
-		    struct track_state *out)
-{
-	char *name = bp_asprintf("%s.json", config_id);
-	char *text = NULL, *path = NULL;
-	cJSON *root = NULL;
-	int ret;
-
-	memset(out, 0, sizeof *out);
-	ret = store_read_text(st, "track", name, &text, &path);
-	if (ret != 0)
-		goto out;
-	root = cJSON_Parse(text);
-	if (!root || track_fields(out, root) == -1 ||
-	    track_history(out, get(root, "history")) == -1 ||
-	    track_changes(out, get(root, "change_points")) == -1 ||
-	    strcmp(out->config_id, config_id) != 0) {
-		bp_error("corrupt track state '%s'; delete it to start "
-			 "tracking afresh (results are kept)",
-			 path);
-		track_state_free(out);
-		ret = -1;
-	}
-out:
-	cJSON_Delete(root);
-	free(text);
-	free(path);
-	free(name);
-	return ret;
-}
-
-/* --- acknowledgements: <dir>/acks/COMMIT holds the note --- */
-
-void acks_free(struct ack *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].commit);
-		free(a[i].note);
-	}
-	free(a);
-}
-
-static bool ack_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n >= 7 && n <= 40 && strspn(name, "0123456789abcdef") == n;
-}
-
-/* The note, on one line, without trailing white space. */
-static char *ack_note(const char *text)
-{
-	char *note = bp_strdup(text), *end;
-
-	for (char *p = note; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	end = note + strlen(note);
-	while (end > note && end[-1] == ' ')
-		*--end = '\0';
-	return note;
-}
-
-int store_get_acks(struct store *st, struct ack **out, size_t *n)
-{
-	char **names = NULL;
-	size_t n_names = 0;
-	int ret = store_list_dir(st, "acks", &names, &n_names);
-
-	*out = bp_malloc((n_names + 1) * sizeof **out);
-	*n = 0;
-	for (size_t i = 0; ret == 0 && i < n_names; i++) {
-		char *text = NULL, *path = NULL;
-
-		if (!ack_name(names[i]))
-			bp_warning("'%s/acks/%s' is not named after a commit "
-				   "(7 to 40 hex digits); ignored",
-				   store_dir(st), names[i]);
-		else if (store_read_text(st, "acks", names[i], &text, &path) ==
-			 0) {
-			(*out)[*n].commit = bp_strdup(names[i]);
-			(*out)[(*n)++].note = ack_note(text);
-		}
-		free(text);
-		free(path);
-	}
-	for (size_t i = 0; i < n_names; i++)
-		free(names[i]);
-	free(names);
-	return ret;
-}
-
-int store_add_ack(struct store *st, const char *commit, const char *note)
-{
-	char *flat = ack_note(note);
-	int ret = store_write_text(st, "acks", commit, flat);
-
-	free(flat);
-	return ret;
-}
-
-/* --- the JSON report --- */
 
 static const char *direction(const struct change_point *c)
 {
@@ -369,17 +31,17 @@ static void put_drift(cJSON *o, const struct history *h,
 	cJSON *d;
 
 	if (c->drift_from == SIZE_MAX) {
-		put_string(o, "drift", NULL);
+		json_add_string(o, "drift", NULL);
 		return;
 	}
 	b = &h->r.v[c->drift_from];
 	a = &h->r.v[c->drift_to];
 	d = cJSON_AddObjectToObject(o, "drift");
-	put_string(d, "before", b->res.commit_id);
-	put_string(d, "before_short", b->short_id);
-	put_string(d, "after", a->res.commit_id);
-	put_string(d, "after_short", a->short_id);
-	put_string(d, "after_subject", a->res.subject);
+	json_add_string(d, "before", b->res.commit_id);
+	json_add_string(d, "before_short", b->short_id);
+	json_add_string(d, "after", a->res.commit_id);
+	json_add_string(d, "after_short", a->short_id);
+	json_add_string(d, "after_subject", a->res.subject);
 	cJSON_AddNumberToObject(d, "commits",
 				(double)(c->drift_to - c->drift_from));
 	put_number(d, "change_percent", c->drift_pct);
@@ -393,11 +55,11 @@ static cJSON *change_point_object(const struct history *h,
 	cJSON *o = cJSON_CreateObject();
 	char when[32];
 
-	put_string(o, "before", b->res.commit_id);
-	put_string(o, "before_short", b->short_id);
-	put_string(o, "after", a->res.commit_id);
-	put_string(o, "after_short", a->short_id);
-	put_string(o, "after_subject", a->res.subject);
+	json_add_string(o, "before", b->res.commit_id);
+	json_add_string(o, "before_short", b->short_id);
+	json_add_string(o, "after", a->res.commit_id);
+	json_add_string(o, "after_short", a->short_id);
+	json_add_string(o, "after_subject", a->res.subject);
 	cJSON_AddNumberToObject(o, "commits", (double)c->candidates);
 	cJSON_AddNumberToObject(o, "not_measured", (double)c->unmeasured);
 	put_number(o, "before_ms", c->before_ms);
@@ -405,23 +67,23 @@ static cJSON *change_point_object(const struct history *h,
 	put_number(o, "change_ms", c->delta_ms);
 	put_number(o, "change_percent", c->percent);
 	put_number(o, "p", c->p);
-	put_string(o, "direction", direction(c));
+	json_add_string(o, "direction", direction(c));
 	put_drift(o, h, c);
 	cJSON_AddBoolToObject(o, "at_tip", c->at_tip);
 	cJSON_AddBoolToObject(o, "reported", c->reported);
 	cJSON_AddBoolToObject(o, "new", c->is_new);
 	if (c->first_seen > 0) {
-		iso_time(when, sizeof when, c->first_seen);
-		put_string(o, "first_seen", when);
+		json_iso_time(when, sizeof when, c->first_seen);
+		json_add_string(o, "first_seen", when);
 	} else
-		put_string(o, "first_seen", NULL);
+		json_add_string(o, "first_seen", NULL);
 	if (c->ack) {
 		cJSON *ack = cJSON_AddObjectToObject(o, "acknowledged");
 
-		put_string(ack, "commit", c->ack_commit);
-		put_string(ack, "note", c->ack);
+		json_add_string(ack, "commit", c->ack_commit);
+		json_add_string(ack, "note", c->ack);
 	} else
-		put_string(o, "acknowledged", NULL);
+		json_add_string(o, "acknowledged", NULL);
 	return o;
 }
 
@@ -440,7 +102,7 @@ static cJSON *method_object(const struct history *h)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	put_string(o, "name", "e-divisive means");
+	json_add_string(o, "name", "e-divisive means");
 	cJSON_AddNumberToObject(o, "alpha", h->cpo.alpha);
 	cJSON_AddNumberToObject(o, "permutations", (double)h->cpo.permutations);
 	cJSON_AddNumberToObject(o, "min_segment", (double)h->cpo.min_size);
@@ -453,18 +115,18 @@ static void meta_fields(cJSON *root, const struct report_meta *m)
 {
 	char when[32];
 
-	put_string(root, "source", m->range ? "range" : "track");
-	put_string(root, "repo", m->repo);
-	put_string(root, "range", m->range);
-	put_string(root, "remote", m->remote);
-	put_string(root, "url", m->url);
-	put_string(root, "branch", m->branch);
+	json_add_string(root, "source", m->range ? "range" : "track");
+	json_add_string(root, "repo", m->repo);
+	json_add_string(root, "range", m->range);
+	json_add_string(root, "remote", m->remote);
+	json_add_string(root, "url", m->url);
+	json_add_string(root, "branch", m->branch);
 	if (m->updated > 0) {
-		iso_time(when, sizeof when, m->updated);
-		put_string(root, "updated", when);
+		json_iso_time(when, sizeof when, m->updated);
+		json_add_string(root, "updated", when);
 	} else
-		put_string(root, "updated", NULL);
-	put_string(root, "fetch_error", m->fetch_error);
+		json_add_string(root, "updated", NULL);
+	json_add_string(root, "fetch_error", m->fetch_error);
 }
 
 static cJSON *counts_object(const struct history *h)
@@ -488,11 +150,11 @@ int report_history_json(FILE *fp, const struct history *h,
 
 	if (!root)
 		return -1;
-	put_string(root, "type", REPORT_TYPE);
+	json_add_string(root, "type", REPORT_TYPE);
 	cJSON_AddNumberToObject(root, "format", REPORT_FORMAT);
 	meta_fields(root, m);
-	put_string(root, "config_id", h->r.config_id);
-	put_string(root, "test",
+	json_add_string(root, "config_id", h->r.config_id);
+	json_add_string(root, "test",
 		   h->r.method == STATS_WELCH ? "welch" : "mann-whitney");
 	cJSON_AddNumberToObject(root, "alpha", h->r.alpha);
 	cJSON_AddNumberToObject(root, "threshold_percent", h->r.threshold);

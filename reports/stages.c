@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports.h"
+#include "store.h"
 
 #define RED "\033[1;31m"
 #define RESET "\033[0m"

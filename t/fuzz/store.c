@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports.h"
+#include "store.h"
 
 #define FUZZ_CORPUS "store"
 #include "replay.h"

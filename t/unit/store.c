@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "reports.h"
+#include "store.h"
 #include "tap.h"
 
 #define CFG "0123abcd0123abcd"

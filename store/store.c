@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reports.h"
+#include "store.h"
 
 #define STORE_ID_MIN 4
 #define STORE_ID_MAX 64
