@@ -36,7 +36,7 @@ MODULE_SRCS := $(wildcard common/*.c runner/*.c reports/*.c store/*.c \
 		 cmd/*.c)
 LIB_OBJS  := $(patsubst %.c,$(BUILDDIR)/%.o,$(MODULE_SRCS)) \
 	     $(BUILDDIR)/help.o $(BUILDDIR)/presets.o
-PRESETS   := $(wildcard cmd/presets/*.sh)
+PRESETS   := $(wildcard runner/presets/*.sh)
 HEADERS   := $(wildcard */*.h)
 UNIT_SRCS := $(wildcard t/unit/*.c)
 # Fuzz harnesses double as unit tests that replay their corpus.
@@ -85,7 +85,7 @@ $(BUILDDIR)/help.o: $(BUILDDIR)/help.c cmd/cmd.h
 $(BUILDDIR)/presets.c: $(PRESETS) scripts/embed-presets.pl | $(BUILDDIR)/.dirs
 	perl scripts/embed-presets.pl $(PRESETS) > $@.tmp && mv $@.tmp $@
 
-$(BUILDDIR)/presets.o: $(BUILDDIR)/presets.c cmd/cmd.h
+$(BUILDDIR)/presets.o: $(BUILDDIR)/presets.c runner/runner.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILDDIR)/libbootperf.a: $(LIB_OBJS)
@@ -134,7 +134,7 @@ build-fuzz/presets.c: $(PRESETS) scripts/embed-presets.pl
 	@mkdir -p build-fuzz
 	perl scripts/embed-presets.pl $(PRESETS) > $@.tmp && mv $@.tmp $@
 
-build-fuzz/presets.o: build-fuzz/presets.c cmd/cmd.h
+build-fuzz/presets.o: build-fuzz/presets.c runner/runner.h
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build-fuzz/fuzz-%: t/fuzz/%.c t/fuzz/replay.h $(FUZZ_OBJS)

@@ -179,14 +179,7 @@ char *cmd_follow_links(const char *path);
  */
 int cmd_output_check(const char *what, const char *path);
 
-/* presets.c, made from cmd/presets/NAME.sh: the presets' build
- * commands.
- */
-extern const char preset_build_qemu[];
-extern const char preset_build_kernel[];
-
 /* measure.c: build and measure one commit, keep the result */
-struct preset;
 struct build_cli {
 	const struct preset *preset; /* --preset, or NULL */
 	const char *build;
@@ -254,6 +247,11 @@ struct prepared {
 	bool hv_wrapper;
 };
 
+/* What is under way, for the command's progress line (res NULL: several
+ * commits in turns).
+ */
+void measurer_progress(const struct measurer *m,
+		       const struct commit_result *res, const char *what);
 /* Open and lock the store; config_extra joins the configuration id. */
 int measurer_open(struct measurer *m, struct walk_repo *repo,
 		  const char *config_extra);
@@ -388,12 +386,6 @@ struct stages_cli {
 int stages_cli_parse(struct stages_cli *s, int c, const char *arg);
 /* After all options: -1 (message printed) when they do not fit. */
 int stages_cli_finish(struct stages_cli *s, const struct run_cli *run);
-/* o->warmup analyzed warm-ups, then o->runs analyzed passes in turns
- * with quiet_runs quiet ones (the same settings, not analyzed).  *a is
- * filled even on failure; returns a bp_exit code.
- */
-int analysis_measure(struct analysis *a, const struct run_options *o,
-		     long quiet_runs, bool progress);
 /* --stages: analyze each significant change of the range and its
  * previous commit, or bisect's culprit and its baseline, and keep the
  * stage by stage changes in r->stages.  A commit that cannot be built

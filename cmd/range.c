@@ -252,11 +252,11 @@ static int take_turns(struct range_run *rr, struct runner_session *a,
 {
 	const struct run_options *o = &rr->cli->run.run;
 	struct sched_session s[2];
-	struct schedule sch = {
-	    .order = rr->cli->interleave == INTERLEAVE_RANDOM ? SCHED_ROUNDS
-							      : SCHED_ALTERNATE,
-	    .stop_on_failure = true,
-	    .random = draw};
+	struct schedule sch = {.order = rr->cli->interleave == INTERLEAVE_RANDOM
+					    ? SCHED_ROUNDS
+					    : SCHED_ALTERNATE,
+			       .stop_on_failure = true,
+			       .random = draw};
 	int r;
 
 	for (int k = 0; k < 2; k++)

@@ -906,4 +906,33 @@ int commit_status_parse(const char *s, enum commit_status *out);
 void bench_result_free(struct bench_result *res);
 int bench_result_push(double **arr, size_t *n, double ms);
 
+/* topup.c: the top-up policy (pure) */
+/* Stored passes may be added to when res is measured and was measured
+ * alike (accelerator, qemu version, host) as a session's env now: the
+ * config id covers what was asked for, not what auto settled on.
+ */
+bool topup_can_add(const struct commit_result *res,
+		   const struct bench_env *now);
+/* Start over: res's samples and message dropped. */
+void topup_drop(struct commit_result *res);
+/* What a session measured (now: its warm-ups, status, message, time)
+ * joins res, whose samples already hold its passes; fresh: res started
+ * over, so now's environment and start become res's.  The summary is
+ * recomputed.
+ */
+void topup_merge(struct commit_result *res, struct bench_result *now,
+		 bool fresh);
+/* Whether res wants another pass: fewer than want, and enough (NULL:
+ * none) does not say it has enough once it has one.
+ */
+bool topup_wants_more(const struct commit_result *res, size_t want,
+		      bool (*enough)(void *arg,
+				     const struct commit_result *res),
+		      void *arg);
+/* What the store keeps of res when passes added to a measured result
+ * failed: the same passes, measured (status ok, no message).  A shallow
+ * copy: res still owns everything.
+ */
+struct commit_result topup_kept(const struct commit_result *res);
+
 #endif

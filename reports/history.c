@@ -155,7 +155,7 @@ int report_history_json(FILE *fp, const struct history *h,
 	meta_fields(root, m);
 	json_add_string(root, "config_id", h->r.config_id);
 	json_add_string(root, "test",
-		   h->r.method == STATS_WELCH ? "welch" : "mann-whitney");
+			h->r.method == STATS_WELCH ? "welch" : "mann-whitney");
 	cJSON_AddNumberToObject(root, "alpha", h->r.alpha);
 	cJSON_AddNumberToObject(root, "threshold_percent", h->r.threshold);
 	cJSON_AddItemToObject(root, "change_point_method", method_object(h));

@@ -52,9 +52,9 @@ static cJSON *change_object(const struct range_report *r,
 	cJSON_AddNumberToObject(o, "p", c->p);
 	cJSON_AddBoolToObject(o, "significant", c->significant);
 	json_add_string(o, "verdict",
-		   !c->significant  ? "none"
-		   : c->percent > 0 ? "regression"
-				    : "improvement");
+			!c->significant	 ? "none"
+			: c->percent > 0 ? "regression"
+					 : "improvement");
 	return o;
 }
 
@@ -103,10 +103,11 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	json_add_string(root, "repo", r->repo);
 	json_add_string(root, "range", r->range);
 	json_add_string(root, "config_id", r->config_id);
-	json_add_string(root, "status", r->interrupted ? "interrupted" : "complete");
+	json_add_string(root, "status",
+			r->interrupted ? "interrupted" : "complete");
 	cJSON_AddNumberToObject(root, "range_commits", (double)r->total);
 	json_add_string(root, "test",
-		   r->method == STATS_WELCH ? "welch" : "mann-whitney");
+			r->method == STATS_WELCH ? "welch" : "mann-whitney");
 	json_add_string(root, "passes", r->how);
 	cJSON_AddNumberToObject(root, "alpha", r->alpha);
 	cJSON_AddNumberToObject(root, "threshold_percent", r->threshold);
@@ -241,9 +242,9 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	json_add_string(root, "config_id", r->config_id);
 	cJSON_AddBoolToObject(root, "first_parent", r->first_parent);
 	json_add_string(root, "looking_for",
-		   r->improvement ? "improvement" : "regression");
+			r->improvement ? "improvement" : "regression");
 	json_add_string(root, "test",
-		   r->method == STATS_WELCH ? "welch" : "mann-whitney");
+			r->method == STATS_WELCH ? "welch" : "mann-whitney");
 	cJSON_AddNumberToObject(root, "alpha", r->alpha);
 	cJSON_AddNumberToObject(root, "threshold_percent", r->threshold);
 	cJSON_AddNumberToObject(root, "commits", (double)r->n_commits);
@@ -295,7 +296,7 @@ static cJSON *bisect_run_endpoints(const struct bisect_run_report *r)
 		return cJSON_CreateNull();
 	o = bisect_endpoints_object(e);
 	json_add_string(o, "test",
-		   e->method == STATS_WELCH ? "welch" : "mann-whitney");
+			e->method == STATS_WELCH ? "welch" : "mann-whitney");
 	cJSON_AddNumberToObject(o, "alpha", e->alpha);
 	cJSON_AddNumberToObject(o, "threshold_percent", e->threshold);
 	cJSON_AddItemToObject(o, "sprt",

@@ -121,8 +121,8 @@ int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
 	return 0;
 }
 
-int runner_session_sample(struct runner_session *s, bool warmup, long i,
-			  long n, double *ms, enum sample_status *failed)
+int runner_session_sample(struct runner_session *s, bool warmup, long i, long n,
+			  double *ms, enum sample_status *failed)
 {
 	const struct bench_result *res = s->res;
 

@@ -75,3 +75,21 @@ enum sample_status runner_build(const struct build_options *o, double *seconds,
 			 o->timeout_s);
 	return st;
 }
+
+void runner_build_diagnose(struct build_diagnosis *d, const char *log_path,
+			   const char *msg)
+{
+	char *log = runner_build_log_tail(log_path);
+
+	d->command[0] = '\0';
+	/* A command on PATH that is not there fails every commit alike; a
+	 * script of the tree's own ("./build.sh") may come in a later
+	 * commit.
+	 */
+	d->command_missing =
+	    strstr(msg, "command not found (exit 127)") &&
+	    (!builddeps_missing_command(log, d->command, sizeof d->command) ||
+	     !strchr(d->command, '/'));
+	builddeps_from_log(log, d->packages, sizeof d->packages);
+	free(log);
+}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common.h"
 
@@ -108,8 +109,8 @@ int runner_session_open(struct runner_session **out, const struct runner *r,
 int runner_session_pass(struct runner_session *s, bool warmup, long i, long n,
 			enum sample_status *failed);
 /* runner_session_pass that also gives the sample taken in *ms. */
-int runner_session_sample(struct runner_session *s, bool warmup, long i,
-			  long n, double *ms, enum sample_status *failed);
+int runner_session_sample(struct runner_session *s, bool warmup, long i, long n,
+			  double *ms, enum sample_status *failed);
 /* A measured pass of an analyze session that also returns the boot's
  * events (*ev is initialised; free it even on failure).
  */
@@ -183,11 +184,18 @@ struct schedule {
  * fails.  0, or -1 when an interruption (or a failure with
  * stop_on_failure) stopped them all.
  */
-int schedule_run(const struct schedule *sch, struct sched_session *s,
-		 size_t n);
+int schedule_run(const struct schedule *sch, struct sched_session *s, size_t n);
 /* A pass function for a runner session: arg is the session. */
 int sched_runner_pass(void *arg, bool warmup, long i, long n, double *ms,
 		      enum sample_status *st);
+
+/* analysis.c: analyzed boots (guestfs) */
+/* o->warmup analyzed warm-ups, then o->runs analyzed passes in turns
+ * with quiet_runs quiet ones (the same settings, not analyzed).  *a is
+ * filled even on failure; returns a bp_exit code.
+ */
+int analysis_measure(struct analysis *a, const struct run_options *o,
+		     long quiet_runs, bool progress);
 
 /* build.c */
 struct build_options {
@@ -201,6 +209,18 @@ struct build_options {
 /* SAMPLE_OK with *seconds set, else why in msg. */
 enum sample_status runner_build(const struct build_options *o, double *seconds,
 				char *msg, size_t len);
+
+/* What a failed build's log says: a build command that is not there
+ * (command_missing, and its name in command when the log says), and
+ * the Debian packages it lacks (packages, space-separated, or "").
+ */
+struct build_diagnosis {
+	bool command_missing;
+	char command[256];
+	char packages[256];
+};
+void runner_build_diagnose(struct build_diagnosis *d, const char *log_path,
+			   const char *msg);
 
 /* deps.c: what a build needs from the machine. */
 enum need_kind { NEED_COMMAND = 1, NEED_PKGCONFIG, NEED_HEADER };
@@ -218,6 +238,82 @@ size_t runner_missing_needs(const struct build_need *needs, char *packages,
  * owned by the caller.
  */
 char *runner_build_log_tail(const char *log_path);
+
+/* preset.c: what bootperf knows of QEMU and Linux trees.  The build
+ * commands are runner/presets/NAME.sh, embedded as presets.c.
+ */
+extern const char preset_build_qemu[];
+extern const char preset_build_kernel[];
+struct preset {
+	const char *name;
+	const char *build;
+	const char *hv_artifact;
+	const char *kernel_artifact;
+	const char *modules_artifact;
+	const char *const *qemu_args; /* after --qemu-arg's, NULL-ended */
+	const char *firmware;	      /* a file the qemu must find */
+	const struct build_need *needs;
+	const struct kconfig_need *kconfig_needs;
+};
+/* The preset called name, or NULL after a message. */
+const struct preset *preset_find(const char *name);
+/* BP_EXIT_OK, or BP_EXIT_BUILD_DEPS after a message naming the Debian
+ * packages the preset's build needs and this machine lacks.
+ */
+int preset_check_needs(const struct preset *p);
+/* What worktree's .config lacks of what the appliance needs: how many,
+ * named in missing; 0 when the preset checks none or there is no
+ * .config.
+ */
+size_t preset_kconfig_missing(const struct preset *p, const char *worktree,
+			      char *missing, size_t len);
+/* The whole of a small text file (at most max bytes), owned; NULL with
+ * errno set.
+ */
+char *runner_read_file(const char *path, size_t max);
+
+/* artifacts.c: what a build leaves for its boots */
+/* The extra qemu arguments: --qemu-arg's (user), then the preset's
+ * (NULL-ended, or NULL).
+ */
+struct qemu_args {
+	const char *const *user;
+	size_t n_user;
+	const char *const *preset;
+};
+/* Argument i, or NULL past the last. */
+const char *qemu_args_at(const struct qemu_args *a, size_t i);
+/* Each argument with {worktree} replaced by worktree (NULL: kept as
+ * written), quoted as one shell word, after a space.
+ */
+void qemu_args_put(FILE *fp, const struct qemu_args *a, const char *worktree);
+/* qemu_args_put's text with {worktree} kept, owned (the config id). */
+char *qemu_args_join(const struct qemu_args *a);
+/* a with {worktree} replaced by worktree (when not NULL), owned. */
+char *runner_expand_worktree(const char *a, const char *worktree);
+/* A commit's artifacts: absolute paths (NULL: none asked) and as the
+ * options gave them.
+ */
+struct artifacts {
+	const char *hv, *kernel, *modules;
+	const char *hv_rel, *kernel_rel, *modules_rel;
+};
+/* Why the build in wt did not leave what a asks for (naming a file of
+ * that name elsewhere in wt, when there is one), owned; NULL when all
+ * is there.
+ */
+char *runner_artifacts_missing(const char *wt, const struct artifacts *a);
+/* The preset's qemu must find its firmware in one of the -L directories
+ * of a, or every boot fails with "could not load PC BIOS": BP_EXIT_OK,
+ * or BP_EXIT_NOFILE after a message.
+ */
+int runner_check_firmware(const struct preset *p, const struct qemu_args *a,
+			  const char *wt);
+/* A shell script that runs hv (NULL: qemu-system-x86_64) with a's
+ * arguments ({worktree}: wt) and its own; -1 when fp failed.
+ */
+int runner_write_wrapper(FILE *fp, const char *commit_id, const char *hv,
+			 const struct qemu_args *a, const char *wt);
 
 /* child.c */
 void runner_signals_init(void);

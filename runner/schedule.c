@@ -45,7 +45,8 @@ static double clock_now(const struct run *r)
 /* Whether session s is still to run a pass (asked before each one). */
 static bool wants(const struct sched_session *s)
 {
-	return !s->failed && s->done < s->passes && (!s->more || s->more(s->arg));
+	return !s->failed && s->done < s->passes &&
+	       (!s->more || s->more(s->arg));
 }
 
 static void one(struct run *r, size_t k, bool warmup)

@@ -151,11 +151,14 @@ cJSON *json_from_bench(const struct bench_result *res)
 	cJSON_AddItemToObject(root, "environment", env_object(&res->env));
 	harness = cJSON_AddObjectToObject(root, "harness");
 	cJSON_AddNumberToObject(harness, "maxrss_kb", (double)res->maxrss_kb);
-	cJSON_AddItemToObject(root, "warmup_ms",
-			      json_samples_array(res->warmup_ms, res->n_warmup));
-	cJSON_AddItemToObject(root, "samples_ms",
-			      json_samples_array(res->sample_ms, res->n_samples));
-	cJSON_AddItemToObject(root, "statistics", json_stats_object(&res->summary));
+	cJSON_AddItemToObject(
+	    root, "warmup_ms",
+	    json_samples_array(res->warmup_ms, res->n_warmup));
+	cJSON_AddItemToObject(
+	    root, "samples_ms",
+	    json_samples_array(res->sample_ms, res->n_samples));
+	cJSON_AddItemToObject(root, "statistics",
+			      json_stats_object(&res->summary));
 	return root;
 }
 
@@ -452,7 +455,7 @@ cJSON *json_from_commit(const struct commit_result *r)
 		    b, "samples_ms",
 		    json_samples_array(r->baseline_ms, r->n_baseline));
 		json_add_string(b, "order",
-			   r->baseline_random ? "random" : "alternate");
+				r->baseline_random ? "random" : "alternate");
 		if (r->has_seed)
 			cJSON_AddNumberToObject(b, "seed", r->baseline_seed);
 	}
@@ -580,4 +583,3 @@ int json_to_commit(struct commit_result *out, const cJSON *obj, char *why,
 	*out = r;
 	return 0;
 }
-

@@ -16,8 +16,8 @@ struct cJSON;
 
 /* A number, or null for NaN (JSON has no NaN). */
 struct cJSON *json_number_or_null(double v);
-/* A benchmark's tree (what report_bench_json prints), or NULL on allocation failure.  The
- * caller owns it (cJSON_Delete).
+/* A benchmark's tree (what report_bench_json prints), or NULL on allocation
+ * failure.  The caller owns it (cJSON_Delete).
  */
 struct cJSON *json_from_bench(const struct bench_result *res);
 

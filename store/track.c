@@ -44,7 +44,7 @@ static cJSON *known_object(const struct known_change *k)
 	json_add_string(o, "before", k->before);
 	json_add_string(o, "after", k->after);
 	json_add_string(o, "direction",
-		   k->regression ? "regression" : "improvement");
+			k->regression ? "regression" : "improvement");
 	put_number(o, "first_seen", k->first_seen);
 	json_add_string(o, "ack_commit", k->ack_commit);
 	json_add_string(o, "ack", k->ack);
@@ -76,7 +76,8 @@ static cJSON *track_json(const struct track_state *s)
 		json_add_string(c, "commit", s->history[i].id);
 		json_add_string(c, "subject", s->history[i].subject);
 		json_add_string(c, "base",
-			   s->history[i].base[0] ? s->history[i].base : NULL);
+				s->history[i].base[0] ? s->history[i].base
+						      : NULL);
 		cJSON_AddItemToArray(hist, c);
 	}
 	cps = cJSON_AddArrayToObject(root, "change_points");
@@ -339,4 +340,3 @@ int store_add_ack(struct store *st, const char *commit, const char *note)
 }
 
 /* --- the JSON report --- */
-

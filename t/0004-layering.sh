@@ -10,7 +10,7 @@
 # header, common/ none at all, and reports/ reads the store's codec
 # (json_*) but never opens, reads or writes a store (store_*).
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires perl

@@ -78,18 +78,23 @@ static void setup(struct sched_session *s, struct fake *f, size_t n,
 {
 	memset(tr, 0, sizeof *tr);
 	for (size_t k = 0; k < n; k++) {
-		f[k] = (struct fake){.tr = tr, .name = (char)('A' + k),
-				     .ms = 100 + (double)k};
-		s[k] = (struct sched_session){.warmups = w, .passes = p,
+		f[k] = (struct fake){
+		    .tr = tr, .name = (char)('A' + k), .ms = 100 + (double)k};
+		s[k] = (struct sched_session){.warmups = w,
+					      .passes = p,
 					      .pass = fake_pass,
-					      .more = fake_more, .arg = &f[k]};
+					      .more = fake_more,
+					      .arg = &f[k]};
 	}
 }
 
 static struct schedule sched(enum sched_order order, struct trace *tr)
 {
-	return (struct schedule){.order = order, .clock = fake_clock,
-				 .on_sample = on_sample, .arg = tr, .seed = 1};
+	return (struct schedule){.order = order,
+				 .clock = fake_clock,
+				 .on_sample = on_sample,
+				 .arg = tr,
+				 .seed = 1};
 }
 
 static void test_orders(void)
@@ -206,8 +211,7 @@ static void test_injected_random(void)
 	sc = sched(SCHED_ROUNDS, &tr);
 	sc.random = always_zero;
 	schedule_run(&sc, s, 3);
-	ok(!strcmp(tr.ev, "BCABCA"), "rounds: injected randomness: %s",
-	   tr.ev);
+	ok(!strcmp(tr.ev, "BCABCA"), "rounds: injected randomness: %s", tr.ev);
 }
 
 static void test_goal(void)
@@ -232,8 +236,9 @@ static void test_goal(void)
 	s[1].more = NULL;
 	s[1].passes = 0;
 	schedule_run(&sc, s, 2);
-	ok(!strcmp(tr.ev, "aaAAA"), "goal: a session with nothing to do is "
-				    "not warmed up: %s",
+	ok(!strcmp(tr.ev, "aaAAA"),
+	   "goal: a session with nothing to do is "
+	   "not warmed up: %s",
 	   tr.ev);
 }
 
@@ -267,8 +272,7 @@ static void test_failures(void)
 	f[1].st = SAMPLE_INTERRUPTED;
 	sc.stop_on_failure = false;
 	is_int(schedule_run(&sc, s, 2), -1, "an interruption stops all");
-	ok(!strcmp(tr.ev, "A"), "an interruption: nothing after it: %s",
-	   tr.ev);
+	ok(!strcmp(tr.ev, "A"), "an interruption: nothing after it: %s", tr.ev);
 }
 
 /* Every sample reaches on_sample stamped with the injected clock, and
