@@ -93,12 +93,30 @@ static char *walk_strip_slash(const char *dir)
 	return s;
 }
 
+/* libgit2 1.5 refuses extensions.objectformat (SHA-256 repositories)
+ * as an unknown extension.
+ */
+static bool walk_is_object_format_error(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message &&
+	       strcasestr(e->message, "extensions.objectformat");
+}
+
 static int walk_open_git(git_repository **out, const char *path)
 {
 	int rc = git_repository_open_ext(out, path, 0, NULL);
 
 	if (rc == GIT_ENOTFOUND)
 		return walk_fail(WALK_ERR_REPO, "'%s' is not a git repository",
+				 path);
+	if (rc < 0 && walk_is_object_format_error())
+		return walk_fail(WALK_ERR_FORMAT,
+				 "'%s' uses an object format bootperf cannot "
+				 "read (extensions.objectformat, such as "
+				 "sha256): benchmark a sha1 clone of the "
+				 "project instead",
 				 path);
 	if (rc < 0)
 		return walk_git_fail(WALK_ERR_REPO,

@@ -267,6 +267,8 @@ int cmd_walk_exit(void)
 		return BP_EXIT_RANGE_FORM;
 	case WALK_ERR_FETCH:
 		return BP_EXIT_FETCH;
+	case WALK_ERR_FORMAT:
+		return BP_EXIT_OBJECT_FORMAT;
 	case WALK_ERR_NONE:
 	case WALK_ERR_OTHER:
 		break;

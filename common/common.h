@@ -442,6 +442,8 @@ enum bp_exit {
 	BP_EXIT_BUILD_DEPS = 20,    /* the build needs packages not installed */
 	BP_EXIT_KERNEL_CONFIG = 21, /* the kernel lacks what the appliance
 				     * needs (virtio, ext4, ...) */
+	BP_EXIT_OBJECT_FORMAT = 23, /* a repository format bootperf cannot
+				     * read (SHA-256) */
 	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
 };
 
