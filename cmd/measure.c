@@ -293,16 +293,37 @@ static int config_id(struct measurer *m, const char *extra,
 	return r == 0 ? BP_EXIT_OK : BP_EXIT_FAILURE;
 }
 
-/* The whole of a small text file, or NULL with errno set. */
+/* The whole of a small regular text file, or NULL with errno set (EINVAL:
+ * not a regular file).  A FIFO is opened without blocking and refused, so
+ * that a run never waits, with its signals blocked, for a writer.
+ */
 static char *read_text_file(const char *path, size_t max)
 {
-	FILE *fp = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *fp;
 	char *buf;
 	size_t got;
 	int err = 0;
 
-	if (!fp)
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	if (err) {
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	fp = fdopen(fd, "r");
+	if (!fp) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
 	buf = bp_malloc(max + 1);
 	got = fread(buf, 1, max, fp);
 	buf[got] = '\0';
@@ -342,9 +363,15 @@ static int kernel_config_open(struct measurer *m, char **text)
 		return BP_EXIT_OK;
 	abs = realpath(path, NULL);
 	*text = abs ? read_text_file(abs, 16 << 20) : NULL;
-	if (!*text) {
+	if (!*text && abs && errno == EINVAL)
+		bp_error("--config: '%s' is not a regular file (a pipe or "
+			 "device cannot be read again for each build): give "
+			 "a file",
+			 path);
+	else if (!*text)
 		bp_error("--config: cannot read '%s': %s", path,
 			 strerror(errno));
+	if (!*text) {
 		free(abs);
 		return BP_EXIT_NOFILE;
 	}

@@ -1,0 +1,29 @@
+#!/bin/bash
+# What a hostile first week found in the command line and the runs around
+# it: a FIFO given as --config, a --command that does not exist, a
+# read-only store for report, and the nits of issue 20.  Command runner:
+# fast.
+# Test bodies are single-quoted on purpose: test_expect_success evals them.
+# shellcheck disable=SC2016,SC2034,SC2317 # SC2317: koalaman/shellcheck#3183
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+requires git timeout
+
+make_tree repo 4 1
+
+range() {
+	bootperf range --runner command --runs 2 --warmup 0 --test welch \
+		"$@"
+}
+
+test_expect_success '--config from a FIFO: refused at once, exit 3' '
+	mkfifo F && rc=0 &&
+	timeout -s KILL 5 "$BOOTPERF" range --runner command --command true \
+		--build true --config F --store "$PWD/sf" repo HEAD~1..HEAD \
+		2>err || rc=$? &&
+	test "$rc" = 3 &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "error: --config: .F. is not a regular file" err
+'
+
+test_done
