@@ -71,7 +71,12 @@ static int command_sample(struct runner_ctx *ctx, double *ms, char *msg,
 	setenv("BOOTPERF_WORKTREE", o->worktree ? o->worktree : ".", 1);
 	pid = fork();
 	if (pid == 0) {
-		if (!o->verbose && !freopen("/dev/null", "w", stdout))
+		/* Standard output is bootperf's report (one JSON document
+		 * with --json): what the command prints goes to stderr, as
+		 * the appliance's console does, or nowhere.
+		 */
+		if (o->verbose ? dup2(STDERR_FILENO, STDOUT_FILENO) < 0
+			       : !freopen("/dev/null", "w", stdout))
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
 		_exit(127);
