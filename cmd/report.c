@@ -155,8 +155,9 @@ static int open_store(struct report_run *rr)
 		bp_error("no results store at '%s' (see --store)",
 			 cli->store_dir ? cli->store_dir : dflt);
 		r = BP_EXIT_STORE;
-	} else if (store_open(&rr->store,
-			      cli->store_dir ? cli->store_dir : dflt) == -1)
+	} else if (store_open_readonly(&rr->store, cli->store_dir
+						       ? cli->store_dir
+						       : dflt) == -1)
 		r = BP_EXIT_STORE;
 	free(dflt);
 	return r;

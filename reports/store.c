@@ -145,9 +145,10 @@ static int store_check_private(const struct store *st)
 	return 0;
 }
 
-static int store_open_root(struct store *st)
+static int store_open_root(struct store *st, bool readonly)
 {
-	if (mkdir(st->dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
+	if (!readonly && mkdir(st->dir, STORE_DIR_MODE) == -1 &&
+	    errno != EEXIST) {
 		bp_error("cannot create store '%s': %s", st->dir,
 			 strerror(errno));
 		return -1;
@@ -160,7 +161,8 @@ static int store_open_root(struct store *st)
 	}
 	if (store_check_private(st) == -1)
 		return -1;
-	if (faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
+	if (!readonly &&
+	    faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
 		bp_error("store '%s' is not writable: %s", st->dir,
 			 strerror(errno));
 		return -1;
@@ -168,7 +170,17 @@ static int store_open_root(struct store *st)
 	return 0;
 }
 
-int store_open(struct store **out, const char *dir)
+/* results/ of a store only read: missing is no result (resfd -1). */
+static int store_open_results(struct store *st)
+{
+	char *shown = bp_asprintf("%s/results", st->dir);
+	int ret = store_subdir(st->dirfd, "results", false, shown, &st->resfd);
+
+	free(shown);
+	return ret == -1 ? -1 : 0;
+}
+
+static int store_open_mode(struct store **out, const char *dir, bool readonly)
 {
 	struct store *st = NULL;
 	size_t len = dir ? strlen(dir) : 0;
@@ -185,9 +197,11 @@ int store_open(struct store **out, const char *dir)
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
 	st->dir = bp_asprintf("%.*s", (int)len, dir);
-	if (store_open_root(st) == -1 ||
-	    store_child(st, "results", &st->resfd) == -1 ||
-	    store_child(st, "logs", &logsfd) == -1)
+	if (store_open_root(st, readonly) == -1)
+		goto out;
+	if (readonly ? store_open_results(st) == -1
+		     : store_child(st, "results", &st->resfd) == -1 ||
+			   store_child(st, "logs", &logsfd) == -1)
 		goto out;
 	*out = st;
 	st = NULL;
@@ -197,6 +211,16 @@ out:
 		close(logsfd);
 	store_close(st);
 	return ret;
+}
+
+int store_open(struct store **out, const char *dir)
+{
+	return store_open_mode(out, dir, false);
+}
+
+int store_open_readonly(struct store **out, const char *dir)
+{
+	return store_open_mode(out, dir, true);
 }
 
 void store_close(struct store *st)

@@ -26,4 +26,15 @@ test_expect_success '--config from a FIFO: refused at once, exit 3' '
 	grep -q "error: --config: .F. is not a regular file" err
 '
 
+test_expect_success 'report on a read-only store: it only reads' '
+	test -n "${BOOTPERF_FAILFS:-}" || { echo "no failfs"; exit 0; }
+	range --command true --build true --store "$PWD/sro" repo HEAD~2..HEAD \
+		>out 2>err &&
+	LD_PRELOAD=$BOOTPERF_FAILFS FAILFS=erofs:$PWD/sro \
+		bootperf report --store "$PWD/sro" --repo repo HEAD~2..HEAD \
+		--format json >r.json 2>err || { cat err; false; } &&
+	test "$(json r.json "scalar @{\$j->{commits}}")" = 2 &&
+	! grep -q error: err
+'
+
 test_done
