@@ -402,6 +402,9 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 	if (source)
 		build_env_add(m, bp_asprintf("BOOTPERF_SOURCE=%s", source));
 	free(source);
+	if (m->run->runner == &runner_command && m->run->run.command &&
+	    command_check_program(m->run->run.command) != BP_EXIT_OK)
+		return BP_EXIT_BUILD_CMD;
 	r = kernel_config_open(m, &config_text);
 	if (r == BP_EXIT_OK)
 		r = config_id(m, config_extra, config_text);

@@ -86,6 +86,12 @@ extern const struct runner runner_guestfs;
 
 /* command.c */
 extern const struct runner runner_command;
+/* command.c: BP_EXIT_OK, or BP_EXIT_BUILD_CMD after a message when the
+ * first word of the --command line is a plain word (no quote, expansion,
+ * assignment or '/') that is no shell builtin and not found on PATH: a
+ * typo that would otherwise show only after the first build.
+ */
+int command_check_program(const char *command);
 const struct runner *runner_find(const char *name);
 char *command_expand(const char *cmd);
 

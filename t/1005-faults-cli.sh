@@ -37,4 +37,22 @@ test_expect_success 'report on a read-only store: it only reads' '
 	! grep -q error: err
 '
 
+test_expect_success 'a --command that does not exist: exit 10 before the first build' '
+	expect_exit 10 range --command "no-such-prog$tag --x {worktree}" \
+		--build "touch built-marker" --store "$PWD/sc" repo HEAD~2..HEAD \
+		>out 2>err &&
+	test "$(grep -c error: err)" = 1 &&
+	grep -q "error: --command: .no-such-prog$tag. was not found on PATH" err &&
+	! test -e sc/worktree/built-marker && ! ls sc/results/*/*.json
+'
+
+test_expect_success '--command: builtins, paths, expansions are left to the shell' '
+	for c in "true" "VAR=1 true" "{worktree}/run.sh" "test -e {worktree}" \
+		"\"true\"" "exec true" "sleep 0"; do
+		range --command "$c" --build "printf \"#!/bin/sh\n\" >run.sh; chmod +x run.sh" \
+			--store "$PWD/sb" repo HEAD~1..HEAD --force >out 2>err ||
+			{ echo "$c: $(cat err)"; exit 1; }
+	done
+'
+
 test_done
