@@ -4,9 +4,12 @@
  * walk_git_fail, so the user sees one "bootperf: error:" line and cmd/
  * can ask walk_last_error() which exit status fits.
  */
+#include <iconv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <git2.h>
 
@@ -194,6 +197,35 @@ void walk_commit_clear(struct walk_commit *c)
 	c->subject = NULL;
 }
 
+/* s converted from the commit's encoding header to UTF-8, as git log
+ * shows it; NULL when there is no header, it says UTF-8, or iconv does
+ * not know it or fails (the bytes are then kept, and every output shows
+ * what is not UTF-8 in its own way).
+ */
+static char *walk_to_utf8(const char *s, const char *encoding)
+{
+	size_t in_left = strlen(s), out_left = in_left * 4 + 1;
+	char *out = NULL, *in = (char *)(uintptr_t)s, *to;
+	iconv_t cd;
+
+	if (!encoding || !strcasecmp(encoding, "utf-8") ||
+	    !strcasecmp(encoding, "utf8"))
+		return NULL;
+	cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	out = bp_malloc(out_left);
+	to = out;
+	if (iconv(cd, &in, &in_left, &to, &out_left) == (size_t)-1 ||
+	    out_left == 0) {
+		free(out);
+		out = NULL;
+	} else
+		*to = '\0';
+	iconv_close(cd);
+	return out;
+}
+
 int walk_commit_fill(struct walk_commit *out, git_commit *c)
 {
 	git_buf buf = GIT_BUF_INIT;
@@ -209,7 +241,10 @@ int walk_commit_fill(struct walk_commit *out, git_commit *c)
 	 */
 	snprintf(out->short_id, sizeof out->short_id, "%s", buf.ptr);
 	git_buf_dispose(&buf);
-	out->subject = bp_strdup(subject ? subject : "");
+	out->subject = walk_to_utf8(subject ? subject : "",
+				    git_commit_message_encoding(c));
+	if (!out->subject)
+		out->subject = bp_strdup(subject ? subject : "");
 	out->n_parents = git_commit_parentcount(c);
 	if (out->n_parents > 0)
 		git_oid_tostr(out->parent, sizeof out->parent,

@@ -847,6 +847,11 @@ char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * escaped so already.  bp_printable's copy is the caller's.
  */
 char *bp_printable(const char *s);
+/* A copy of s (NULL: "") that is valid UTF-8: each byte that does not
+ * start a well-formed character becomes U+FFFD.  Controls are kept (JSON
+ * escapes them).  The copy is the caller's.
+ */
+char *bp_utf8_valid(const char *s);
 void bp_put_printable(FILE *fp, const char *s);
 int parse_count(const char *opt, const char *s, long min, long max, long *out);
 /* A commit id and its place in a list: a sorted array of these finds
