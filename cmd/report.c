@@ -113,11 +113,9 @@ static int parse(int argc, char **argv, struct report_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
-	if (argc - optind > 1) {
-		bp_error("report takes at most one RANGE, e.g. 'bootperf "
-			 "report --format html v8.0.0..v8.1.0'");
-		return BP_EXIT_USAGE;
-	}
+	if (argc - optind > 1)
+		return cmd_extra_operand("report", argv[optind + 1],
+					 "at most one RANGE");
 	cli->range = optind < argc ? argv[optind] : NULL;
 	if (cli->output || cli->format != FORMAT_TEXT)
 		cli->color = false;

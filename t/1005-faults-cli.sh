@@ -55,4 +55,34 @@ test_expect_success '--command: builtins, paths, expansions are left to the shel
 	done
 '
 
+test_expect_success '--version and --help take no argument' '
+	expect_exit 2 bootperf --version extra 2>err &&
+	grep -qx "bootperf: error: unexpected argument .extra. (--version takes none)" err &&
+	expect_exit 2 bootperf --help extra 2>err && test "$(wc -l <err)" = 1
+'
+
+test_expect_success 'an argument too many is named, not blamed on one missing' '
+	expect_exit 2 bootperf range repo HEAD~1..HEAD extra 2>err &&
+	grep -qx "bootperf: error: range: unexpected argument .extra. (range takes REPO and RANGE)" err &&
+	expect_exit 2 bootperf bisect repo HEAD~2 HEAD extra 2>err &&
+	grep -q "unexpected argument .extra." err &&
+	expect_exit 2 bootperf track repo extra 2>err &&
+	grep -q "unexpected argument .extra." err &&
+	expect_exit 2 bootperf report a..b extra 2>err &&
+	grep -q "unexpected argument .extra." err &&
+	expect_exit 2 bootperf range repo 2>err &&
+	grep -q "range needs REPO and RANGE" err
+'
+
+test_expect_success 'a short-option cluster: the bad option is the one named' '
+	expect_exit 2 bootperf range -rx repo HEAD 2>err &&
+	grep -qx "bootperf: error: range: unknown option .-r. (.bootperf range --help. lists them)" err &&
+	expect_exit 2 bootperf range --verbose -qx repo HEAD 2>err &&
+	grep -q "unknown option .-q." err &&
+	expect_exit 2 bootperf range --bogus repo HEAD 2>err &&
+	grep -q "unknown option .--bogus." err &&
+	expect_exit 2 bootperf range repo HEAD --runs 2>err &&
+	grep -q "option .--runs. needs a value" err
+'
+
 test_done
