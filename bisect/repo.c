@@ -279,6 +279,22 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 	return walk_fail(kind, "%s revision '%s'%s", what, rev, hint);
 }
 
+/* git_revparse_single, with git's "@" alone for HEAD ("@", "@~2",
+ * "@^"), which libgit2 1.5 does not know; "@{...}" is left to it.
+ */
+static int walk_revparse(git_object **out, git_repository *git, const char *rev)
+{
+	char *head;
+	int rc;
+
+	if (rev[0] != '@' || (rev[1] && rev[1] != '~' && rev[1] != '^'))
+		return git_revparse_single(out, git, rev);
+	head = bp_asprintf("HEAD%s", rev + 1);
+	rc = git_revparse_single(out, git, head);
+	free(head);
+	return rc;
+}
+
 int walk_lookup(git_commit **out, git_repository *git, const char *rev,
 		const char *range)
 {
@@ -287,7 +303,7 @@ int walk_lookup(git_commit **out, git_repository *git, const char *rev,
 	int err = -1, rc;
 
 	*out = NULL;
-	rc = git_revparse_single(&obj, git, rev);
+	rc = walk_revparse(&obj, git, rev);
 	if (rc < 0) {
 		walk_rev_fail(git, rc, rev, range);
 		goto out;

@@ -85,4 +85,13 @@ test_expect_success 'a short-option cluster: the bad option is the one named' '
 	grep -q "option .--runs. needs a value" err
 '
 
+test_expect_success '@ is HEAD, as git takes it: @~2..@, @^!' '
+	range --command true --build true --store "$PWD/sat" repo @~2..@ \
+		>out 2>err || { cat err; false; } &&
+	test "$(ls sat/results/*/ | wc -l)" = 2 &&
+	range --command true --build true --store "$PWD/sat" --json repo @^! \
+		>one.json 2>err &&
+	test "$(json one.json "\$j->{commits}[0]{commit}")" = "$(git -C repo rev-parse HEAD)"
+'
+
 test_done
