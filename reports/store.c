@@ -550,6 +550,11 @@ int store_put(struct store *st, const struct commit_result *r)
 
 	if (store_check_ids(r->config_id, r->commit_id) == -1)
 		return -1;
+	/* Whatever asked for it (--force, a top-up), a newer bootperf's
+	 * result is never replaced.
+	 */
+	if (store_check_newer(st, r->config_id, r->commit_id) == -2)
+		return -1;
 	text = store_encode(r);
 	if (!text)
 		goto out;

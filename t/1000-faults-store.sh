@@ -149,6 +149,22 @@ test_expect_success 'bisect and track find a newer result before their first bui
 	grep -q "\"format\": 99" "$f"
 '
 
+test_expect_success 'bisect-run --force does not overwrite a newer result either' '
+	git clone -q repo br && git -C br checkout -q --detach HEAD~1 &&
+	sbr=$PWD/sbr &&
+	(cd br && bootperf bisect-run --runner command --runs 2 --warmup 0 \
+		--command true --build true --store "$sbr" \
+		--threshold-ms 1000 >/dev/null 2>&1) &&
+	f=$(echo sbr/results/*/"$(git -C br rev-parse HEAD)".json) &&
+	printf "%s" "{\"type\": \"bootperf-commit-result\", \"format\": 99}" >"$f" &&
+	touch before-br && rc=0 &&
+	(cd br && bootperf bisect-run --runner command --runs 2 --warmup 0 \
+		--command true --build true --force --store "$sbr" \
+		--threshold-ms 1000) >/dev/null 2>err || rc=$?
+	test "$rc" = 128 && newer "$PWD/$f" err &&
+	grep -q "\"format\": 99" "$f" && test -z "$(find sbr/logs -newer before-br)"
+'
+
 test_expect_success 'temp files of killed writers are swept all over the store' '
 	sh -c "exit 0" & dead=$! && wait $dead &&
 	{ sleep "$(mark 1000)" & } && live=$! &&
