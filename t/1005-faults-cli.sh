@@ -94,4 +94,15 @@ test_expect_success '@ is HEAD, as git takes it: @~2..@, @^!' '
 	test "$(json one.json "\$j->{commits}[0]{commit}")" = "$(git -C repo rev-parse HEAD)"
 '
 
+test_expect_success 'a build that prints without end: its log keeps the last 8 MiB' '
+	range --command true --store "$PWD/slog" \
+		--build "yes build-output-line | head -c 30000000; echo; echo LAST-LINE" \
+		repo HEAD >out 2>err || { cat err; false; } &&
+	log=$(echo slog/logs/*.build.log) && test -f "$log" &&
+	size=$(wc -c <"$log") && test "$size" -le $((8 * 1048576 + 200)) &&
+	test "$size" -ge $((8 * 1048576)) &&
+	head -n 1 "$log" | grep -q "^\[bootperf: [0-9]* bytes of build output cut here; the log keeps the last 8388608\]" &&
+	test "$(tail -n 1 "$log")" = LAST-LINE
+'
+
 test_done
