@@ -255,6 +255,33 @@ static char *join_qemu_args(const struct build_cli *b)
 	return buf;
 }
 
+/* STORE/configs/ID.txt: the text the configuration id hashes, for
+ * report to say what sets configurations apart (the --config file's
+ * contents are left out: only that one was given).  Written once.
+ */
+static void config_describe(struct measurer *m, const char *text,
+			    const char *kernel_config)
+{
+	char *name = bp_asprintf("%s.txt", m->config_id);
+	char *old = NULL, *path = NULL, *desc;
+	const char *kc = kernel_config ? strstr(text, "kernel-config\n") : NULL;
+
+	/* "kernel-config\n", the file, then the extra lines */
+	if (kc)
+		desc = bp_asprintf("%.*skernel-config %s\n%s", (int)(kc - text),
+				   text, m->build->kernel_config,
+				   kc + strlen("kernel-config\n") +
+				       strlen(kernel_config));
+	else
+		desc = bp_strdup(text);
+	if (store_read_text(m->store, "configs", name, &old, &path) == 1)
+		store_write_text(m->store, "configs", name, desc);
+	free(old);
+	free(path);
+	free(desc);
+	free(name);
+}
+
 /* Everything that changes the number, in a fixed order: results under
  * another configuration are kept apart, never compared.  Runs and
  * warm-ups change how precisely it is known, not what it is, so they
@@ -287,6 +314,8 @@ static int config_id(struct measurer *m, const char *extra,
 	    later, extra);
 	int r = walk_hash_string(m->config_id, text);
 
+	if (r == 0)
+		config_describe(m, text, kernel_config);
 	free(args);
 	free(later);
 	free(text);

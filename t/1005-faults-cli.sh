@@ -105,4 +105,16 @@ test_expect_success 'a build that prints without end: its log keeps the last 8 M
 	test "$(tail -n 1 "$log")" = LAST-LINE
 '
 
+test_expect_success 'report with two configurations lists what sets each apart' '
+	range --command true --build true --store "$PWD/s2c" repo HEAD~2..HEAD \
+		>out 2>err &&
+	range --command true --build true --store "$PWD/s2c" \
+		--interleave alternate repo HEAD~1..HEAD >out 2>err &&
+	expect_exit 2 bootperf report --store "$PWD/s2c" --repo repo \
+		HEAD~2..HEAD 2>err &&
+	grep -q "^bootperf: error: store .* has results of 2 configurations; choose one with --config:" err &&
+	grep -q "^bootperf:   [0-9a-f]\{12\}: 1 commit; --interleave alternate\$" err &&
+	grep -q "^bootperf:   [0-9a-f]\{12\}: 2 commits; no --interleave\$" err
+'
+
 test_done
