@@ -576,9 +576,12 @@ out:
 
 /* --- reading --- */
 
+/* A warning: the run goes on (the commit is measured again, or shown as
+ * not measured), and may exit 0.
+ */
 static void store_corrupt(const char *path, const char *why)
 {
-	bp_error("corrupt result '%s': %s", path, why);
+	bp_warning("corrupt result '%s': %s", path, why);
 }
 
 static int store_read_all(int fd, char *buf, size_t size, size_t *got)
