@@ -172,8 +172,10 @@ man: $(BUILDDIR)/bootperf.1
 
 # The test run: unit tests and shell tests through prove.  FAST=1 skips
 # the tests that boot real appliances (sanitizer and valgrind variants).
+# check installs Chromium too, for the HTML report's test (t/0811).
 # An empty test list is an error, never a silent pass.
 check: deps
+	@scripts/install-deps browser
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory run-tests
 

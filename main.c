@@ -31,8 +31,17 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static int top_level(const char *arg)
+static int top_level(int argc, char **argv)
 {
+	const char *arg = argv[1];
+
+	if (argc > 2 && (!strcmp(arg, "--help") || !strcmp(arg, "-h") ||
+			 !strcmp(arg, "--version") || !strcmp(arg, "-V") ||
+			 !strcmp(arg, "--list-commands"))) {
+		bp_error("unexpected argument '%s' (%s takes none)", argv[2],
+			 arg);
+		return BP_EXIT_USAGE;
+	}
 	if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 		help_print(stdout, NULL);
 		return BP_EXIT_OK;
@@ -98,7 +107,7 @@ int main(int argc, char **argv)
 		return BP_EXIT_USAGE;
 	}
 	if (argv[1][0] == '-')
-		return check_stdout(argv[1], top_level(argv[1]));
+		return check_stdout(argv[1], top_level(argc, argv));
 	if (!strcmp(argv[1], "help"))
 		return check_stdout("help", help_command(argc, argv));
 	cmd = find_command(argv[1]);

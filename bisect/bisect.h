@@ -37,6 +37,7 @@ enum walk_error {
 	WALK_ERR_RANGE_FORM, /* a range git has but bootperf does not */
 	WALK_ERR_DAMAGED,    /* objects are missing (not shallow) */
 	WALK_ERR_FETCH,	     /* a remote cannot be fetched */
+	WALK_ERR_FORMAT,     /* an object format libgit2 cannot read */
 	WALK_ERR_OTHER	     /* I/O, corrupt objects, worktree trouble */
 };
 

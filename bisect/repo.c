@@ -4,9 +4,12 @@
  * walk_git_fail, so the user sees one "bootperf: error:" line and cmd/
  * can ask walk_last_error() which exit status fits.
  */
+#include <iconv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <git2.h>
 
@@ -93,12 +96,30 @@ static char *walk_strip_slash(const char *dir)
 	return s;
 }
 
+/* libgit2 1.5 refuses extensions.objectformat (SHA-256 repositories)
+ * as an unknown extension.
+ */
+static bool walk_is_object_format_error(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message &&
+	       strcasestr(e->message, "extensions.objectformat");
+}
+
 static int walk_open_git(git_repository **out, const char *path)
 {
 	int rc = git_repository_open_ext(out, path, 0, NULL);
 
 	if (rc == GIT_ENOTFOUND)
 		return walk_fail(WALK_ERR_REPO, "'%s' is not a git repository",
+				 path);
+	if (rc < 0 && walk_is_object_format_error())
+		return walk_fail(WALK_ERR_FORMAT,
+				 "'%s' uses an object format bootperf cannot "
+				 "read (extensions.objectformat, such as "
+				 "sha256): benchmark a sha1 clone of the "
+				 "project instead",
 				 path);
 	if (rc < 0)
 		return walk_git_fail(WALK_ERR_REPO,
@@ -176,6 +197,35 @@ void walk_commit_clear(struct walk_commit *c)
 	c->subject = NULL;
 }
 
+/* s converted from the commit's encoding header to UTF-8, as git log
+ * shows it; NULL when there is no header, it says UTF-8, or iconv does
+ * not know it or fails (the bytes are then kept, and every output shows
+ * what is not UTF-8 in its own way).
+ */
+static char *walk_to_utf8(const char *s, const char *encoding)
+{
+	size_t in_left = strlen(s), out_left = in_left * 4 + 1;
+	char *out = NULL, *in = (char *)(uintptr_t)s, *to;
+	iconv_t cd;
+
+	if (!encoding || !strcasecmp(encoding, "utf-8") ||
+	    !strcasecmp(encoding, "utf8"))
+		return NULL;
+	cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	out = bp_malloc(out_left);
+	to = out;
+	if (iconv(cd, &in, &in_left, &to, &out_left) == (size_t)-1 ||
+	    out_left == 0) {
+		free(out);
+		out = NULL;
+	} else
+		*to = '\0';
+	iconv_close(cd);
+	return out;
+}
+
 int walk_commit_fill(struct walk_commit *out, git_commit *c)
 {
 	git_buf buf = GIT_BUF_INIT;
@@ -191,7 +241,10 @@ int walk_commit_fill(struct walk_commit *out, git_commit *c)
 	 */
 	snprintf(out->short_id, sizeof out->short_id, "%s", buf.ptr);
 	git_buf_dispose(&buf);
-	out->subject = bp_strdup(subject ? subject : "");
+	out->subject = walk_to_utf8(subject ? subject : "",
+				    git_commit_message_encoding(c));
+	if (!out->subject)
+		out->subject = bp_strdup(subject ? subject : "");
 	out->n_parents = git_commit_parentcount(c);
 	if (out->n_parents > 0)
 		git_oid_tostr(out->parent, sizeof out->parent,
@@ -226,6 +279,22 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 	return walk_fail(kind, "%s revision '%s'%s", what, rev, hint);
 }
 
+/* git_revparse_single, with git's "@" alone for HEAD ("@", "@~2",
+ * "@^"), which libgit2 1.5 does not know; "@{...}" is left to it.
+ */
+static int walk_revparse(git_object **out, git_repository *git, const char *rev)
+{
+	char *head;
+	int rc;
+
+	if (rev[0] != '@' || (rev[1] && rev[1] != '~' && rev[1] != '^'))
+		return git_revparse_single(out, git, rev);
+	head = bp_asprintf("HEAD%s", rev + 1);
+	rc = git_revparse_single(out, git, head);
+	free(head);
+	return rc;
+}
+
 int walk_lookup(git_commit **out, git_repository *git, const char *rev,
 		const char *range)
 {
@@ -234,7 +303,7 @@ int walk_lookup(git_commit **out, git_repository *git, const char *rev,
 	int err = -1, rc;
 
 	*out = NULL;
-	rc = git_revparse_single(&obj, git, rev);
+	rc = walk_revparse(&obj, git, rev);
 	if (rc < 0) {
 		walk_rev_fail(git, rc, rev, range);
 		goto out;

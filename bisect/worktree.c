@@ -120,43 +120,140 @@ static bool walk_has_git_link(const char *abs)
 	return file;
 }
 
-/* abs must not exist for git_worktree_add; an empty directory is taken. */
-static int walk_clear_dir(const char *abs)
+/* The first line of file path, without its newline ("" when empty), or
+ * NULL when it cannot be read.
+ */
+static char *walk_read_line(const char *path)
 {
-	struct stat st;
+	FILE *fp = fopen(path, "re");
+	char buf[4096];
+	char *line = NULL;
 
-	if (lstat(abs, &st) < 0 && errno == ENOENT)
+	if (!fp)
+		return NULL;
+	if (!fgets(buf, sizeof buf, fp))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!ferror(fp))
+		line = bp_strdup(buf);
+	fclose(fp);
+	return line;
+}
+
+/* A .git link that is empty or not "gitdir: ...": a creation that failed
+ * (a full disk) or was killed while writing it.  It links to nothing, so
+ * it is removed, and the directory with it when nothing else is there.
+ */
+static int walk_clear_broken_link(const char *abs, const char *link)
+{
+	if (unlink(link) < 0)
+		return walk_fail(WALK_ERR_OTHER, "cannot remove '%s': %s", link,
+				 strerror(errno));
+	bp_warning("removed '%s', left by a worktree creation that failed",
+		   link);
+	if (rmdir(abs) == 0)
 		return 0;
-	if (S_ISDIR(st.st_mode) && rmdir(abs) == 0)
-		return 0;
-	if (S_ISDIR(st.st_mode) && walk_has_git_link(abs))
-		return walk_fail(WALK_ERR_OTHER,
-				 "'%s' exists and is not a worktree of this "
-				 "repository, but of another (this one made "
-				 "or cloned again?): remove it, or give "
-				 "another store",
-				 abs);
 	return walk_fail(WALK_ERR_OTHER,
-			 "'%s' exists and is not a worktree of this "
-			 "repository",
-			 abs);
+			 "'%s' holds what a failed worktree creation left: "
+			 "remove it (rm -r '%s'), bootperf makes it again",
+			 abs, abs);
+}
+
+/* Why the worktree at abs, whose .git links to gitdir, is not this
+ * store's: another repository's, a copy of another worktree of this one
+ * (a store copied with cp -a), or one git has pruned.
+ */
+static int walk_foreign_worktree(const char *abs, const char *gitdir,
+				 const char *commondir)
+{
+	char *back = bp_asprintf("%s/gitdir", gitdir);
+	char *prefix = bp_asprintf("%s/worktrees/", commondir);
+	char *owner = walk_read_line(back);
+	char *dot = bp_asprintf("%s/.git", abs);
+
+	if (strncmp(gitdir, prefix, strlen(prefix)) != 0)
+		walk_fail(WALK_ERR_OTHER,
+			  "'%s' is a worktree of another repository ('%s'; "
+			  "this one made or cloned again?): remove it, or "
+			  "give another store",
+			  abs, gitdir);
+	else if (owner && *owner && strcmp(owner, dot) != 0)
+		walk_fail(WALK_ERR_OTHER,
+			  "'%s' is a copy of the worktree '%.*s' of another "
+			  "store (copied with cp -a?): remove it (rm -r "
+			  "'%s'), bootperf makes this store its own",
+			  abs, (int)(strlen(owner) - 5), owner, abs);
+	else
+		walk_fail(WALK_ERR_OTHER,
+			  "'%s' is a worktree this repository no longer "
+			  "knows (pruned?): remove it (rm -r '%s'), bootperf "
+			  "makes it again",
+			  abs, abs);
+	free(dot);
+	free(owner);
+	free(prefix);
+	free(back);
+	return -1;
+}
+
+/* abs must not exist for git_worktree_add; an empty directory is taken,
+ * and so is one holding only a broken .git link.
+ */
+static int walk_clear_dir(const char *abs, const char *commondir)
+{
+	char *link = bp_asprintf("%s/.git", abs);
+	char *line = NULL;
+	struct stat st;
+	int err = -1;
+
+	if (lstat(abs, &st) < 0) {
+		if (errno == ENOENT)
+			err = 0;
+		else
+			walk_fail(WALK_ERR_OTHER, "cannot read '%s': %s", abs,
+				  strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode) && rmdir(abs) == 0) {
+		err = 0;
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode) || !walk_has_git_link(abs)) {
+		walk_fail(WALK_ERR_OTHER,
+			  "'%s' exists and is not a worktree of this "
+			  "repository",
+			  abs);
+		goto out;
+	}
+	line = walk_read_line(link);
+	if (line && strncmp(line, "gitdir: ", 8) != 0)
+		err = walk_clear_broken_link(abs, link);
+	else
+		err = walk_foreign_worktree(abs, line ? line + 8 : "?",
+					    commondir);
+out:
+	free(line);
+	free(link);
+	return err;
 }
 
 /* "bootperf", or "bootperf-N" when that is taken in <commondir>/worktrees
- * (also by leftovers git_worktree_list would not show).
+ * (also by leftovers git_worktree_list would not show), from the *next-th
+ * name on; *next is set past the name returned.
  */
-static char *walk_worktree_name(const char *commondir)
+static char *walk_worktree_name(const char *commondir, int *next)
 {
 	struct stat st;
 	int i;
 
-	for (i = 1; i < 1000; i++) {
+	for (i = *next; i < 1000; i++) {
 		char *name = i == 1 ? bp_strdup("bootperf")
 				    : bp_asprintf("bootperf-%d", i);
 		char *dir = bp_asprintf("%s/worktrees/%s", commondir, name);
 		bool taken = lstat(dir, &st) == 0;
 
 		free(dir);
+		*next = i + 1;
 		if (!taken)
 			return name;
 		free(name);
@@ -238,6 +335,64 @@ out:
 	return err;
 }
 
+/* libgit2 makes <commondir>/worktrees only when it sees none, and fails
+ * when another store on this repository made it in between.
+ */
+static int walk_worktrees_dir(const char *commondir)
+{
+	char *dir = bp_asprintf("%s/worktrees", commondir);
+	int err = 0;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		err =
+		    walk_fail(WALK_ERR_OTHER, "cannot make directory '%s': %s",
+			      dir, strerror(errno));
+	free(dir);
+	return err;
+}
+
+/* Did git_worktree_add fail because <commondir>/worktrees/<name> was
+ * made since walk_worktree_name found it free (another store on the same
+ * repository, taking the same name)?  Nothing of this run's is there.
+ */
+static bool walk_worktree_name_raced(int rc, const char *commondir,
+				     const char *name)
+{
+	const git_error *e = git_error_last();
+	char *dir = bp_asprintf("%s/worktrees/%s'", commondir, name);
+	bool raced =
+	    rc == GIT_EEXISTS && e && e->message && strstr(e->message, dir);
+
+	free(dir);
+	return raced;
+}
+
+/* git_worktree_add under the first free name, the next one whenever
+ * another process takes it first.
+ */
+static int walk_worktree_add_named(git_worktree **wt, struct walk_repo *repo,
+				   const char *abs,
+				   const git_worktree_add_options *opts)
+{
+	const char *commondir = walk_repo_commondir(repo);
+	char *name = NULL;
+	int next = 1, rc = -1;
+
+	while ((name = walk_worktree_name(commondir, &next))) {
+		rc = git_worktree_add(wt, walk_repo_git(repo), name, abs, opts);
+		if (rc == 0 || !walk_worktree_name_raced(rc, commondir, name))
+			break;
+		free(name);
+	}
+	if (!name)
+		return -1;
+	free(name);
+	if (rc < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot create worktree '%s'", abs);
+	return 0;
+}
+
 static int walk_worktree_add(struct walk_repo *repo, const char *abs,
 			     const git_commit *c)
 {
@@ -245,21 +400,17 @@ static int walk_worktree_add(struct walk_repo *repo, const char *abs,
 	git_repository *git = walk_repo_git(repo);
 	git_reference *branch = NULL;
 	git_worktree *wt = NULL;
-	char *name = NULL;
 	int err = -1;
 
 	/* The _INIT macros leave fields out: -Wmissing-field-initializers. */
 	git_worktree_add_options_init(&opts, GIT_WORKTREE_ADD_OPTIONS_VERSION);
-	name = walk_worktree_name(walk_repo_commondir(repo));
-	if (!name || walk_temp_branch(&branch, git, c) < 0)
+	if (walk_worktrees_dir(walk_repo_commondir(repo)) < 0 ||
+	    walk_temp_branch(&branch, git, c) < 0)
 		goto out;
 	opts.ref = branch;
 	opts.checkout_options.checkout_strategy = GIT_CHECKOUT_FORCE;
-	if (git_worktree_add(&wt, git, name, abs, &opts) < 0) {
-		walk_git_fail(WALK_ERR_OTHER, "cannot create worktree '%s'",
-			      abs);
+	if (walk_worktree_add_named(&wt, repo, abs, &opts) < 0)
 		goto out;
-	}
 	err = walk_detach(wt, git_commit_id(c));
 out:
 	if (branch && git_reference_delete(branch) < 0 && !err)
@@ -268,7 +419,6 @@ out:
 				    git_reference_name(branch));
 	git_reference_free(branch);
 	git_worktree_free(wt);
-	free(name);
 	return err;
 }
 
@@ -288,7 +438,7 @@ static int walk_worktree_ensure(struct walk_repo *repo, const char *abs,
 	}
 	if (found && walk_worktree_prune(wt) < 0)
 		goto out;
-	if (walk_clear_dir(abs) < 0)
+	if (walk_clear_dir(abs, walk_repo_commondir(repo)) < 0)
 		goto out;
 	err = walk_worktree_add(repo, abs, c);
 out:
@@ -329,25 +479,80 @@ out:
 	return err;
 }
 
+/* The lock files a checkout takes in the worktree's own git directory
+ * (<commondir>/worktrees/<name>).  Only bootperf uses its worktree, and
+ * it holds the store lock: one left behind is a killed run's.
+ */
+static const char *const walk_worktree_locks[] = {"index.lock", "HEAD.lock"};
+
+static void walk_worktree_unlock(git_repository *wtgit)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof walk_worktree_locks / sizeof walk_worktree_locks[0];
+	     i++) {
+		char *lock = bp_asprintf("%s%s", git_repository_path(wtgit),
+					 walk_worktree_locks[i]);
+
+		if (unlink(lock) == 0)
+			bp_warning("removed '%s', left by a run that was "
+				   "killed",
+				   lock);
+		free(lock);
+	}
+}
+
+/* Which lock file is still in the way after a failed checkout, if any. */
+static char *walk_worktree_held_lock(git_repository *wtgit)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof walk_worktree_locks / sizeof walk_worktree_locks[0];
+	     i++) {
+		char *lock = bp_asprintf("%s%s", git_repository_path(wtgit),
+					 walk_worktree_locks[i]);
+
+		if (lstat(lock, &st) == 0)
+			return lock;
+		free(lock);
+	}
+	return NULL;
+}
+
 /* Force index and tracked files to id, leave untracked ones, detach. */
 static int walk_worktree_switch(git_repository *wtgit, const git_oid *id,
 				const char *abs)
 {
 	git_checkout_options co;
 	git_commit *c = NULL;
+	char *lock = NULL;
 	int err = -1;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	walk_worktree_unlock(wtgit);
 	if (git_commit_lookup(&c, wtgit, id) < 0 ||
 	    git_checkout_tree(wtgit, (const git_object *)c, &co) < 0 ||
 	    git_repository_set_head_detached(wtgit, id) < 0) {
-		walk_git_fail(WALK_ERR_OTHER, "cannot check out %s in '%s'",
-			      git_oid_tostr_s(id), abs);
+		lock = walk_worktree_held_lock(wtgit);
+		if (lock)
+			walk_git_fail(WALK_ERR_OTHER,
+				      "cannot check out %s in '%s' (lock file "
+				      "'%s': remove it if no git command "
+				      "runs there)",
+				      git_oid_tostr_s(id), abs, lock);
+		else
+			walk_git_fail(WALK_ERR_OTHER,
+				      "cannot check out %s in '%s'",
+				      git_oid_tostr_s(id), abs);
 		goto out;
 	}
 	err = 0;
 out:
+	free(lock);
 	git_commit_free(c);
 	return err;
 }

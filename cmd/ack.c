@@ -58,6 +58,8 @@ static int parse(int argc, char **argv, struct ack_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
+	if (argc - optind > 1)
+		return cmd_extra_operand("ack", argv[optind + 1], "one COMMIT");
 	if (argc - optind != 1 || !cli->note || !*cli->note) {
 		bp_error("ack needs COMMIT and --note TEXT, e.g. 'bootperf "
 			 "ack 1a2b3c4 --note \"expected: new device model\"'");

@@ -108,6 +108,9 @@ static int parse(int argc, char **argv, struct bisect_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
+	if (argc - optind > 3)
+		return cmd_extra_operand("bisect", argv[optind + 3],
+					 "REPO GOOD BAD");
 	if (argc - optind != 3) {
 		bp_error("bisect needs REPO GOOD BAD, e.g. 'bootperf bisect "
 			 "~/src/qemu v8.0.0 v8.1.0'");

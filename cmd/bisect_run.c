@@ -11,6 +11,7 @@
 #include "bisect.h"
 #include "cmd.h"
 #include "reports.h"
+#include "store.h"
 
 enum {
 	BISECT_GOOD = 0,
@@ -393,6 +394,10 @@ static int run(struct bisect_run_cli *cli, struct walk_repo *repo)
 		r = measurer_open(&st.m, repo, "");
 	if (r == BP_EXIT_OK)
 		r = step_of_rev(&st, &st.head, "HEAD");
+	/* Before the build: --force never replaces a newer bootperf's. */
+	if (r == BP_EXIT_OK && store_check_newer(st.m.store, st.m.config_id,
+						 st.head.res.commit_id) == -2)
+		r = BP_EXIT_STORE;
 	if (r == BP_EXIT_OK && isnan(cli->threshold_ms))
 		r = endpoints(&st);
 	if (r == BP_EXIT_OK)

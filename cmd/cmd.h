@@ -161,6 +161,10 @@ int cmd_parse_percent(const char *opt, const char *arg, double *out);
 /* 1 with *out set, or -1: mann-whitney or welch (--test). */
 int cmd_parse_test(const char *arg, enum stats_method *out);
 /* A bad option in argv[optind - 1]: one message, the usage hint. */
+/* BP_EXIT_USAGE after "CMD: unexpected argument 'ARG' (CMD takes
+ * TAKES)": an operand too many is named, not blamed on one missing.
+ */
+int cmd_extra_operand(const char *cmd, const char *arg, const char *takes);
 int cmd_bad_option(const struct cmd_parser *p, int c, char **argv);
 /* The exit status for the last failed walk_* call (its kind). */
 int cmd_walk_exit(void);

@@ -24,6 +24,33 @@ static struct qemu_args qemu_args_of(const struct build_cli *b)
 				      b->preset ? b->preset->qemu_args : NULL};
 }
 
+/* STORE/configs/ID.txt: the text the configuration id hashes, for
+ * report to say what sets configurations apart (the --config file's
+ * contents are left out: only that one was given).  Written once.
+ */
+static void config_describe(struct measurer *m, const char *text,
+			    const char *kernel_config)
+{
+	char *name = bp_asprintf("%s.txt", m->config_id);
+	char *old = NULL, *path = NULL, *desc;
+	const char *kc = kernel_config ? strstr(text, "kernel-config\n") : NULL;
+
+	/* "kernel-config\n", the file, then the extra lines */
+	if (kc)
+		desc = bp_asprintf("%.*skernel-config %s\n%s", (int)(kc - text),
+				   text, m->build->kernel_config,
+				   kc + strlen("kernel-config\n") +
+				       strlen(kernel_config));
+	else
+		desc = bp_strdup(text);
+	if (store_read_text(m->store, "configs", name, &old, &path) == 1)
+		store_write_text(m->store, "configs", name, desc);
+	free(old);
+	free(path);
+	free(desc);
+	free(name);
+}
+
 /* Everything that changes the number, in a fixed order: results under
  * another configuration are kept apart, never compared.  Runs and
  * warm-ups change how precisely it is known, not what it is, so they
@@ -57,6 +84,8 @@ static int config_id(struct measurer *m, const char *extra,
 	    later, extra);
 	int r = walk_hash_string(m->config_id, text);
 
+	if (r == 0)
+		config_describe(m, text, kernel_config);
 	free(args);
 	free(later);
 	free(text);
@@ -88,9 +117,15 @@ static int kernel_config_open(struct measurer *m, char **text)
 		return BP_EXIT_OK;
 	abs = realpath(path, NULL);
 	*text = abs ? runner_read_file(abs, 16 << 20) : NULL;
-	if (!*text) {
+	if (!*text && abs && errno == EINVAL)
+		bp_error("--config: '%s' is not a regular file (a pipe or "
+			 "device cannot be read again for each build): give "
+			 "a file",
+			 path);
+	else if (!*text)
 		bp_error("--config: cannot read '%s': %s", path,
 			 strerror(errno));
+	if (!*text) {
 		free(abs);
 		return BP_EXIT_NOFILE;
 	}
@@ -121,6 +156,9 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 	if (source)
 		build_env_add(m, bp_asprintf("BOOTPERF_SOURCE=%s", source));
 	free(source);
+	if (m->run->runner == &runner_command && m->run->run.command &&
+	    command_check_program(m->run->run.command) != BP_EXIT_OK)
+		return BP_EXIT_BUILD_CMD;
 	r = kernel_config_open(m, &config_text);
 	if (r == BP_EXIT_OK)
 		r = config_id(m, config_extra, config_text);

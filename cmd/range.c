@@ -147,6 +147,9 @@ static int parse(int argc, char **argv, struct range_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
+	if (argc - optind > 2)
+		return cmd_extra_operand("range", argv[optind + 2],
+					 "REPO and RANGE");
 	if (argc - optind != 2) {
 		bp_error("range needs REPO and RANGE, e.g. 'bootperf range "
 			 "~/src/qemu v8.0.0..v8.1.0'");

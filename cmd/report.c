@@ -114,11 +114,9 @@ static int parse(int argc, char **argv, struct report_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
-	if (argc - optind > 1) {
-		bp_error("report takes at most one RANGE, e.g. 'bootperf "
-			 "report --format html v8.0.0..v8.1.0'");
-		return BP_EXIT_USAGE;
-	}
+	if (argc - optind > 1)
+		return cmd_extra_operand("report", argv[optind + 1],
+					 "at most one RANGE");
 	cli->range = optind < argc ? argv[optind] : NULL;
 	if (cli->output || cli->format != FORMAT_TEXT)
 		cli->color = false;
@@ -156,8 +154,9 @@ static int open_store(struct report_run *rr)
 		bp_error("no results store at '%s' (see --store)",
 			 cli->store_dir ? cli->store_dir : dflt);
 		r = BP_EXIT_STORE;
-	} else if (store_open(&rr->store,
-			      cli->store_dir ? cli->store_dir : dflt) == -1)
+	} else if (store_open_readonly(&rr->store, cli->store_dir
+						       ? cli->store_dir
+						       : dflt) == -1)
 		r = BP_EXIT_STORE;
 	free(dflt);
 	return r;
@@ -180,10 +179,131 @@ static int pick_prefix(char *out, char **ids, size_t n, const char *prefix)
 	return BP_EXIT_USAGE;
 }
 
-static void list_configs(char **ids, size_t n)
+/* Does text hold line (a whole line)? */
+static bool has_line(const char *text, const char *line, size_t len)
 {
+	for (const char *p = text; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, line, len) && (p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/* Does text have a line starting with the first word of line? */
+static bool has_key(const char *text, const char *line)
+{
+	size_t k = strcspn(line, " \n");
+
+	for (const char *p = text; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, line, k) && (p[k] == ' ' || p[k] == '\n'))
+			return true;
+	return false;
+}
+
+/* A line of a description as the option that sets it. */
+static void put_setting(FILE *fp, const char *line, size_t len)
+{
+	size_t k = strcspn(line, " \n");
+	const char *v = line + k + (k < len);
+	int vlen = (int)(len - (size_t)(v - line));
+
+	fputs(ftell(fp) ? ", " : "", fp);
+	if (k == 10 && !strncmp(line, "interleave", k) && vlen == 1 &&
+	    *v == '1')
+		fputs("--interleave alternate", fp);
+	else if (vlen <= 0)
+		fprintf(fp, "no --%.*s", (int)k, line);
+	else
+		fprintf(fp,
+			memchr(v, ' ', (size_t)vlen) ? "--%.*s '%.*s'"
+						     : "--%.*s %.*s",
+			(int)k, line, vlen, v);
+}
+
+/* Has a description before j (not i's) the key of line? */
+static bool key_seen_before(char **desc, size_t i, size_t j, const char *line)
+{
+	for (size_t k = 0; k < j; k++)
+		if (k != i && desc[k] && has_key(desc[k], line))
+			return true;
+	return false;
+}
+
+/* What sets config i apart: its lines the others do not all share, and
+ * "no KEY" for what the others set and it does not.  The descriptions
+ * are STORE/configs/ID.txt (NULL: a configuration measured by a bootperf
+ * that did not write one).
+ */
+static char *config_difference(char **desc, size_t n, size_t i)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		abort();
+	for (const char *p = desc[i]; p && *p;) {
+		size_t l = strcspn(p, "\n");
+		bool shared = true;
+
+		for (size_t j = 0; j < n && shared; j++)
+			shared = !desc[j] || has_line(desc[j], p, l);
+		if (!shared)
+			put_setting(fp, p, l);
+		p += l + (p[l] == '\n');
+	}
+	for (size_t j = 0; j < n; j++)
+		for (const char *p = desc[j]; desc[i] && p && *p;) {
+			size_t l = strcspn(p, "\n");
+
+			if (j != i && !has_key(desc[i], p) &&
+			    !key_seen_before(desc, i, j, p))
+				fprintf(fp, "%sno --%.*s",
+					ftell(fp) ? ", " : "",
+					(int)strcspn(p, " \n"), p);
+			p += l + (p[l] == '\n');
+		}
+	fclose(fp);
+	return buf;
+}
+
+/* Each configuration: its id, its commit count, what sets it apart. */
+static void list_configs(struct report_run *rr, char **ids, size_t n)
+{
+	char **desc = calloc(n, sizeof *desc);
+
+	if (!desc)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		char *name = bp_asprintf("%s.txt", ids[i]), *path = NULL;
+
+		if (store_read_text(rr->store, "configs", name, &desc[i],
+				    &path) != 0)
+			desc[i] = NULL;
+		free(path);
+		free(name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char **commits = NULL, *diff = config_difference(desc, n, i);
+		size_t count = 0;
+
+		if (store_list(rr->store, ids[i], &commits, &count) == -1)
+			count = 0;
+		bp_note("  %.12s: %zu commit%s; %s", ids[i], count,
+			count == 1 ? "" : "s",
+			!desc[i] ? "settings not recorded (an older bootperf "
+				   "measured it)"
+			: *diff	 ? diff
+				 : "the settings all share");
+		for (size_t k = 0; k < count; k++)
+			free(commits[k]);
+		free(commits);
+		free(diff);
+	}
 	for (size_t i = 0; i < n; i++)
-		bp_note("  %.12s", ids[i]);
+		free(desc[i]);
+	free(desc);
 }
 
 /* The newest track state, when RANGE is not given: its config. */
@@ -236,7 +356,7 @@ static int pick_config(struct report_run *rr, char *out)
 		bp_error("store '%s' has results of %zu configurations; "
 			 "choose one with --config:",
 			 store_dir(rr->store), n);
-		list_configs(ids, n);
+		list_configs(rr, ids, n);
 		r = BP_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -267,6 +267,8 @@ int cmd_walk_exit(void)
 		return BP_EXIT_RANGE_FORM;
 	case WALK_ERR_FETCH:
 		return BP_EXIT_FETCH;
+	case WALK_ERR_FORMAT:
+		return BP_EXIT_OBJECT_FORMAT;
 	case WALK_ERR_NONE:
 	case WALK_ERR_OTHER:
 		break;
@@ -305,10 +307,34 @@ static size_t option_matches(const struct option *opts, const char *arg,
 	return n;
 }
 
+int cmd_extra_operand(const char *cmd, const char *arg, const char *takes)
+{
+	bp_error("%s: unexpected argument '%s' (%s takes %s)", cmd, arg, cmd,
+		 takes);
+	return BP_EXIT_USAGE;
+}
+
+/* The short option getopt stopped at, when it was one: in a cluster
+ * ("-rx") whose rest getopt has not passed yet, argv[optind] is still
+ * the cluster, and argv[optind - 1] the word before it.
+ */
+static bool bad_short_option(char **argv)
+{
+	const char *cur = argv[optind], *prev = argv[optind - 1];
+
+	if (optopt <= 0 || optopt > 255)
+		return false;
+	if (cur && cur[0] == '-' && cur[1] && cur[1] != '-' &&
+	    strchr(cur + 1, optopt))
+		return true;
+	return prev[0] == '-' && prev[1] != '-';
+}
+
 /* After getopt_long returned '?' or ':' (optstring starts with ':'). */
 int cmd_bad_option(const struct cmd_parser *p, int c, char **argv)
 {
-	const char *arg = argv[optind - 1];
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+	const char *arg = bad_short_option(argv) ? shortopt : argv[optind - 1];
 	char matches[512];
 
 	if (c == ':')

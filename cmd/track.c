@@ -118,6 +118,8 @@ static int parse(int argc, char **argv, struct track_cli *cli)
 	r = cmd_parse_options(&p, argc, argv);
 	if (r != -1)
 		return r;
+	if (argc - optind > 1)
+		return cmd_extra_operand("track", argv[optind + 1], "one REPO");
 	if (argc - optind != 1) {
 		bp_error("track needs REPO, e.g. 'bootperf track --preset qemu "
 			 "~/src/qemu'");

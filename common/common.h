@@ -442,6 +442,8 @@ enum bp_exit {
 	BP_EXIT_BUILD_DEPS = 20,    /* the build needs packages not installed */
 	BP_EXIT_KERNEL_CONFIG = 21, /* the kernel lacks what the appliance
 				     * needs (virtio, ext4, ...) */
+	BP_EXIT_OBJECT_FORMAT = 23, /* a repository format bootperf cannot
+				     * read (SHA-256) */
 	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
 };
 
@@ -845,6 +847,11 @@ char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * escaped so already.  bp_printable's copy is the caller's.
  */
 char *bp_printable(const char *s);
+/* A copy of s (NULL: "") that is valid UTF-8: each byte that does not
+ * start a well-formed character becomes U+FFFD.  Controls are kept (JSON
+ * escapes them).  The copy is the caller's.
+ */
+char *bp_utf8_valid(const char *s);
 void bp_put_printable(FILE *fp, const char *s);
 int parse_count(const char *opt, const char *s, long min, long max, long *out);
 /* A commit id and its place in a list: a sorted array of these finds

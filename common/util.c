@@ -80,6 +80,41 @@ static size_t printable(char *buf, size_t len, const char *s)
 	return out;
 }
 
+/* The length of the well-formed UTF-8 character at s (1 to 4 bytes, a
+ * control included), else 0.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] == 0xc2 && (s[1] & 0xc0) == 0x80)
+		return 2; /* C1 controls: printable_len refuses them */
+	return printable_len(s);
+}
+
+char *bp_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	char *buf = bp_malloc(strlen((const char *)p) * 3 + 1);
+	size_t out = 0;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (n == 0) {
+			memcpy(buf + out, "\xef\xbf\xbd", 3); /* U+FFFD */
+			out += 3;
+			p++;
+			continue;
+		}
+		memcpy(buf + out, p, n);
+		out += n;
+		p += n;
+	}
+	buf[out] = '\0';
+	return buf;
+}
+
 char *bp_printable(const char *s)
 {
 	size_t n = printable(NULL, 0, s ? s : "");

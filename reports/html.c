@@ -47,9 +47,16 @@ static const char style[] =
     "code{font-size:1.05em}";
 
 /* The first n characters of s (up to its end), escaped. */
+/* The first n bytes of s as HTML text: markup escaped, and (as in the
+ * text report) controls and bytes that are not UTF-8 shown as \xNN, so
+ * the page is valid UTF-8 with no C0 control.
+ */
 static void esc_n(FILE *fp, const char *s, size_t n)
 {
-	for (; s && *s && n > 0; s++, n--)
+	char *cut = s ? strndup(s, n) : NULL;
+	char *shown = cut ? bp_printable(cut) : NULL;
+
+	for (s = shown; s && *s; s++)
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -69,6 +76,8 @@ static void esc_n(FILE *fp, const char *s, size_t n)
 		default:
 			fputc(*s, fp);
 		}
+	free(shown);
+	free(cut);
 }
 
 static void esc(FILE *fp, const char *s)

@@ -4,6 +4,7 @@
  * shell metacharacters stays one word and is never parsed as code.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -71,7 +72,12 @@ static int command_sample(struct runner_ctx *ctx, double *ms, char *msg,
 	setenv("BOOTPERF_WORKTREE", o->worktree ? o->worktree : ".", 1);
 	pid = fork();
 	if (pid == 0) {
-		if (!o->verbose && !freopen("/dev/null", "w", stdout))
+		/* Standard output is bootperf's report (one JSON document
+		 * with --json): what the command prints goes to stderr, as
+		 * the appliance's console does, or nowhere.
+		 */
+		if (o->verbose ? dup2(STDERR_FILENO, STDOUT_FILENO) < 0
+			       : !freopen("/dev/null", "w", stdout))
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
 		_exit(127);
@@ -87,6 +93,66 @@ static int command_sample(struct runner_ctx *ctx, double *ms, char *msg,
 		return 0;
 	describe_exit(msg, msglen, "command", wstatus);
 	return -1;
+}
+
+/* Builtins and keywords of POSIX sh (and dash): never on PATH. */
+static bool command_is_shell_word(const char *w)
+{
+	static const char *const words[] = {
+	    ".",	":",	   "[",	       "alias",	 "bg",	    "break",
+	    "cd",	"command", "continue", "echo",	 "eval",    "exec",
+	    "exit",	"export",  "false",    "fg",	 "getopts", "hash",
+	    "jobs",	"kill",	   "local",    "printf", "pwd",	    "read",
+	    "readonly", "return",  "set",      "shift",	 "test",    "times",
+	    "trap",	"true",	   "type",     "ulimit", "umask",   "unalias",
+	    "unset",	"wait",	   "!",	       "{",	 "}",	    "case",
+	    "for",	"if",	   "until",    "while",	 "time",    "function",
+	};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(w, words[i]))
+			return true;
+	return false;
+}
+
+static bool command_on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy = bp_strdup(path && *path ? path : "/usr/bin:/bin");
+	char *save = NULL, *dir;
+	bool found = false;
+
+	for (dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *full = bp_asprintf("%s/%s", *dir ? dir : ".", name);
+
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	free(copy);
+	return found;
+}
+
+int command_check_program(const char *command)
+{
+	size_t skip = strspn(command, " \t\n");
+	size_t len = strcspn(command + skip, " \t\n;&|<>()");
+	char *word = bp_asprintf("%.*s", (int)len, command + skip);
+	int r = BP_EXIT_OK;
+
+	/* Quotes, expansions, globs, assignments and paths ({worktree}/x)
+	 * are the shell's to resolve: only a plain word is looked up.
+	 */
+	if (*word && !strpbrk(word, "\"'`$\\{}*?[]~=/%#") &&
+	    !command_is_shell_word(word) && !command_on_path(word)) {
+		bp_error("--command: '%s' was not found on PATH: install it or "
+			 "correct the command (one of the tree's own is "
+			 "'{worktree}/PATH')",
+			 word);
+		r = BP_EXIT_BUILD_CMD;
+	}
+	free(word);
+	return r;
 }
 
 static int command_prepare(struct runner_ctx *ctx)

@@ -82,15 +82,82 @@ static void set_kernel_environment(const struct run_options *o)
 		setenv("SUPERMIN_MODULES", o->modules, 1);
 }
 
-/* libguestfs's launch errors run to ten lines of advice; keep the one
- * line that says what failed and point at --verbose instead.
+/* The end of what qemu and the appliance wrote to the console (qemu's
+ * own stderr goes there too, with the direct backend): why a boot
+ * failed, such as "qemu: could not load PC BIOS".
  */
-static void first_line(char *msg, size_t msglen, const char *err, bool verbose)
+#define CONSOLE_TAIL 2048
+struct console_tail {
+	char buf[CONSOLE_TAIL];
+	size_t len;
+};
+
+static void tail_event(guestfs_h *g, void *opaque, uint64_t event, int eh,
+		       int flags, const char *buf, size_t len,
+		       const uint64_t *array, size_t array_len)
+{
+	struct console_tail *t = opaque;
+
+	(void)g, (void)event, (void)eh, (void)flags, (void)array;
+	(void)array_len;
+	if (len >= CONSOLE_TAIL) {
+		buf += len - CONSOLE_TAIL;
+		len = CONSOLE_TAIL;
+	}
+	if (t->len + len > CONSOLE_TAIL) {
+		size_t drop = t->len + len - CONSOLE_TAIL;
+
+		memmove(t->buf, t->buf + drop, t->len - drop);
+		t->len -= drop;
+	}
+	memcpy(t->buf + t->len, buf, len);
+	t->len += len;
+}
+
+/* The last lines (at most lines, about room bytes) of the tail, joined
+ * with " | ", into out.  Control characters and bad bytes are left for
+ * the message helper to show as \xNN.
+ */
+static void console_last_lines(char *out, size_t outlen,
+			       const struct console_tail *t, int lines)
+{
+	size_t end = t->len, start;
+	int n = 0;
+
+	out[0] = '\0';
+	while (end > 0 && (t->buf[end - 1] == '\n' || t->buf[end - 1] == '\r'))
+		end--;
+	for (start = end; start > 0 && n < lines; start--)
+		if (t->buf[start - 1] == '\n' && ++n == lines)
+			break;
+	for (size_t i = start, o = 0; i < end && o + 4 < outlen; i++) {
+		if (t->buf[i] == '\r')
+			continue;
+		if (t->buf[i] == '\n') {
+			if (o > 0 && out[o - 1] != ' ')
+				o += (size_t)snprintf(out + o, outlen - o,
+						      " | ");
+			continue;
+		}
+		out[o++] = t->buf[i] ? t->buf[i] : ' ';
+		out[o] = '\0';
+	}
+}
+
+/* libguestfs's launch errors run to ten lines of advice; keep the one
+ * line that says what failed, and add the last lines of the console.
+ */
+static void first_line(char *msg, size_t msglen, const char *err, bool verbose,
+		       const struct console_tail *t)
 {
 	int n = (int)strcspn(err ? err : "", "\n");
+	char last[256];
 
-	snprintf(msg, msglen, "%.*s%s", n, err ? err : "unknown error",
-		 verbose ? "" : " (--verbose shows the appliance console)");
+	console_last_lines(last, sizeof last, t, 3);
+	snprintf(msg, msglen, "%.*s%s%s%s", n, err ? err : "unknown error",
+		 last[0] ? " (console: " : "", last, last[0] ? ")" : "");
+	if (!verbose && strlen(msg) + 45 < msglen)
+		strcat(msg, " (--verbose shows the appliance console)");
 }
 
 /* An analyzed boot: every event, timed on arrival from the start of
@@ -164,9 +231,13 @@ static int launch_timed(guestfs_h *g, struct runner_ctx *ctx, double *ms,
 {
 	const struct run_options *o = ctx->opts;
 	struct capture c = {.ev = BOOT_EVENTS_INIT, .forward = o->verbose};
+	struct console_tail *tail = bp_malloc(sizeof *tail);
 	double t1;
 
+	tail->len = 0;
 	set_up_events(g, o, &c);
+	guestfs_set_event_callback(g, tail_event, GUESTFS_EVENT_APPLIANCE, 0,
+				   tail);
 	if (guestfs_add_drive_opts(
 		g, "/dev/null", GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
 		GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1)
@@ -182,11 +253,13 @@ static int launch_timed(guestfs_h *g, struct runner_ctx *ctx, double *ms,
 	c.recording = false;
 	*ms = (t1 - c.t0) * 1000.0;
 	hand_over(ctx, &c, *ms);
+	free(tail);
 	return 0;
 fail:
-	first_line(msg, msglen, guestfs_last_error(g), o->verbose);
+	first_line(msg, msglen, guestfs_last_error(g), o->verbose, tail);
 	guestfs_close(g);
 	boot_events_free(&c.ev);
+	free(tail);
 	return -1;
 }
 

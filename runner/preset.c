@@ -4,9 +4,12 @@
  * kernel's .config.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "runner.h"
 
@@ -114,16 +117,37 @@ int preset_check_needs(const struct preset *p)
 	return BP_EXIT_BUILD_DEPS;
 }
 
-/* The whole of a small text file, or NULL with errno set. */
+/* A FIFO is opened without blocking and refused (EINVAL: not a regular
+ * file), so that a run never waits, with its signals blocked, for a
+ * writer.
+ */
 char *runner_read_file(const char *path, size_t max)
 {
-	FILE *fp = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *fp;
 	char *buf;
 	size_t got;
 	int err = 0;
 
-	if (!fp)
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	if (err) {
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	fp = fdopen(fd, "r");
+	if (!fp) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
 	buf = bp_malloc(max + 1);
 	got = fread(buf, 1, max, fp);
 	buf[got] = '\0';

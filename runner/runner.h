@@ -88,6 +88,12 @@ extern const struct runner runner_guestfs;
 
 /* command.c */
 extern const struct runner runner_command;
+/* command.c: BP_EXIT_OK, or BP_EXIT_BUILD_CMD after a message when the
+ * first word of the --command line is a plain word (no quote, expansion,
+ * assignment or '/') that is no shell builtin and not found on PATH: a
+ * typo that would otherwise show only after the first build.
+ */
+int command_check_program(const char *command);
 const struct runner *runner_find(const char *name);
 char *command_expand(const char *cmd);
 
@@ -267,8 +273,8 @@ int preset_check_needs(const struct preset *p);
  */
 size_t preset_kconfig_missing(const struct preset *p, const char *worktree,
 			      char *missing, size_t len);
-/* The whole of a small text file (at most max bytes), owned; NULL with
- * errno set.
+/* The whole of a small regular file (at most max bytes), owned; NULL
+ * with errno set (EINVAL: not a regular file).
  */
 char *runner_read_file(const char *path, size_t max);
 

@@ -57,10 +57,17 @@ cJSON *json_number_or_null(double v)
 	return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
+/* JSON text is UTF-8: a subject or a build's output that is not (a
+ * commit in Latin-1 without an encoding header) gets U+FFFD for each bad
+ * byte.
+ */
 void json_add_string(cJSON *obj, const char *key, const char *value)
 {
+	char *valid = value ? bp_utf8_valid(value) : NULL;
+
 	cJSON_AddItemToObject(
-	    obj, key, value ? cJSON_CreateString(value) : cJSON_CreateNull());
+	    obj, key, valid ? cJSON_CreateString(valid) : cJSON_CreateNull());
+	free(valid);
 }
 
 cJSON *json_samples_array(const double *x, size_t n)

@@ -145,9 +145,10 @@ static int store_check_private(const struct store *st)
 	return 0;
 }
 
-static int store_open_root(struct store *st)
+static int store_open_root(struct store *st, bool readonly)
 {
-	if (mkdir(st->dir, STORE_DIR_MODE) == -1 && errno != EEXIST) {
+	if (!readonly && mkdir(st->dir, STORE_DIR_MODE) == -1 &&
+	    errno != EEXIST) {
 		bp_error("cannot create store '%s': %s", st->dir,
 			 strerror(errno));
 		return -1;
@@ -160,7 +161,8 @@ static int store_open_root(struct store *st)
 	}
 	if (store_check_private(st) == -1)
 		return -1;
-	if (faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
+	if (!readonly &&
+	    faccessat(st->dirfd, ".", W_OK | X_OK, AT_EACCESS) == -1) {
 		bp_error("store '%s' is not writable: %s", st->dir,
 			 strerror(errno));
 		return -1;
@@ -168,7 +170,17 @@ static int store_open_root(struct store *st)
 	return 0;
 }
 
-int store_open(struct store **out, const char *dir)
+/* results/ of a store only read: missing is no result (resfd -1). */
+static int store_open_results(struct store *st)
+{
+	char *shown = bp_asprintf("%s/results", st->dir);
+	int ret = store_subdir(st->dirfd, "results", false, shown, &st->resfd);
+
+	free(shown);
+	return ret == -1 ? -1 : 0;
+}
+
+static int store_open_mode(struct store **out, const char *dir, bool readonly)
 {
 	struct store *st = NULL;
 	size_t len = dir ? strlen(dir) : 0;
@@ -185,9 +197,11 @@ int store_open(struct store **out, const char *dir)
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
 	st->dir = bp_asprintf("%.*s", (int)len, dir);
-	if (store_open_root(st) == -1 ||
-	    store_child(st, "results", &st->resfd) == -1 ||
-	    store_child(st, "logs", &logsfd) == -1)
+	if (store_open_root(st, readonly) == -1)
+		goto out;
+	if (readonly ? store_open_results(st) == -1
+		     : store_child(st, "results", &st->resfd) == -1 ||
+			   store_child(st, "logs", &logsfd) == -1)
 		goto out;
 	*out = st;
 	st = NULL;
@@ -197,6 +211,16 @@ out:
 		close(logsfd);
 	store_close(st);
 	return ret;
+}
+
+int store_open(struct store **out, const char *dir)
+{
+	return store_open_mode(out, dir, false);
+}
+
+int store_open_readonly(struct store **out, const char *dir)
+{
+	return store_open_mode(out, dir, true);
 }
 
 void store_close(struct store *st)
@@ -526,6 +550,11 @@ int store_put(struct store *st, const struct commit_result *r)
 
 	if (store_check_ids(r->config_id, r->commit_id) == -1)
 		return -1;
+	/* Whatever asked for it (--force, a top-up), a newer bootperf's
+	 * result is never replaced.
+	 */
+	if (store_check_newer(st, r->config_id, r->commit_id) == -2)
+		return -1;
 	text = store_encode(r);
 	if (!text)
 		goto out;
@@ -547,9 +576,12 @@ out:
 
 /* --- reading --- */
 
+/* A warning: the run goes on (the commit is measured again, or shown as
+ * not measured), and may exit 0.
+ */
 static void store_corrupt(const char *path, const char *why)
 {
-	bp_error("corrupt result '%s': %s", path, why);
+	bp_warning("corrupt result '%s': %s", path, why);
 }
 
 static int store_read_all(int fd, char *buf, size_t size, size_t *got)

@@ -80,6 +80,10 @@ struct store;
  * the effective user, or writable by its group or others.
  */
 int store_open(struct store **out, const char *dir);
+/* The same for a store only read (report): dir and results/ are not
+ * created, and dir need not be writable.  Never lock or write through it.
+ */
+int store_open_readonly(struct store **out, const char *dir);
 /* Releases the lock too.  NULL is a no-op. */
 void store_close(struct store *st);
 /* dir as given to store_open, without trailing slashes. */

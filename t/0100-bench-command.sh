@@ -112,13 +112,27 @@ test_expect_success '{hv} is one quoted word, never shell code' '
 	test "$(json hv.json "\$j->{environment}{hv_version}")" = "fake qemu 9.9"
 '
 
-test_expect_success '--verbose lets the command output through' '
+test_expect_success '--verbose lets the command output through, on stderr' '
 	bootperf bench --runner command --command "echo marker-out" \
-		--runs 1 --warmup 0 >quiet.txt &&
-	! grep -qx marker-out quiet.txt &&
+		--runs 1 --warmup 0 >quiet.txt 2>quiet.err &&
+	! grep -qx marker-out quiet.txt && ! grep -qx marker-out quiet.err &&
 	bootperf bench --runner command --command "echo marker-out" \
-		--runs 1 --warmup 0 --verbose >loud.txt &&
-	grep -qx marker-out loud.txt
+		--runs 1 --warmup 0 --verbose >loud.txt 2>loud.err &&
+	grep -qx marker-out loud.err && ! grep -qx marker-out loud.txt
+'
+
+test_expect_success '--verbose --json: stdout is one JSON document (bench, range)' '
+	bootperf bench --runner command --command "echo marker-out" \
+		--runs 2 --warmup 1 --verbose --json >b.json 2>b.err &&
+	grep -qx marker-out b.err &&
+	json b.json "\$j->{type}" >type && test -s type &&
+	git init -q vrepo && git -C vrepo commit -q --allow-empty -m one &&
+	git -C vrepo commit -q --allow-empty -m two &&
+	bootperf range --runner command --command "echo marker-out" \
+		--build "echo build-out" --runs 2 --warmup 0 --verbose --json \
+		--store "$PWD/vs" vrepo HEAD~1..HEAD >r.json 2>r.err &&
+	grep -qx marker-out r.err && ! grep -q marker-out r.json &&
+	test "$(json r.json "scalar @{\$j->{commits}}")" = 1
 '
 
 test_expect_success 'options only an appliance uses: one warning, no effect' '

@@ -101,9 +101,10 @@ test_expect_success 'corrupt, truncated, empty and foreign files: named, measure
 	f=$(plant s 4 "{\"type\": \"bootperf-commit-result\", \"format\": 1, \"comm") &&
 	g=$(plant s 3 "") && h=$(plant s 2 "{\"hello\": \"world\"}") &&
 	range s HEAD~5..HEAD --json >again.json 2>err &&
-	grep -q "^bootperf: error: corrupt result .$f.: truncated JSON" err &&
-	grep -q "^bootperf: error: corrupt result .$g.: the file is empty" err &&
-	grep -q "^bootperf: error: corrupt result .$h.: not a bootperf result" err &&
+	grep -q "^bootperf: warning: corrupt result .$f.: truncated JSON" err &&
+	grep -q "^bootperf: warning: corrupt result .$g.: the file is empty" err &&
+	grep -q "^bootperf: warning: corrupt result .$h.: not a bootperf result" err &&
+	! grep -q "error:" err &&
 	test "$(grep -c "warning: measuring .* again" err)" = 3 &&
 	test "$(json again.json "\$j->{builds}")" = 3 && readable s
 '
@@ -149,6 +150,22 @@ test_expect_success 'bisect and track find a newer result before their first bui
 	grep -q "\"format\": 99" "$f"
 '
 
+test_expect_success 'bisect-run --force does not overwrite a newer result either' '
+	git clone -q repo br && git -C br checkout -q --detach HEAD~1 &&
+	sbr=$PWD/sbr &&
+	(cd br && bootperf bisect-run --runner command --runs 2 --warmup 0 \
+		--command true --build true --store "$sbr" \
+		--threshold-ms 1000 >/dev/null 2>&1) &&
+	f=$(echo sbr/results/*/"$(git -C br rev-parse HEAD)".json) &&
+	printf "%s" "{\"type\": \"bootperf-commit-result\", \"format\": 99}" >"$f" &&
+	touch before-br && rc=0 &&
+	(cd br && bootperf bisect-run --runner command --runs 2 --warmup 0 \
+		--command true --build true --force --store "$sbr" \
+		--threshold-ms 1000) >/dev/null 2>err || rc=$?
+	test "$rc" = 128 && newer "$PWD/$f" err &&
+	grep -q "\"format\": 99" "$f" && test -z "$(find sbr/logs -newer before-br)"
+'
+
 test_expect_success 'temp files of killed writers are swept all over the store' '
 	sh -c "exit 0" & dead=$! && wait $dead &&
 	{ sleep "$(mark 1000)" & } && live=$! &&
@@ -175,7 +192,7 @@ test_expect_success 'a --qemu-arg wrapper goes when its commit is measured' '
 		*) echo "not a wrapper: $w"; exit 1 ;;
 		esac
 	done &&
-	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(lock\|logs\|results\|worktree\|wrappers\)$")"
+	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(configs\|lock\|logs\|results\|worktree\|wrappers\)$")"
 '
 
 test_done

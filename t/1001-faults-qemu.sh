@@ -35,6 +35,14 @@ test_expect_success 'qemu exits at once: exit 4, one line, nothing left' '
 	lingered
 '
 
+test_expect_success 'a failed boot says why: the console and qemu output end' '
+	echo exit >qemu/mode && rm -f qemu/linger &&
+	expect_exit 4 bench --timeout 120 --json >fail.json 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^bootperf: error: pass 1 of 1: boot-failed: .* (console: fake qemu: exiting at once)" err &&
+	json fail.json "\$j->{message}" | grep -q "(console: fake qemu: exiting at once)"
+'
+
 test_expect_success 'qemu crashes mid-boot: exit 4, nothing left' '
 	echo crash:4000 >qemu/mode && linger group &&
 	expect_exit 4 bench --timeout 120 2>err &&

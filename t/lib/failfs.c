@@ -7,6 +7,9 @@
  *				asking for write access there fails with EROFS
  *	FAILFS=kill:STRING	the first write() to such a file writes half
  *				its buffer, then the process gets SIGKILL
+ *	FAILFS=race:STRING	the first mkdir() of such a directory finds
+ *				it made just before, as by another process
+ *				that won a race for the name (EEXIST)
  *
  * Test code only: it is never linked into bootperf.
  */
@@ -26,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum mode { NONE, ENOSPC_MODE, EROFS_MODE, KILL_MODE };
+enum mode { NONE, ENOSPC_MODE, EROFS_MODE, KILL_MODE, RACE_MODE };
 
 static enum mode mode(const char **match)
 {
@@ -41,8 +44,12 @@ static enum mode mode(const char **match)
 		*match = spec + 6;
 	else if (!strncmp(spec, "kill:", 5))
 		*match = spec + 5;
+	else if (!strncmp(spec, "race:", 5))
+		*match = spec + 5;
 	else
 		return NONE;
+	if (spec[0] == 'r')
+		return RACE_MODE;
 	return spec[0] == 'e' ? (spec[1] == 'n' ? ENOSPC_MODE : EROFS_MODE)
 			      : KILL_MODE;
 }
@@ -97,7 +104,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 {
 	enum mode m;
 
-	if (hit_fd(fd, &m)) {
+	if (hit_fd(fd, &m) && m != RACE_MODE) {
 		if (m == KILL_MODE) {
 			NEXT(write)(fd, buf, count / 2);
 			kill(getpid(), SIGKILL);
@@ -144,7 +151,13 @@ int open(const char *name, int flags, ...)
 /* Like Linux, an existing name is EEXIST even on a read-only mount. */
 int mkdirat(int dirfd, const char *name, mode_t m)
 {
+	static bool raced;
 	struct stat st;
+
+	if (!raced && hit_at(RACE_MODE, dirfd, name)) {
+		raced = true;
+		NEXT(mkdirat)(dirfd, name, m);
+	}
 
 	if (hit_at(EROFS_MODE, dirfd, name)) {
 		errno = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0

@@ -605,9 +605,10 @@ static void test_worktree_errors(struct walk_repo *repo)
 	err_begin();
 	is_int(walk_worktree_checkout(repo, other, ids[2]), -1, "  refused");
 	msg = err_end();
-	ok(msg && strstr(msg, "is not a worktree of this repository, but of "
-			      "another (this one made or cloned again?): "
-			      "remove it, or give another store"),
+	ok(msg && strstr(msg, "is a worktree of another repository "
+			      "('/gone/.git/worktrees/bootperf'; this one "
+			      "made or cloned again?): remove it, or give "
+			      "another store"),
 	   "  saying what it is");
 	free(msg);
 	ok(out_is("", "git -C %s branch --list 'bootperf*'", lin),
