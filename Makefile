@@ -7,6 +7,8 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DESTDIR    ?=
 CC         ?= gcc
+# Parallel jobs of make analyze and of the test runs.
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PKGS       := libgit2 libcjson libguestfs gsl
 
 # SANITIZE=address,undefined builds into its own directory, so switching
@@ -56,7 +58,8 @@ SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
 		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps \
 		scripts/prove-report $(PRESETS)
 
-.PHONY: all deps check check-fast check-sanitize check-valgrind check-real \
+.PHONY: all deps check check-fast check-loaded check-sanitize \
+	check-valgrind check-real \
 	demo bench fuzz \
 	install uninstall analyze format format-check man clean
 
@@ -176,15 +179,22 @@ man: $(BUILDDIR)/bootperf.1
 # An empty test list is an error, never a silent pass.
 check: deps
 	@scripts/install-deps browser
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory run-tests
 
 check-fast: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory run-tests FAST=1
 
+# The booting tests that judge by time with a CPU hog beside each
+# (t/lib.sh requires_boots): a busy machine must not change a verdict.
+check-loaded: deps
+	@scripts/install-deps browser
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory run-tests HOG=1
+
 check-sanitize: deps
-	@$(MAKE) --no-print-directory all SANITIZE=address,undefined
+	@$(MAKE) --no-print-directory -j$(JOBS) all SANITIZE=address,undefined
 	@$(MAKE) --no-print-directory run-tests FAST=1 \
 		SANITIZE=address,undefined
 
@@ -194,7 +204,7 @@ check-sanitize: deps
 # and qemus they exec, which are not ours).
 check-valgrind: deps
 	@scripts/install-deps valgrind
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory run-tests FAST=1 \
 		BOOTPERF_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 
@@ -204,12 +214,16 @@ check-valgrind: deps
 REAL_DIR ?= /var/tmp/bootperf-real
 check-real: deps
 	@scripts/install-deps real
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@test -n "$(REAL_TESTS)" || { echo "no tests found" >&2; exit 1; }
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_REAL_DIR="$(REAL_DIR)" \
 	prove -v $(PROVE_FLAGS) $(addprefix ./,$(REAL_TESTS))
 
+# Shell tests run JOBS at a time where that is safe (scripts/tap-run):
+# those that judge by measured time (a line "# timed: WHY") one after
+# another, never beside each other; those that boot appliances after the
+# others.  PROVE_FLAGS: -v for every test's output.
 .PHONY: run-tests
 run-tests:
 	@test -n "$(UNIT_BINS)$(SH_TESTS)" || \
@@ -217,24 +231,24 @@ run-tests:
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	prove $(PROVE_FLAGS) \
+	prove -j$(JOBS) $(PROVE_FLAGS) \
 		$(if $(BOOTPERF_WRAPPER),--exec '$(BOOTPERF_WRAPPER) ') \
 		$(addprefix ./,$(UNIT_BINS))
 	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" \
+	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" BOOTPERF_HOG="$(HOG)" \
 	scripts/prove-report "$(CURDIR)/$(BUILDDIR)/test-failures.log" \
-		$(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
+		-j$(JOBS) $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	examples/demo.sh "$(CURDIR)/$(BIN)"
 
 # The tool's own overhead, not a test: see scripts/bench.sh.
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	scripts/bench-range.sh "$(CURDIR)/$(BIN)"
 	scripts/bench-bisect.sh "$(CURDIR)/$(BIN)"
 	scripts/bench.sh "$(CURDIR)/$(BIN)"
@@ -251,22 +265,24 @@ C_SRCS := main.c $(MODULE_SRCS) $(UNIT_SRCS) $(FUZZ_SRCS)
 # Test shims: formatted and checked by cppcheck, built with their own flags.
 SHIM_SRCS := t/lib/failfs.c
 
+# Each tool over the files in parallel (JOBS at a time): they look at one
+# file at a time anyway.  xargs exits non-zero when any file fails.
 analyze: deps $(BUILDDIR)/help.c
 	@scripts/install-deps analyze
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	cppcheck -j$(JOBS) --quiet --error-exitcode=1 \
+		--enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Icommon -Irunner \
 		-Ireports -Istore -Ibisect -Icmd $(C_SRCS) $(SHIM_SRCS)
-	for f in $(C_SRCS); do \
-		clang-tidy --quiet --warnings-as-errors='*' $$f -- \
-			$(CFLAGS) $(PKG_CFLAGS) -It/unit || exit 1; \
-	done
+	printf '%s\n' $(C_SRCS) | xargs -P$(JOBS) -I{} \
+		clang-tidy --quiet --warnings-as-errors='*' {} -- \
+			$(CFLAGS) $(PKG_CFLAGS) -It/unit
 	# One file at a time, compiled (-fsyntax-only stops before the
 	# analyzer runs) and at -O0 (-O2 deletes a malloc/free pair, and
 	# with it a double free, before the analyzer sees them).
-	for f in $(filter-out $(UNIT_SRCS),$(C_SRCS)); do \
-		gcc $(filter-out -O%,$(CFLAGS)) -O0 $(PKG_CFLAGS) -It/unit \
-			-fanalyzer -Werror -c -o /dev/null $$f || exit 1; \
-	done
+	printf '%s\n' $(filter-out $(UNIT_SRCS),$(C_SRCS)) | \
+		xargs -P$(JOBS) -I{} gcc $(filter-out -O%,$(CFLAGS)) -O0 \
+			$(PKG_CFLAGS) -It/unit -fanalyzer -Werror -c \
+			-o /dev/null {}
 	shellcheck -x $(SCRIPTS)
 
 format:

@@ -13,8 +13,8 @@ mkdir qemu && cp "$srcdir/t/lib/fake-qemu.sh" qemu/qemu && mark 646 >qemu/marker
 test_expect_success 'a hung boot is killed at --timeout: exit 5, nothing left' '
 	echo hang >qemu/mode &&
 	expect_exit 5 bootperf bench --accel tcg --hv "$PWD/qemu/qemu" \
-		--timeout 40 --runs 1 --warmup 0 2>err &&
-	grep -q "^bootperf: error: pass 1 of 1: timeout: no result within 40 s; killed$" err &&
+		--timeout 20 --runs 1 --warmup 0 2>err &&
+	grep -q "^bootperf: error: pass 1 of 1: timeout: no result within 20 s; killed$" err &&
 	grep -q -- "-kernel" qemu/invocations &&
 	no_process "sleep $(mark 646)"
 '
@@ -31,12 +31,12 @@ test_expect_success '--accel auto: a qemu that fails under TCG too leaves no KVM
 
 test_expect_success '--accel auto: a hanging KVM falls back to TCG, warns once' '
 	echo hang-kvm >qemu/mode &&
-	bootperf bench --hv "$PWD/qemu/qemu" --kvm-probe-timeout 40 \
+	bootperf bench --hv "$PWD/qemu/qemu" --kvm-probe-timeout 20 \
 		--runs 1 --warmup 0 --json >auto.json 2>err &&
 	test "$(grep -c "warning: KVM unusable" err)" = 1 &&
 	grep -q "falling back to TCG" err &&
-	{ ! test -c /dev/kvm || grep -q "a KVM boot did not finish within 40 s" err; } &&
-	{ ! test -c /dev/kvm || grep -q "within 40 s" "$BOOTPERF_CACHE_DIR/kvm-unusable"; } &&
+	{ ! test -c /dev/kvm || grep -q "a KVM boot did not finish within 20 s" err; } &&
+	{ ! test -c /dev/kvm || grep -q "within 20 s" "$BOOTPERF_CACHE_DIR/kvm-unusable"; } &&
 	test "$(json auto.json "\$j->{environment}{accel}")" = tcg &&
 	test "$(json auto.json "\$j->{status}")" = ok &&
 	no_process "sleep $(mark 646)"
@@ -44,7 +44,7 @@ test_expect_success '--accel auto: a hanging KVM falls back to TCG, warns once' 
 
 test_expect_success '--accel kvm: the same hang is an error, exit 6' '
 	expect_exit 6 bootperf bench --accel kvm --hv "$PWD/qemu/qemu" \
-		--kvm-probe-timeout 40 --runs 1 --warmup 0 --json >kvm.json 2>err &&
+		--kvm-probe-timeout 20 --runs 1 --warmup 0 --json >kvm.json 2>err &&
 	test "$(wc -l <err)" = 1 &&
 	grep -q "^bootperf: error: --accel kvm: KVM cannot boot the appliance here" err &&
 	test "$(json kvm.json "\$j->{status}")" = error &&

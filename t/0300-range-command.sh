@@ -1,6 +1,7 @@
 #!/bin/bash
 # bootperf range on a synthetic tree with the command runner: fast.  The
 # "build" copies the commit's planted delay; the "boot" sleeps that long.
+# timed: planted slowdowns and drifts must be found by their time
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh

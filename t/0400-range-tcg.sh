@@ -2,6 +2,7 @@
 # bootperf range with real TCG boots on the demo tree: the commit that
 # made the boot 8 s slower and the one that undid it are flagged, with
 # the right sign, and nothing else is.
+# timed: the planted 8 s must be flagged among real boots
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh

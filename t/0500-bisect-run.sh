@@ -2,6 +2,7 @@
 # git bisect run bootperf bisect-run names the planted slow commit, on
 # 16- and 64-commit trees with the command runner (fast): against
 # --threshold-ms, or against --good and --bad with the sequential test.
+# timed: git bisect run must name the planted slow commit
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2034,SC2154,SC2317 # SC2154: pick sets them; SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh

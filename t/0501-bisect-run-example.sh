@@ -3,6 +3,7 @@
 # slow) and bisect-run --good/--bad, names the planted commit of the demo
 # tree.  Fast: the command runner sleeps 1/20 of the fake qemu's planted
 # delay (0.4 s for the slow commits) instead of booting it.
+# timed: the example must name the planted slow commit
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -3,6 +3,7 @@
 # slow commit, at a random position of 16- and 64-commit trees, across
 # merges, around unbuildable commits, and says so when there is nothing
 # to find.  Command runner: fast.
+# timed: bisect must name and size the planted slow commit
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2034,SC2154,SC2317 # SC2154: pick sets them; SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh

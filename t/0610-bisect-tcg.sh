@@ -1,6 +1,7 @@
 #!/bin/bash
 # bootperf bisect with real TCG boots on the demo tree: the commit that
 # made the boot 8 s slower is named, with few boots.
+# timed: bisect must name and size the planted 8 s among real boots
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -3,6 +3,7 @@
 # makes qemu start 8 s late (fake-qemu's delay mode, before it runs the
 # real qemu) is flagged, and the stage comparison puts the change in
 # "run qemu", in its part "qemu start", and nowhere else.
+# timed: the planted 8 s must be flagged and put in its stage
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -10,6 +10,7 @@
 # beyond the noise of a loaded machine or of valgrind (tens of ms); and
 # since a busy machine can make a whole night a few ms slower than the
 # one before (a real but unwanted change point), --threshold 20.
+# timed: track must find the planted steps
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -11,6 +11,7 @@
 # at 1 s, 19 the first at 1.05 s), and between the
 # first and the last plateau the change points found add up to most of
 # the 5%.
+# timed: track must find a drift of 1% steps
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh

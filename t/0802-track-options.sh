@@ -3,6 +3,7 @@
 # upstream: 6 fast commits then 6 slow ones (100 ms, then 400 ms) on main,
 # and a side branch "stable" merged into main at its tip's parent.
 # --threshold 20: a busy machine may shift a later run by a few ms.
+# timed: each option's effect is shown on planted steps
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh

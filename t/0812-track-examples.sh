@@ -5,6 +5,7 @@
 # command runner instead of a QEMU build), is silent on a quiet night,
 # prints the track output when a regression appears, and rewrites the
 # HTML report either way.
+# timed: the cron line must report a planted regression
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2317 # SC2317: koalaman/shellcheck#3183
 # shellcheck source-path=SCRIPTDIR source=lib.sh
