@@ -253,19 +253,15 @@ size_t cp_permutations(double alpha)
 						: dflt.permutations;
 }
 
-int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
-		 size_t n, const struct cp_options *o)
+/* E-divisive on x[0..n) alone, the rounds as cp_edivisive describes
+ * them: the change points found are appended to found[*n_found..], their
+ * indexes offset by offset (where x lies in the whole series).
+ */
+static void cp_search(struct cp_point *found, size_t *n_found, const double *x,
+		      size_t n, size_t offset, const struct cp_options *o)
 {
 	struct cp_run r = {.x = x, .n = n, .o = o, .rng = o->seed};
-	struct cp_point *found = bp_malloc((n + 1) * sizeof *found);
-	size_t n_found = 0;
 
-	*out = NULL;
-	*n_out = 0;
-	if (o->min_size == 0 || o->permutations == 0 || !(o->alpha > 0)) {
-		free(found);
-		return -1;
-	}
 	r.bounds = bp_malloc((n + 2) * sizeof *r.bounds);
 	r.buf = bp_malloc((n + 1) * sizeof *r.buf);
 	r.bounds[r.n_bounds++] = 0;
@@ -279,13 +275,55 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		p = cp_p_value(&r, q);
 		if (p > o->alpha)
 			break;
-		found[n_found] = (struct cp_point){
-		    .index = at, .q = q, .p = p, .round = n_found + 1};
-		n_found++;
+		found[*n_found] = (struct cp_point){.index = offset + at,
+						    .q = q,
+						    .p = p,
+						    .round = *n_found + 1};
+		(*n_found)++;
 		cp_add_bound(&r, at);
 	}
 	free(r.bounds);
 	free(r.buf);
+}
+
+/* Where the window after the one at start begins: half a window on, or
+ * at its last change point when that lies further (as Apache Otava's
+ * split() walks), so that a change at a window's edge is seen whole by
+ * the next one and none is found twice.
+ */
+static size_t cp_next_window(const struct cp_point *found, size_t first,
+			     size_t n_found, size_t start, size_t window)
+{
+	size_t next = start + window / 2;
+
+	for (size_t k = first; k < n_found; k++)
+		if (found[k].index > next)
+			next = found[k].index;
+	return next;
+}
+
+int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
+		 size_t n, const struct cp_options *o)
+{
+	struct cp_point *found = NULL;
+	size_t n_found = 0, start = 0, window;
+
+	*out = NULL;
+	*n_out = 0;
+	if (o->min_size == 0 || o->permutations == 0 || !(o->alpha > 0) ||
+	    (o->window && o->window < 2 * o->min_size))
+		return -1;
+	window = o->window && o->window < n ? o->window : n;
+	found = bp_malloc((n + 1) * sizeof *found);
+	for (;;) {
+		size_t end = n - start > window ? start + window : n;
+		size_t first = n_found;
+
+		cp_search(found, &n_found, x + start, end - start, start, o);
+		if (end == n)
+			break;
+		start = cp_next_window(found, first, n_found, start, window);
+	}
 	cp_sort(found, n_found);
 	*out = found;
 	*n_out = n_found;

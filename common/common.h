@@ -360,6 +360,7 @@ struct cp_options {
 	size_t permutations; /* of the permutation test */
 	size_t min_size;     /* fewest values a segment may have */
 	uint64_t seed;	     /* of the shuffles: results are reproducible */
+	size_t window;	     /* values searched at a time; 0: all at once */
 };
 
 /* The permutation p-value cannot go below 1 / (permutations + 1): a
@@ -370,9 +371,16 @@ struct cp_options {
 #define CP_MAX_PERMUTATIONS 19999
 size_t cp_permutations(double alpha);
 
+/* The search costs about window * n * permutations per change point
+ * (all at once: n^2 * permutations); a series no longer than the window
+ * is searched whole.
+ */
+#define CP_WINDOW 256
+
 #define CP_OPTIONS_INIT                                                        \
 	{                                                                      \
-		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1   \
+		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1,  \
+		.window = CP_WINDOW                                            \
 	}
 
 struct cp_point {
@@ -390,8 +398,16 @@ struct cp_point {
  * with b the shuffles (each segment shuffled within itself) whose best
  * split is as strong, is at most alpha; the first round that is not
  * ends the search.  With no change at all, a change point is reported
- * with probability at most alpha.  *out is sorted by index (the caller
- * frees it).  -1 when an option is out of range.
+ * with probability at most alpha.
+ *
+ * A series longer than o->window is searched a window at a time (Apache
+ * Otava's windowed E-divisive): each window of o->window values is
+ * searched as above, alone, and the next one starts half a window on,
+ * or at the last change point found when that lies further.  The search
+ * then costs O(n * window) a round instead of O(n^2), but a change too
+ * small to show within a window is not found, and each window is a
+ * test of its own.  *out is sorted by index (the caller frees it).  -1
+ * when an option is out of range (a window shorter than two segments).
  */
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o);
@@ -710,6 +726,11 @@ void bisect_report_free(struct bisect_report *r);
  * is the mainline commit before it, not the last one of the side branch.
  */
 void range_annotate(struct range_report *r);
+/* The same for v[n - 1] alone, the entries before it annotated already
+ * (they do not depend on the entries after them): a range that grows
+ * commit by commit is annotated in O(n), not O(n^2).
+ */
+void range_annotate_last(struct range_report *r);
 /* The index of the base v[i] is compared with, or SIZE_MAX. */
 size_t range_base(const struct range_report *r, size_t i);
 /* Why results measured under a and b cannot be compared, or NULL. */
