@@ -375,7 +375,7 @@ size_t cp_permutations(double alpha);
  * (all at once: n^2 * permutations); a series no longer than the window
  * is searched whole.
  */
-#define CP_WINDOW 256
+#define CP_WINDOW 128
 
 #define CP_OPTIONS_INIT                                                        \
 	{                                                                      \
@@ -843,6 +843,12 @@ bool history_alert(const struct history *h);
  */
 size_t history_next(const struct history *h, size_t newest_old,
 		    enum history_why *why);
+/* Commit i was just measured: the change point whose commits it lies
+ * between narrows to the side its median is nearer to (the level
+ * before or after the change), so that history_next halves it next,
+ * as a bisection would, without searching the whole history again.
+ */
+void history_measured(struct history *h, size_t i);
 size_t history_newest_measured(const struct history *h);
 size_t history_find(const struct history *h, const char *id);
 void history_counts(const struct history *h, size_t *ok, size_t *failed,

@@ -553,6 +553,25 @@ size_t history_next(const struct history *h, size_t newest_old,
 	return i;
 }
 
+void history_measured(struct history *h, size_t i)
+{
+	const struct range_entry *e = &h->r.v[i];
+
+	for (size_t k = 0; k < h->n_cp; k++) {
+		struct change_point *c = &h->cp[k];
+		double x = e->res.bench.summary.median;
+
+		if (i <= c->before || i >= c->after)
+			continue;
+		if (history_ok(e) &&
+		    fabs(x - c->before_ms) <= fabs(x - c->after_ms))
+			c->before = i;
+		else if (history_ok(e))
+			c->after = i;
+		history_span(h, c);
+	}
+}
+
 size_t history_newest_measured(const struct history *h)
 {
 	for (size_t i = h->r.n; i-- > 0;)
