@@ -139,8 +139,11 @@ static void cp_add_point(const double *x, size_t k, struct cp_sums *s)
 	}
 }
 
-double cp_split(const double *x, size_t n, size_t min, size_t *tau,
-		size_t *kappa)
+/* cp_split, but done as soon as a split reaches enough (the
+ * permutation test only asks whether one does).
+ */
+static double cp_split_until(const double *x, size_t n, size_t min,
+			     double enough, size_t *tau, size_t *kappa)
 {
 	struct cp_sums s = {bp_malloc((n + 1) * sizeof(double)),
 			    bp_malloc((n + 1) * sizeof(double)),
@@ -167,11 +170,19 @@ double cp_split(const double *x, size_t n, size_t min, size_t *tau,
 				*kappa = k + 1;
 			}
 		}
+		if (best >= enough)
+			break;
 	}
 	free(s.left);
 	free(s.across);
 	free(s.right);
 	return best;
+}
+
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa)
+{
+	return cp_split_until(x, n, min, INFINITY, tau, kappa);
 }
 
 /* Working memory and state of one detection. */
@@ -214,22 +225,24 @@ static double cp_candidate(struct cp_run *r, size_t *at)
 	return best;
 }
 
-/* The same maximum with every segment shuffled inside its bounds. */
-static double cp_permuted(struct cp_run *r)
+/* Whether the best split with every segment shuffled inside its bounds
+ * reaches enough.  Every segment is shuffled, whatever the answer, so
+ * that the next shuffles draw the same numbers.
+ */
+static bool cp_permuted(struct cp_run *r, double enough)
 {
-	double best = -INFINITY;
+	bool reached = false;
 
 	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
 		size_t a = r->bounds[k], len = r->bounds[k + 1] - a, tau, kappa;
-		double q;
 
 		memcpy(r->buf, r->x + a, len * sizeof *r->buf);
 		cp_shuffle(r->buf, len, &r->rng);
-		q = cp_split(r->buf, len, r->o->min_size, &tau, &kappa);
-		if (q > best)
-			best = q;
+		if (!reached && cp_split_until(r->buf, len, r->o->min_size,
+					       enough, &tau, &kappa) >= enough)
+			reached = true;
 	}
-	return best;
+	return reached;
 }
 
 /* The permutation p-value (b + 1) / (R + 1), where b counts the
@@ -244,7 +257,7 @@ static double cp_p_value(struct cp_run *r, double observed)
 	double most = r->o->alpha * (double)(perms + 1) - 1;
 
 	for (size_t i = 0; i < perms && (double)b <= most; i++)
-		if (cp_permuted(r) >= observed - 1e-9 * fabs(observed))
+		if (cp_permuted(r, observed - 1e-9 * fabs(observed)))
 			b++;
 	return (double)(b + 1) / (double)(perms + 1);
 }
