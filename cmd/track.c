@@ -247,11 +247,10 @@ static int walk(struct track_run *tr)
 			   "(results of the old commits are kept)",
 			   tr->fetched.branch, start,
 			   tr->list.n ? tr->list.v[0].id : "?");
-	if (measurer_check_newer(&tr->m, &tr->list) != BP_EXIT_OK)
-		return BP_EXIT_STORE;
 	memcpy(tr->h.r.config_id, tr->m.config_id, sizeof tr->h.r.config_id);
 	cmd_history_from_walk(&tr->h, &tr->list);
-	cmd_history_load(&tr->h, tr->m.store);
+	if (cmd_history_load_checked(&tr->h, tr->m.store) == -2)
+		return BP_EXIT_STORE;
 	tr->newest_old = history_newest_measured(&tr->h);
 	return BP_EXIT_OK;
 }
