@@ -232,6 +232,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench-range.sh "$(CURDIR)/$(BIN)"
+	scripts/bench-history.sh "$(CURDIR)/$(BIN)"
 	scripts/bench-bisect.sh "$(CURDIR)/$(BIN)"
 	scripts/bench.sh "$(CURDIR)/$(BIN)"
 
