@@ -309,6 +309,146 @@ static void cp_search(struct cp_point *found, size_t *n_found, const double *x,
 	free(r.buf);
 }
 
+/* --- the memo of searched windows --- */
+
+/* A window searched before: its values and what the search found there
+ * (indexes from the window's start, in the order found).
+ */
+struct cp_memo_entry {
+	uint64_t hash;
+	double *x;
+	size_t n;
+	struct cp_point *pts;
+	size_t n_pts;
+};
+
+struct cp_memo {
+	struct cp_options o;	 /* the entries' (the window size aside) */
+	struct cp_memo_entry *v; /* open addressing; x NULL: free */
+	size_t cap, n;
+};
+
+struct cp_memo *cp_memo_new(void)
+{
+	struct cp_memo *m = bp_malloc(sizeof *m);
+
+	memset(m, 0, sizeof *m);
+	return m;
+}
+
+static void cp_memo_clear(struct cp_memo *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->v[i].x);
+		free(m->v[i].pts);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->n = 0;
+}
+
+void cp_memo_free(struct cp_memo *m)
+{
+	if (!m)
+		return;
+	cp_memo_clear(m);
+	free(m);
+}
+
+static uint64_t cp_hash(const double *x, size_t n)
+{
+	uint64_t h = n;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bits;
+
+		memcpy(&bits, &x[i], sizeof bits);
+		h = (h ^ bits) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* The slot of x[0..n): its entry, or the free slot it would take. */
+static struct cp_memo_entry *
+cp_memo_slot(const struct cp_memo *m, uint64_t hash, const double *x, size_t n)
+{
+	for (size_t i = (size_t)hash & (m->cap - 1);;
+	     i = (i + 1) & (m->cap - 1)) {
+		struct cp_memo_entry *e = &m->v[i];
+
+		if (!e->x || (e->hash == hash && e->n == n &&
+			      !memcmp(e->x, x, n * sizeof *x)))
+			return e;
+	}
+}
+
+static void cp_memo_grow(struct cp_memo *m)
+{
+	struct cp_memo_entry *old = m->v;
+	size_t old_cap = m->cap;
+
+	m->cap = m->cap ? 2 * m->cap : 64;
+	m->v = bp_malloc(m->cap * sizeof *m->v);
+	memset(m->v, 0, m->cap * sizeof *m->v);
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].x)
+			*cp_memo_slot(m, old[i].hash, old[i].x, old[i].n) =
+			    old[i];
+	free(old);
+}
+
+static bool cp_same_options(const struct cp_options *a,
+			    const struct cp_options *b)
+{
+	return a->alpha == b->alpha && a->permutations == b->permutations &&
+	       a->min_size == b->min_size && a->seed == b->seed;
+}
+
+/* cp_search through the memo (NULL: none). */
+static void cp_search_memo(struct cp_point *found, size_t *n_found,
+			   const double *x, size_t n, size_t offset,
+			   const struct cp_options *o, struct cp_memo *m)
+{
+	size_t first = *n_found;
+	uint64_t hash;
+	struct cp_memo_entry *e;
+
+	if (!m) {
+		cp_search(found, n_found, x, n, offset, o);
+		return;
+	}
+	if (!cp_same_options(&m->o, o)) {
+		cp_memo_clear(m);
+		m->o = *o;
+	}
+	if (2 * (m->n + 1) > m->cap)
+		cp_memo_grow(m);
+	hash = cp_hash(x, n);
+	e = cp_memo_slot(m, hash, x, n);
+	if (e->x) {
+		for (size_t k = 0; k < e->n_pts; k++) {
+			found[*n_found] = e->pts[k];
+			found[*n_found].index += offset;
+			found[*n_found].round = *n_found + 1;
+			(*n_found)++;
+		}
+		return;
+	}
+	cp_search(found, n_found, x, n, offset, o);
+	e->hash = hash;
+	e->n = n;
+	e->x = bp_malloc((n + 1) * sizeof *e->x);
+	memcpy(e->x, x, n * sizeof *x);
+	e->n_pts = *n_found - first;
+	e->pts = bp_malloc((e->n_pts + 1) * sizeof *e->pts);
+	for (size_t k = 0; k < e->n_pts; k++) {
+		e->pts[k] = found[first + k];
+		e->pts[k].index -= offset;
+	}
+	m->n++;
+}
+
 /* Where the window after the one at start begins: half a window on, or
  * at its last change point when that lies further (as Apache Otava's
  * split() walks), so that a change at a window's edge is seen whole by
@@ -325,8 +465,9 @@ static size_t cp_next_window(const struct cp_point *found, size_t first,
 	return next;
 }
 
-int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
-		 size_t n, const struct cp_options *o)
+int cp_edivisive_memo(struct cp_point **out, size_t *n_out, const double *x,
+		      size_t n, const struct cp_options *o,
+		      struct cp_memo *memo)
 {
 	struct cp_point *found = NULL;
 	size_t n_found = 0, start = 0, window;
@@ -342,7 +483,8 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		size_t end = n - start > window ? start + window : n;
 		size_t first = n_found;
 
-		cp_search(found, &n_found, x + start, end - start, start, o);
+		cp_search_memo(found, &n_found, x + start, end - start, start,
+			       o, memo);
 		if (end == n)
 			break;
 		start = cp_next_window(found, first, n_found, start, window);
@@ -351,6 +493,12 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 	*out = found;
 	*n_out = n_found;
 	return 0;
+}
+
+int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
+		 size_t n, const struct cp_options *o)
+{
+	return cp_edivisive_memo(out, n_out, x, n, o, NULL);
 }
 
 /* Sums of a series centred on its mean (so that exact data stays

@@ -411,6 +411,19 @@ struct cp_point {
  */
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o);
+/* A window's change points depend on its values and the options alone:
+ * a memo keeps those of every window searched, so that a search of a
+ * series that changed in a few places (a night's commits inserted)
+ * searches again only the windows that changed.  The same answers as
+ * cp_edivisive; memo NULL: none.  Options other than the memo's clear
+ * it.  The memo is the caller's (cp_memo_free; NULL is fine).
+ */
+struct cp_memo;
+struct cp_memo *cp_memo_new(void);
+void cp_memo_free(struct cp_memo *m);
+int cp_edivisive_memo(struct cp_point **out, size_t *n_out, const double *x,
+		      size_t n, const struct cp_options *o,
+		      struct cp_memo *memo);
 void cp_sort(struct cp_point *v, size_t n);
 
 /* The sum of squares of x[0..n) around its mean (0 when n is 0). */
@@ -726,11 +739,12 @@ void bisect_report_free(struct bisect_report *r);
  * is the mainline commit before it, not the last one of the side branch.
  */
 void range_annotate(struct range_report *r);
-/* The same for v[n - 1] alone, the entries before it annotated already
- * (they do not depend on the entries after them): a range that grows
- * commit by commit is annotated in O(n), not O(n^2).
+/* The same for v[i] alone, against the entries before it as they are
+ * (an entry depends on none after it): a range that grows commit by
+ * commit is annotated in O(n), not O(n^2).  Entries after i that now
+ * compare with it are left as they were.
  */
-void range_annotate_last(struct range_report *r);
+void range_annotate_one(struct range_report *r, size_t i);
 /* The index of the base v[i] is compared with, or SIZE_MAX. */
 size_t range_base(const struct range_report *r, size_t i);
 /* Why results measured under a and b cannot be compared, or NULL. */
@@ -804,6 +818,7 @@ struct history {
 	struct change_point *cp; /* sorted by position (owned) */
 	size_t n_cp;
 	struct cp_options cpo;
+	struct cp_memo *memo; /* of history_detect's searches (owned) */
 };
 
 enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };

@@ -34,6 +34,8 @@ static void history_clear_cps(struct history *h)
 void history_free(struct history *h)
 {
 	history_clear_cps(h);
+	cp_memo_free(h->memo);
+	h->memo = NULL;
 	range_report_free(&h->r);
 }
 
@@ -369,7 +371,9 @@ int history_detect(struct history *h)
 			idx[n] = i;
 			x[n++] = h->r.v[i].res.bench.summary.median;
 		}
-	if (cp_edivisive(&pts, &n_pts, x, n, &h->cpo) == -1)
+	if (!h->memo)
+		h->memo = cp_memo_new();
+	if (cp_edivisive_memo(&pts, &n_pts, x, n, &h->cpo, h->memo) == -1)
 		goto out;
 	h->cp = bp_malloc((n_pts + 1) * sizeof *h->cp);
 	for (size_t k = 0; k < n_pts; k++)

@@ -502,6 +502,43 @@ static void test_window_long(void)
 	free(x);
 }
 
+/* The memo gives the answers of a search without it: of a series, of
+ * the same again, and of it with a value inserted (a commit measured
+ * between two others), and after other options.
+ */
+static void test_window_memo(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	size_t n = 3000, na, nb;
+	double *x = malloc((n + 1) * sizeof *x);
+	struct cp_memo *memo = cp_memo_new();
+	struct cp_point *a = NULL, *b = NULL;
+	uint64_t s = 9;
+	bool same = true;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = 500 + 5 * (double)((i / 700) % 2) + noise(&s);
+	for (int run = 0; run < 5; run++) {
+		if (run == 2) { /* 500.5 inserted before x[1234] */
+			memmove(x + 1235, x + 1234, (n - 1234) * sizeof *x);
+			x[1234] = 500.5;
+			n++;
+		}
+		if (run == 4)
+			o.alpha = 0.05;
+		cp_edivisive(&a, &na, x, n, &o);
+		cp_edivisive_memo(&b, &nb, x, n, &o, memo);
+		if (!same_points(a, na, b, nb) || na < 3)
+			same = false;
+		free(a);
+		free(b);
+	}
+	ok(same, "memo: the same change points as without it, 5 searches");
+	cp_memo_free(memo);
+	cp_memo_free(NULL);
+	free(x);
+}
+
 static void test_window_options(void)
 {
 	struct cp_options o = CP_OPTIONS_INIT;
@@ -1049,6 +1086,7 @@ int main(void)
 	test_window_steps();
 	test_window_long();
 	test_window_options();
+	test_window_memo();
 	test_history_place();
 	test_history_order();
 	test_history_acks();
