@@ -295,7 +295,8 @@ static int measure_one(struct track_run *tr, size_t i, enum history_why why)
 		return r;
 	e->missing = false;
 	tr->measured++;
-	range_annotate(&tr->h.r);
+	/* The commits after it are annotated again at the end (finish). */
+	range_annotate_one(&tr->h.r, i);
 	if (!tr->cli->run.json) {
 		report_range_entry_text(stdout, &tr->h.r, i, tr->cli->color);
 		fflush(stdout);

@@ -114,14 +114,13 @@ void range_annotate(struct range_report *r)
 	}
 }
 
-void range_annotate_last(struct range_report *r)
+void range_annotate_one(struct range_report *r, size_t i)
 {
-	size_t last = r->n ? r->n - 1 : 0;
+	size_t last = i;
 
 	while (last-- > 0 && !measured(&r->v[last]))
 		;
-	if (r->n)
-		annotate(r, r->n - 1, last);
+	annotate(r, i, last);
 }
 
 static const struct range_report *sort_report;
