@@ -429,7 +429,7 @@ static void test_window_small(void)
 			    (kind == 1 && i >= n / 2			? 10
 			     : kind == 2 && i >= n / 3 && i < n / 3 + 5 ? -8
 			     : kind == 3 && i >= n / 4 ? (i >= n / 2 ? 4 : 12)
-			     : kind == 4	       ? (double)(i / 20)
+			     : kind == 4	       ? floor((double)i / 20)
 						       : 0);
 		na = detect(x, n, &whole, &a);
 		nb = detect(x, n, &win, &b);
