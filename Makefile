@@ -250,6 +250,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	scripts/bench-range.sh "$(CURDIR)/$(BIN)"
+	scripts/bench-history.sh "$(CURDIR)/$(BIN)"
 	scripts/bench-bisect.sh "$(CURDIR)/$(BIN)"
 	scripts/bench.sh "$(CURDIR)/$(BIN)"
 

@@ -420,7 +420,13 @@ void cmd_history_from_walk(struct history *h, const struct walk_list *l);
 void cmd_history_from_state(struct history *h, const struct track_state *s);
 /* Each commit's stored result, or missing (a corrupt file is named). */
 void cmd_history_load(struct history *h, struct store *st);
-void cmd_history_load_one(struct history *h, struct store *st, size_t i);
+/* The same, but the first result of a newer bootperf stops it: -2 (the
+ * error said which), else 0.  One read of each file, where a check of
+ * the store first (measurer_check_newer) and the load read each twice.
+ */
+int cmd_history_load_checked(struct history *h, struct store *st);
+/* store_get's answer. */
+int cmd_history_load_one(struct history *h, struct store *st, size_t i);
 /* Change points the state knows, and the store's acknowledgements. */
 void cmd_history_mark(struct history *h, struct store *st,
 		      const struct track_state *s, double now);

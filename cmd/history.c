@@ -168,14 +168,15 @@ void cmd_history_from_state(struct history *h, const struct track_state *s)
 	abbreviate(h);
 }
 
-void cmd_history_load_one(struct history *h, struct store *st, size_t i)
+int cmd_history_load_one(struct history *h, struct store *st, size_t i)
 {
 	struct range_entry *e = &h->r.v[i];
 	struct commit_result res;
+	int r = store_get(st, h->r.config_id, e->res.commit_id, &res);
 
-	if (store_get(st, h->r.config_id, e->res.commit_id, &res) != 0) {
+	if (r != 0) {
 		commit_result_free(&res);
-		return;
+		return r;
 	}
 	if (!res.subject) {
 		res.subject = e->res.subject;
@@ -185,12 +186,21 @@ void cmd_history_load_one(struct history *h, struct store *st, size_t i)
 	e->res = res;
 	e->missing = false;
 	e->from_store = true;
+	return 0;
 }
 
 void cmd_history_load(struct history *h, struct store *st)
 {
 	for (size_t i = 0; i < h->r.n; i++)
 		cmd_history_load_one(h, st, i);
+}
+
+int cmd_history_load_checked(struct history *h, struct store *st)
+{
+	for (size_t i = 0; i < h->r.n; i++)
+		if (cmd_history_load_one(h, st, i) == -2)
+			return -2;
+	return 0;
 }
 
 /* Mark the change points from the state and the acks in the store. */

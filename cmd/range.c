@@ -401,7 +401,7 @@ static int one_commit(struct range_run *rr, size_t i)
 		rr->measuring_s += now_monotonic() - rr->current_t0;
 	}
 	rr->report.n = i + 1;
-	range_annotate(&rr->report);
+	range_annotate_one(&rr->report, i);
 	if (!rr->cli->run.json) {
 		report_range_entry_text(stdout, &rr->report, i, rr->cli->color);
 		fflush(stdout);

@@ -150,6 +150,7 @@ struct track_run {
 	size_t planned;	   /* at most: --max-commits, or fewer missing */
 	size_t current;
 	double started;
+	bool searched; /* h's change points are of its results as they are */
 };
 
 static bool same(const char *a, const char *b)
@@ -249,11 +250,10 @@ static int walk(struct track_run *tr)
 			   "(results of the old commits are kept)",
 			   tr->fetched.branch, start,
 			   tr->list.n ? tr->list.v[0].id : "?");
-	if (measurer_check_newer(&tr->m, &tr->list) != BP_EXIT_OK)
-		return BP_EXIT_STORE;
 	memcpy(tr->h.r.config_id, tr->m.config_id, sizeof tr->h.r.config_id);
 	cmd_history_from_walk(&tr->h, &tr->list);
-	cmd_history_load(&tr->h, tr->m.store);
+	if (cmd_history_load_checked(&tr->h, tr->m.store) == -2)
+		return BP_EXIT_STORE;
 	tr->newest_old = history_newest_measured(&tr->h);
 	return BP_EXIT_OK;
 }
@@ -298,7 +298,8 @@ static int measure_one(struct track_run *tr, size_t i, enum history_why why)
 		return r;
 	e->missing = false;
 	tr->measured++;
-	range_annotate(&tr->h.r);
+	/* The commits after it are annotated again at the end (finish). */
+	range_annotate_one(&tr->h.r, i);
 	if (!tr->cli->run.json) {
 		report_range_entry_text(stdout, &tr->h.r, i, tr->cli->color);
 		fflush(stdout);
@@ -306,14 +307,28 @@ static int measure_one(struct track_run *tr, size_t i, enum history_why why)
 	return BP_EXIT_OK;
 }
 
-/* Up to --max-commits; the change points are found again after each
- * one, so a step found tonight is narrowed tonight.
+/* The change points are searched for again after each commit measured
+ * while the history is no longer than one window of the search (a
+ * step found tonight is narrowed tonight, and the search is cheap).
+ * A longer one is searched once before the first commit and once at
+ * the end (finish): in between, each commit measured only narrows its
+ * change point (history_measured).
  */
+static bool search_each_commit(const struct track_run *tr)
+{
+	size_t ok, failed, missing;
+
+	history_counts(&tr->h, &ok, &failed, &missing);
+	return ok <= tr->h.cpo.window;
+}
+
+/* Up to --max-commits. */
 static int measure_all(struct track_run *tr)
 {
 	enum history_why why;
 	size_t ok, failed, missing;
 	int r = BP_EXIT_OK;
+	bool first = true;
 
 	history_counts(&tr->h, &ok, &failed, &missing);
 	tr->planned =
@@ -321,12 +336,19 @@ static int measure_all(struct track_run *tr)
 	while (r == BP_EXIT_OK && tr->measured < tr->cli->max_commits) {
 		size_t i;
 
-		if (history_detect(&tr->h) == -1)
-			return BP_EXIT_FAILURE;
+		if (first || search_each_commit(tr)) {
+			if (history_detect(&tr->h) == -1)
+				return BP_EXIT_FAILURE;
+			tr->searched = true;
+			first = false;
+		}
 		i = history_next(&tr->h, tr->newest_old, &why);
 		if (i == SIZE_MAX)
 			break;
 		r = measure_one(tr, i, why);
+		if (r == BP_EXIT_OK)
+			history_measured(&tr->h, i);
+		tr->searched = false;
 	}
 	return r;
 }
@@ -459,7 +481,7 @@ static int finish(struct track_run *tr, int r)
 	int saved;
 
 	range_annotate(&tr->h.r);
-	if (history_detect(&tr->h) == -1)
+	if (!tr->searched && history_detect(&tr->h) == -1)
 		return BP_EXIT_FAILURE;
 	cmd_history_mark(&tr->h, tr->m.store, tr->have_old ? &tr->old : NULL,
 			 now);

@@ -37,6 +37,17 @@ static struct cp_energy cp_stats(double x, double y, double xy, size_t n,
 	return s;
 }
 
+/* cp_stats(x, y, xy, n, m).t for n, m > 0, in the same operations (so
+ * the same bits) without h: the innermost loop of the search.
+ */
+static inline double cp_t(double x, double y, double xy, size_t n, size_t m)
+{
+	double dn = (double)n, dm = (double)m;
+	double e = 2 * (xy / (dn * dm)) - x / (dn * dn) - y / (dm * dm);
+
+	return dn * dm / (dn + dm) * e;
+}
+
 static double cp_pairs(const double *x, size_t n, const double *y, size_t m)
 {
 	double sum = 0;
@@ -128,28 +139,40 @@ static void cp_add_point(const double *x, size_t k, struct cp_sums *s)
 	}
 }
 
-double cp_split(const double *x, size_t n, size_t min, size_t *tau,
-		size_t *kappa)
+static void cp_sums_init(struct cp_sums *s, const double *x, size_t n)
 {
-	struct cp_sums s = {bp_malloc((n + 1) * sizeof(double)),
-			    bp_malloc((n + 1) * sizeof(double)),
-			    bp_malloc((n + 1) * sizeof(double))};
-	double best = -INFINITY;
-
+	s->left = bp_malloc((n + 1) * sizeof(double));
+	s->across = bp_malloc((n + 1) * sizeof(double));
+	s->right = bp_malloc((n + 1) * sizeof(double));
 	for (size_t t = 0; t <= n; t++) {
 		double add = 0;
 
 		for (size_t i = 0; t > 0 && i + 1 < t; i++)
 			add += fabs(x[i] - x[t - 1]);
-		s.left[t] = t ? s.left[t - 1] + add : 0;
-		s.across[t] = s.right[t] = 0;
+		s->left[t] = t ? s->left[t - 1] + add : 0;
+		s->across[t] = s->right[t] = 0;
 	}
+}
+
+static void cp_sums_free(struct cp_sums *s)
+{
+	free(s->left);
+	free(s->across);
+	free(s->right);
+}
+
+double cp_split(const double *x, size_t n, size_t min, size_t *tau,
+		size_t *kappa)
+{
+	struct cp_sums s;
+	double best = -INFINITY;
+
+	cp_sums_init(&s, x, n);
 	for (size_t k = 0; min > 0 && n >= 2 * min && k < n; k++) {
 		cp_add_point(x, k, &s);
 		for (size_t t = min; t + min <= k + 1; t++) {
-			double q = cp_stats(2 * s.left[t], 2 * s.right[t],
-					    s.across[t], t, k + 1 - t)
-				       .t;
+			double q = cp_t(2 * s.left[t], 2 * s.right[t],
+					s.across[t], t, k + 1 - t);
 
 			if (q > best) {
 				best = q;
@@ -158,10 +181,48 @@ double cp_split(const double *x, size_t n, size_t min, size_t *tau,
 			}
 		}
 	}
-	free(s.left);
-	free(s.across);
-	free(s.right);
+	cp_sums_free(&s);
 	return best;
+}
+
+/* Whether a split of x reaches enough (cp_split's maximum >= enough,
+ * the permutation test's question), sooner.  Every split's t is first
+ * estimated without a division: with m = kappa - tau, t = (2 xy - x m /
+ * tau - y tau / m) / kappa, and tau + m is the same for a whole row.  The
+ * estimate is within a few ulps of the sum of its terms' sizes (S), so
+ * a split estimated more than 1e-12 S short of enough cannot reach it;
+ * any other is computed as cp_split does, and decides: the answer is
+ * cp_split's, bit for bit, at a quarter of the divisions or less.
+ */
+static bool cp_reaches(const double *x, size_t n, size_t min, double enough)
+{
+	struct cp_sums s;
+	double *inv = bp_malloc((n + 1) * sizeof *inv);
+	bool reached = false;
+
+	inv[0] = 0;
+	for (size_t i = 1; i <= n; i++)
+		inv[i] = 1 / (double)i;
+	cp_sums_init(&s, x, n);
+	for (size_t k = 0; min > 0 && n >= 2 * min && k < n && !reached; k++) {
+		cp_add_point(x, k, &s);
+		for (size_t t = min; t + min <= k + 1 && !reached; t++) {
+			size_t m = k + 1 - t;
+			double a = 2 * s.across[t];
+			double l = 2 * s.left[t] * (double)m * inv[t];
+			double r = 2 * s.right[t] * (double)t * inv[m];
+
+			if (inv[k + 1] * (a - l - r) +
+				1e-12 * inv[k + 1] * (a + l + r) <
+			    enough)
+				continue;
+			reached = cp_t(2 * s.left[t], 2 * s.right[t],
+				       s.across[t], t, m) >= enough;
+		}
+	}
+	cp_sums_free(&s);
+	free(inv);
+	return reached;
 }
 
 /* Working memory and state of one detection. */
@@ -204,22 +265,23 @@ static double cp_candidate(struct cp_run *r, size_t *at)
 	return best;
 }
 
-/* The same maximum with every segment shuffled inside its bounds. */
-static double cp_permuted(struct cp_run *r)
+/* Whether the best split with every segment shuffled inside its bounds
+ * reaches enough.  Every segment is shuffled, whatever the answer, so
+ * that the next shuffles draw the same numbers.
+ */
+static bool cp_permuted(struct cp_run *r, double enough)
 {
-	double best = -INFINITY;
+	bool reached = false;
 
 	for (size_t k = 0; k + 1 < r->n_bounds; k++) {
-		size_t a = r->bounds[k], len = r->bounds[k + 1] - a, tau, kappa;
-		double q;
+		size_t a = r->bounds[k], len = r->bounds[k + 1] - a;
 
 		memcpy(r->buf, r->x + a, len * sizeof *r->buf);
 		cp_shuffle(r->buf, len, &r->rng);
-		q = cp_split(r->buf, len, r->o->min_size, &tau, &kappa);
-		if (q > best)
-			best = q;
+		if (!reached && cp_reaches(r->buf, len, r->o->min_size, enough))
+			reached = true;
 	}
-	return best;
+	return reached;
 }
 
 /* The permutation p-value (b + 1) / (R + 1), where b counts the
@@ -234,7 +296,7 @@ static double cp_p_value(struct cp_run *r, double observed)
 	double most = r->o->alpha * (double)(perms + 1) - 1;
 
 	for (size_t i = 0; i < perms && (double)b <= most; i++)
-		if (cp_permuted(r) >= observed - 1e-9 * fabs(observed))
+		if (cp_permuted(r, observed - 1e-9 * fabs(observed)))
 			b++;
 	return (double)(b + 1) / (double)(perms + 1);
 }
@@ -253,19 +315,15 @@ size_t cp_permutations(double alpha)
 						: dflt.permutations;
 }
 
-int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
-		 size_t n, const struct cp_options *o)
+/* E-divisive on x[0..n) alone, the rounds as cp_edivisive describes
+ * them: the change points found are appended to found[*n_found..], their
+ * indexes offset by offset (where x lies in the whole series).
+ */
+static void cp_search(struct cp_point *found, size_t *n_found, const double *x,
+		      size_t n, size_t offset, const struct cp_options *o)
 {
 	struct cp_run r = {.x = x, .n = n, .o = o, .rng = o->seed};
-	struct cp_point *found = bp_malloc((n + 1) * sizeof *found);
-	size_t n_found = 0;
 
-	*out = NULL;
-	*n_out = 0;
-	if (o->min_size == 0 || o->permutations == 0 || !(o->alpha > 0)) {
-		free(found);
-		return -1;
-	}
 	r.bounds = bp_malloc((n + 2) * sizeof *r.bounds);
 	r.buf = bp_malloc((n + 1) * sizeof *r.buf);
 	r.bounds[r.n_bounds++] = 0;
@@ -279,17 +337,207 @@ int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		p = cp_p_value(&r, q);
 		if (p > o->alpha)
 			break;
-		found[n_found] = (struct cp_point){
-		    .index = at, .q = q, .p = p, .round = n_found + 1};
-		n_found++;
+		found[*n_found] = (struct cp_point){.index = offset + at,
+						    .q = q,
+						    .p = p,
+						    .round = *n_found + 1};
+		(*n_found)++;
 		cp_add_bound(&r, at);
 	}
 	free(r.bounds);
 	free(r.buf);
+}
+
+/* --- the memo of searched windows --- */
+
+/* A window searched before: its values and what the search found there
+ * (indexes from the window's start, in the order found).
+ */
+struct cp_memo_entry {
+	uint64_t hash;
+	double *x;
+	size_t n;
+	struct cp_point *pts;
+	size_t n_pts;
+};
+
+struct cp_memo {
+	struct cp_options o;	 /* the entries' (the window size aside) */
+	struct cp_memo_entry *v; /* open addressing; x NULL: free */
+	size_t cap, n;
+};
+
+struct cp_memo *cp_memo_new(void)
+{
+	struct cp_memo *m = bp_malloc(sizeof *m);
+
+	memset(m, 0, sizeof *m);
+	return m;
+}
+
+static void cp_memo_clear(struct cp_memo *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->v[i].x);
+		free(m->v[i].pts);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->n = 0;
+}
+
+void cp_memo_free(struct cp_memo *m)
+{
+	if (!m)
+		return;
+	cp_memo_clear(m);
+	free(m);
+}
+
+static uint64_t cp_hash(const double *x, size_t n)
+{
+	uint64_t h = n;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bits;
+
+		memcpy(&bits, &x[i], sizeof bits);
+		h = (h ^ bits) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* The slot of x[0..n): its entry, or the free slot it would take. */
+static struct cp_memo_entry *
+cp_memo_slot(const struct cp_memo *m, uint64_t hash, const double *x, size_t n)
+{
+	for (size_t i = (size_t)hash & (m->cap - 1);;
+	     i = (i + 1) & (m->cap - 1)) {
+		struct cp_memo_entry *e = &m->v[i];
+
+		if (!e->x || (e->hash == hash && e->n == n &&
+			      !memcmp(e->x, x, n * sizeof *x)))
+			return e;
+	}
+}
+
+static void cp_memo_grow(struct cp_memo *m)
+{
+	struct cp_memo_entry *old = m->v;
+	size_t old_cap = m->cap;
+
+	m->cap = m->cap ? 2 * m->cap : 64;
+	m->v = bp_malloc(m->cap * sizeof *m->v);
+	memset(m->v, 0, m->cap * sizeof *m->v);
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].x)
+			*cp_memo_slot(m, old[i].hash, old[i].x, old[i].n) =
+			    old[i];
+	free(old);
+}
+
+static bool cp_same_options(const struct cp_options *a,
+			    const struct cp_options *b)
+{
+	return a->alpha == b->alpha && a->permutations == b->permutations &&
+	       a->min_size == b->min_size && a->seed == b->seed;
+}
+
+/* cp_search through the memo (NULL: none). */
+static void cp_search_memo(struct cp_point *found, size_t *n_found,
+			   const double *x, size_t n, size_t offset,
+			   const struct cp_options *o, struct cp_memo *m)
+{
+	size_t first = *n_found;
+	uint64_t hash;
+	struct cp_memo_entry *e;
+
+	if (!m) {
+		cp_search(found, n_found, x, n, offset, o);
+		return;
+	}
+	if (!cp_same_options(&m->o, o)) {
+		cp_memo_clear(m);
+		m->o = *o;
+	}
+	if (2 * (m->n + 1) > m->cap)
+		cp_memo_grow(m);
+	hash = cp_hash(x, n);
+	e = cp_memo_slot(m, hash, x, n);
+	if (e->x) {
+		for (size_t k = 0; k < e->n_pts; k++) {
+			found[*n_found] = e->pts[k];
+			found[*n_found].index += offset;
+			found[*n_found].round = *n_found + 1;
+			(*n_found)++;
+		}
+		return;
+	}
+	cp_search(found, n_found, x, n, offset, o);
+	e->hash = hash;
+	e->n = n;
+	e->x = bp_malloc((n + 1) * sizeof *e->x);
+	memcpy(e->x, x, n * sizeof *x);
+	e->n_pts = *n_found - first;
+	e->pts = bp_malloc((e->n_pts + 1) * sizeof *e->pts);
+	for (size_t k = 0; k < e->n_pts; k++) {
+		e->pts[k] = found[first + k];
+		e->pts[k].index -= offset;
+	}
+	m->n++;
+}
+
+/* Where the window after the one at start begins: half a window on, or
+ * at its last change point when that lies further (as Apache Otava's
+ * split() walks), so that a change at a window's edge is seen whole by
+ * the next one and none is found twice.
+ */
+static size_t cp_next_window(const struct cp_point *found, size_t first,
+			     size_t n_found, size_t start, size_t window)
+{
+	size_t next = start + window / 2;
+
+	for (size_t k = first; k < n_found; k++)
+		if (found[k].index > next)
+			next = found[k].index;
+	return next;
+}
+
+int cp_edivisive_memo(struct cp_point **out, size_t *n_out, const double *x,
+		      size_t n, const struct cp_options *o,
+		      struct cp_memo *memo)
+{
+	struct cp_point *found = NULL;
+	size_t n_found = 0, start = 0, window;
+
+	*out = NULL;
+	*n_out = 0;
+	if (o->min_size == 0 || o->permutations == 0 || !(o->alpha > 0) ||
+	    (o->window && o->window < 2 * o->min_size))
+		return -1;
+	window = o->window && o->window < n ? o->window : n;
+	found = bp_malloc((n + 1) * sizeof *found);
+	for (;;) {
+		size_t end = n - start > window ? start + window : n;
+		size_t first = n_found;
+
+		cp_search_memo(found, &n_found, x + start, end - start, start,
+			       o, memo);
+		if (end == n)
+			break;
+		start = cp_next_window(found, first, n_found, start, window);
+	}
 	cp_sort(found, n_found);
 	*out = found;
 	*n_out = n_found;
 	return 0;
+}
+
+int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
+		 size_t n, const struct cp_options *o)
+{
+	return cp_edivisive_memo(out, n_out, x, n, o, NULL);
 }
 
 /* Sums of a series centred on its mean (so that exact data stays

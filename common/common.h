@@ -360,6 +360,7 @@ struct cp_options {
 	size_t permutations; /* of the permutation test */
 	size_t min_size;     /* fewest values a segment may have */
 	uint64_t seed;	     /* of the shuffles: results are reproducible */
+	size_t window;	     /* values searched at a time; 0: all at once */
 };
 
 /* The permutation p-value cannot go below 1 / (permutations + 1): a
@@ -370,9 +371,16 @@ struct cp_options {
 #define CP_MAX_PERMUTATIONS 19999
 size_t cp_permutations(double alpha);
 
+/* The search costs about window * n * permutations per change point
+ * (all at once: n^2 * permutations); a series no longer than the window
+ * is searched whole.
+ */
+#define CP_WINDOW 128
+
 #define CP_OPTIONS_INIT                                                        \
 	{                                                                      \
-		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1   \
+		.alpha = 0.01, .permutations = 199, .min_size = 2, .seed = 1,  \
+		.window = CP_WINDOW                                            \
 	}
 
 struct cp_point {
@@ -390,11 +398,32 @@ struct cp_point {
  * with b the shuffles (each segment shuffled within itself) whose best
  * split is as strong, is at most alpha; the first round that is not
  * ends the search.  With no change at all, a change point is reported
- * with probability at most alpha.  *out is sorted by index (the caller
- * frees it).  -1 when an option is out of range.
+ * with probability at most alpha.
+ *
+ * A series longer than o->window is searched a window at a time (Apache
+ * Otava's windowed E-divisive): each window of o->window values is
+ * searched as above, alone, and the next one starts half a window on,
+ * or at the last change point found when that lies further.  The search
+ * then costs O(n * window) a round instead of O(n^2), but a change too
+ * small to show within a window is not found, and each window is a
+ * test of its own.  *out is sorted by index (the caller frees it).  -1
+ * when an option is out of range (a window shorter than two segments).
  */
 int cp_edivisive(struct cp_point **out, size_t *n_out, const double *x,
 		 size_t n, const struct cp_options *o);
+/* A window's change points depend on its values and the options alone:
+ * a memo keeps those of every window searched, so that a search of a
+ * series that changed in a few places (a night's commits inserted)
+ * searches again only the windows that changed.  The same answers as
+ * cp_edivisive; memo NULL: none.  Options other than the memo's clear
+ * it.  The memo is the caller's (cp_memo_free; NULL is fine).
+ */
+struct cp_memo;
+struct cp_memo *cp_memo_new(void);
+void cp_memo_free(struct cp_memo *m);
+int cp_edivisive_memo(struct cp_point **out, size_t *n_out, const double *x,
+		      size_t n, const struct cp_options *o,
+		      struct cp_memo *memo);
 void cp_sort(struct cp_point *v, size_t n);
 
 /* The sum of squares of x[0..n) around its mean (0 when n is 0). */
@@ -712,6 +741,12 @@ void bisect_report_free(struct bisect_report *r);
  * is the mainline commit before it, not the last one of the side branch.
  */
 void range_annotate(struct range_report *r);
+/* The same for v[i] alone, against the entries before it as they are
+ * (an entry depends on none after it): a range that grows commit by
+ * commit is annotated in O(n), not O(n^2).  Entries after i that now
+ * compare with it are left as they were.
+ */
+void range_annotate_one(struct range_report *r, size_t i);
 /* The index of the base v[i] is compared with, or SIZE_MAX. */
 size_t range_base(const struct range_report *r, size_t i);
 /* Why results measured under a and b cannot be compared, or NULL. */
@@ -785,6 +820,7 @@ struct history {
 	struct change_point *cp; /* sorted by position (owned) */
 	size_t n_cp;
 	struct cp_options cpo;
+	struct cp_memo *memo; /* of history_detect's searches (owned) */
 };
 
 enum history_why { HISTORY_NARROW, HISTORY_NEW, HISTORY_GAP };
@@ -824,6 +860,12 @@ bool history_alert(const struct history *h);
  */
 size_t history_next(const struct history *h, size_t newest_old,
 		    enum history_why *why);
+/* Commit i was just measured: the change point whose commits it lies
+ * between narrows to the side its median is nearer to (the level
+ * before or after the change), so that history_next halves it next,
+ * as a bisection would, without searching the whole history again.
+ */
+void history_measured(struct history *h, size_t i);
 size_t history_newest_measured(const struct history *h);
 size_t history_find(const struct history *h, const char *id);
 void history_counts(const struct history *h, size_t *ok, size_t *failed,

@@ -86,23 +86,41 @@ size_t range_base(const struct range_report *r, size_t i)
 	return b > 0 && b - 1 < i ? b - 1 : SIZE_MAX;
 }
 
+/* v[i].change, last the measured commit listed before it (SIZE_MAX:
+ * none).
+ */
+static void annotate(struct range_report *r, size_t i, size_t last)
+{
+	size_t base;
+
+	memset(&r->v[i].change, 0, sizeof r->v[i].change);
+	if (!measured(&r->v[i]))
+		return;
+	base = range_base(r, i);
+	if (base != SIZE_MAX) {
+		compare_pair(r, &r->v[base], base, &r->v[i]);
+		r->v[i].change.not_previous = base != last;
+	}
+}
+
 void range_annotate(struct range_report *r)
 {
 	size_t last = SIZE_MAX; /* the measured commit listed last */
 
 	for (size_t i = 0; i < r->n; i++) {
-		size_t base;
-
-		memset(&r->v[i].change, 0, sizeof r->v[i].change);
-		if (!measured(&r->v[i]))
-			continue;
-		base = range_base(r, i);
-		if (base != SIZE_MAX) {
-			compare_pair(r, &r->v[base], base, &r->v[i]);
-			r->v[i].change.not_previous = base != last;
-		}
-		last = i;
+		annotate(r, i, last);
+		if (measured(&r->v[i]))
+			last = i;
 	}
+}
+
+void range_annotate_one(struct range_report *r, size_t i)
+{
+	size_t last = i;
+
+	while (last-- > 0 && !measured(&r->v[last]))
+		;
+	annotate(r, i, last);
 }
 
 static const struct range_report *sort_report;

@@ -34,6 +34,8 @@ static void history_clear_cps(struct history *h)
 void history_free(struct history *h)
 {
 	history_clear_cps(h);
+	cp_memo_free(h->memo);
+	h->memo = NULL;
 	range_report_free(&h->r);
 }
 
@@ -369,7 +371,9 @@ int history_detect(struct history *h)
 			idx[n] = i;
 			x[n++] = h->r.v[i].res.bench.summary.median;
 		}
-	if (cp_edivisive(&pts, &n_pts, x, n, &h->cpo) == -1)
+	if (!h->memo)
+		h->memo = cp_memo_new();
+	if (cp_edivisive_memo(&pts, &n_pts, x, n, &h->cpo, h->memo) == -1)
 		goto out;
 	h->cp = bp_malloc((n_pts + 1) * sizeof *h->cp);
 	for (size_t k = 0; k < n_pts; k++)
@@ -398,11 +402,9 @@ size_t history_find(const struct history *h, const char *id)
  * overlapping stretches of the history (narrowing only shrinks the
  * stretch) and go the same way.
  */
-static bool history_same(const struct history *h, const struct change_point *c,
-			 const struct known_change *k)
+static bool history_same(const struct change_point *c,
+			 const struct known_change *k, size_t b, size_t a)
 {
-	size_t b = history_find(h, k->before), a = history_find(h, k->after);
-
 	return b != SIZE_MAX && a != SIZE_MAX && b <= c->after &&
 	       c->before <= a && k->regression == (c->percent > 0);
 }
@@ -454,6 +456,15 @@ void history_mark(struct history *h, const struct known_change *known,
 		  size_t n_known, const struct ack *acks, size_t n_acks,
 		  double now)
 {
+	/* Where each known change lies, found once: not once for every
+	 * change point (a search of the whole history each).
+	 */
+	size_t *at = bp_malloc((2 * n_known + 1) * sizeof *at);
+
+	for (size_t k = 0; k < n_known; k++) {
+		at[2 * k] = history_find(h, known[k].before);
+		at[2 * k + 1] = history_find(h, known[k].after);
+	}
 	for (size_t i = 0; i < h->n_cp; i++) {
 		struct change_point *c = &h->cp[i];
 
@@ -461,7 +472,8 @@ void history_mark(struct history *h, const struct known_change *known,
 		c->is_new = true;
 		c->first_seen = now;
 		for (size_t k = 0; k < n_known && c->is_new; k++) {
-			if (!history_same(h, c, &known[k]))
+			if (!history_same(c, &known[k], at[2 * k],
+					  at[2 * k + 1]))
 				continue;
 			c->is_new = false;
 			c->first_seen = known[k].first_seen;
@@ -469,6 +481,7 @@ void history_mark(struct history *h, const struct known_change *known,
 		}
 		history_apply_acks(h, c, acks, n_acks);
 	}
+	free(at);
 }
 
 bool history_alert(const struct history *h)
@@ -551,6 +564,25 @@ size_t history_next(const struct history *h, size_t newest_old,
 	i = history_gap(h);
 	*why = HISTORY_GAP;
 	return i;
+}
+
+void history_measured(struct history *h, size_t i)
+{
+	const struct range_entry *e = &h->r.v[i];
+
+	for (size_t k = 0; k < h->n_cp; k++) {
+		struct change_point *c = &h->cp[k];
+		double x = e->res.bench.summary.median;
+
+		if (i <= c->before || i >= c->after)
+			continue;
+		if (history_ok(e) &&
+		    fabs(x - c->before_ms) <= fabs(x - c->after_ms))
+			c->before = i;
+		else if (history_ok(e))
+			c->after = i;
+		history_span(h, c);
+	}
 }
 
 size_t history_newest_measured(const struct history *h)

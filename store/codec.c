@@ -514,7 +514,7 @@ static int commit_baseline(struct commit_result *r, const cJSON *obj, char *why,
 	return 0;
 }
 
-static int commit_kind(const cJSON *obj, char *why, size_t len)
+int json_commit_kind(const cJSON *obj, char *why, size_t len)
 {
 	const cJSON *type = member(obj, "type");
 	double fmt;
@@ -578,7 +578,7 @@ int json_to_commit(struct commit_result *out, const cJSON *obj, char *why,
 	int ret;
 
 	memset(&r, 0, sizeof r);
-	ret = commit_kind(obj, why, whylen);
+	ret = json_commit_kind(obj, why, whylen);
 	if (ret == 0 && (commit_fields(&r, obj, why, whylen) == -1 ||
 			 commit_bench(&r, obj, why, whylen) == -1 ||
 			 commit_baseline(&r, obj, why, whylen) == -1))

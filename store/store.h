@@ -45,6 +45,10 @@ struct cJSON *json_from_commit(const struct commit_result *r);
  */
 int json_to_commit(struct commit_result *out, const struct cJSON *obj,
 		   char *why, size_t whylen);
+/* Its first check alone: -2 when obj is a commit result of a newer
+ * format, -1 when it is no commit result, else 0 (the rest unread).
+ */
+int json_commit_kind(const struct cJSON *obj, char *why, size_t whylen);
 
 /* Pieces of trees, for the reports' documents too: a string or null,
  * an array of samples, the statistics of a summary, and a time as

@@ -394,6 +394,166 @@ static void test_reproducible(void)
 	free(b);
 }
 
+/* --- the windowed search --- */
+
+/* Whether two detections found the same change points, p-values too. */
+static bool same_points(const struct cp_point *a, size_t na,
+			const struct cp_point *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t k = 0; k < na; k++)
+		if (a[k].index != b[k].index || a[k].p != b[k].p ||
+		    a[k].q != b[k].q)
+			return false;
+	return true;
+}
+
+/* Series no longer than the window are searched whole: the window
+ * changes nothing, bit for bit.  Steps, a dip, two changes and noise.
+ */
+static void test_window_small(void)
+{
+	struct cp_options whole = CP_OPTIONS_INIT, win = CP_OPTIONS_INIT;
+	uint64_t s = 11;
+
+	whole.window = 0;
+	for (size_t kind = 0; kind < 5; kind++) {
+		size_t n = 20 + 27 * kind, na, nb;
+		double *x = malloc(n * sizeof *x);
+		struct cp_point *a = NULL, *b = NULL;
+
+		for (size_t i = 0; i < n; i++)
+			x[i] =
+			    100 + noise(&s) +
+			    (kind == 1 && i >= n / 2			? 10
+			     : kind == 2 && i >= n / 3 && i < n / 3 + 5 ? -8
+			     : kind == 3 && i >= n / 4 ? (i >= n / 2 ? 4 : 12)
+			     : kind == 4	       ? floor((double)i / 20)
+						       : 0);
+		na = detect(x, n, &whole, &a);
+		nb = detect(x, n, &win, &b);
+		ok(n <= CP_WINDOW && na != SIZE_MAX &&
+		       same_points(a, na, b, nb),
+		   "window: %zu values (kind %zu) give the whole search's "
+		   "%zu change points",
+		   n, kind, na);
+		free(a);
+		free(b);
+		free(x);
+	}
+}
+
+/* Longer than a window, clear steps (10 sd) are found where the whole
+ * search finds them: 3 steps in 400 values, one at a window's edge.
+ */
+static void test_window_steps(void)
+{
+	struct cp_options whole = CP_OPTIONS_INIT, win = CP_OPTIONS_INIT;
+	const size_t at[3] = {64, 150, 311};
+	double x[400];
+	struct cp_point *a = NULL, *b = NULL;
+	uint64_t s = 5;
+	size_t na, nb;
+
+	whole.window = 0;
+	for (size_t i = 0; i < 400; i++)
+		x[i] = 200 + noise(&s) + 10 * (double)(i >= at[0]) -
+		       10 * (double)(i >= at[1]) + 10 * (double)(i >= at[2]);
+	na = detect(x, 400, &whole, &a);
+	nb = detect(x, 400, &win, &b);
+	is_size(na, 3, "whole search: the 3 steps of 400 values");
+	is_size(nb, 3, "windowed search: the same 3");
+	for (size_t k = 0; k < 3 && na == 3 && nb == 3; k++)
+		ok(a[k].index == at[k] && b[k].index == at[k] &&
+		       b[k].p <= win.alpha,
+		   "  both at %zu, significant", at[k]);
+	free(a);
+	free(b);
+}
+
+/* A step planted in 10,000 values: found exactly, significant, and
+ * nothing else near it (the time goes in make bench).
+ */
+static void test_window_long(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	size_t n = 10000, k, hit = SIZE_MAX, near = 0;
+	double *x = malloc(n * sizeof *x);
+	struct cp_point *cp = NULL;
+	uint64_t s = 3;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = (i < 6543 ? 1000 : 1010) + noise(&s);
+	k = detect(x, n, &o, &cp);
+	for (size_t i = 0; k != SIZE_MAX && i < k; i++) {
+		if (cp[i].index == 6543)
+			hit = i;
+		else if (cp[i].index + CP_WINDOW > 6543 &&
+			 cp[i].index < 6543 + CP_WINDOW)
+			near++;
+	}
+	ok(hit != SIZE_MAX, "10,000 values: the step at 6543 is found");
+	ok(hit != SIZE_MAX && cp[hit].p <= o.alpha, "  significant");
+	is_size(near, 0, "  no other change point within a window of it");
+	ok(k != SIZE_MAX && k <= 3,
+	   "  at most 2 false alarms in 10,000 values (%zu change points)", k);
+	free(cp);
+	free(x);
+}
+
+/* The memo gives the answers of a search without it: of a series, of
+ * the same again, and of it with a value inserted (a commit measured
+ * between two others), and after other options.
+ */
+static void test_window_memo(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	size_t n = 3000, na, nb;
+	double *x = malloc((n + 1) * sizeof *x);
+	struct cp_memo *memo = cp_memo_new();
+	struct cp_point *a = NULL, *b = NULL;
+	uint64_t s = 9;
+	bool same = true;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = 500 + 5 * (double)((i / 700) % 2) + noise(&s);
+	for (int run = 0; run < 5; run++) {
+		if (run == 2) { /* 500.5 inserted before x[1234] */
+			memmove(x + 1235, x + 1234, (n - 1234) * sizeof *x);
+			x[1234] = 500.5;
+			n++;
+		}
+		if (run == 4)
+			o.alpha = 0.05;
+		cp_edivisive(&a, &na, x, n, &o);
+		cp_edivisive_memo(&b, &nb, x, n, &o, memo);
+		if (!same_points(a, na, b, nb) || na < 3)
+			same = false;
+		free(a);
+		free(b);
+	}
+	ok(same, "memo: the same change points as without it, 5 searches");
+	cp_memo_free(memo);
+	cp_memo_free(NULL);
+	free(x);
+}
+
+static void test_window_options(void)
+{
+	struct cp_options o = CP_OPTIONS_INIT;
+	const double x[8] = {1, 1, 1, 1, 2, 2, 2, 2};
+	struct cp_point *cp = NULL;
+
+	o.window = 3;
+	ok(detect(x, 8, &o, &cp) == SIZE_MAX,
+	   "a window shorter than two segments is refused");
+	o.window = 4;
+	ok(detect(x, 8, &o, &cp) == 0,
+	   "a window of two segments is searched (too few for p <= 0.01)");
+	free(cp);
+}
+
 /* --- history.c: placing change points, acks, what to measure next --- */
 
 /* A history of n commits "0000...i"; level[i] < 0: not measured, 0: a
@@ -860,6 +1020,52 @@ static void test_history_run_of_big_and_small(void)
 	history_free(&h);
 }
 
+/* Commits measured inside a change point narrow it to the side each
+ * one's level is nearer, without a search: 0-7 at 100, 8-14 not
+ * measured, 15-22 at 200.
+ */
+static void test_history_measured(void)
+{
+	double lv[23];
+	struct history h;
+	enum history_why why;
+	size_t next;
+
+	for (size_t i = 0; i < 23; i++)
+		lv[i] = i < 8 ? 100 : i < 15 ? -1 : 200;
+	make_history(&h, lv, 23);
+	ok(history_detect(&h) == 0 && h.n_cp == 1 && h.cp[0].before == 7 &&
+	       h.cp[0].after == 15 && h.cp[0].unmeasured == 7,
+	   "measured: a change between 7 and 15, 7 commits not measured");
+	h.r.v[11].missing = false; /* measured at 200: after the change */
+	h.r.v[11].res.bench = h.r.v[20].res.bench;
+	history_measured(&h, 11);
+	ok(h.n_cp == 1 && h.cp[0].before == 7 && h.cp[0].after == 11 &&
+	       h.cp[0].unmeasured == 3,
+	   "  11 at the level after: between 7 and 11, 3 not measured");
+	h.r.v[9].missing = false; /* measured at 100: before it */
+	h.r.v[9].res.bench = h.r.v[0].res.bench;
+	history_measured(&h, 9);
+	ok(h.n_cp == 1 && h.cp[0].before == 9 && h.cp[0].after == 11 &&
+	       h.cp[0].unmeasured == 1,
+	   "  9 at the level before: between 9 and 11, 1 not measured");
+	next = history_next(&h, 22, &why);
+	ok(why == HISTORY_NARROW && next == 10, "  10 is next (%zu)", next);
+	h.r.v[10].missing = false; /* a build that failed */
+	h.r.v[10].res.status = COMMIT_BUILD_FAILED;
+	history_measured(&h, 10);
+	ok(h.n_cp == 1 && h.cp[0].before == 9 && h.cp[0].after == 11 &&
+	       h.cp[0].unmeasured == 0,
+	   "  10 failed: the change stays, nothing left to measure in it");
+	history_measured(&h, 3);
+	ok(h.cp[0].before == 9 && h.cp[0].after == 11,
+	   "  a commit outside it changes nothing");
+	/* The copied benches are owned by 20 and 0. */
+	memset(&h.r.v[11].res.bench, 0, sizeof h.r.v[11].res.bench);
+	memset(&h.r.v[9].res.bench, 0, sizeof h.r.v[9].res.bench);
+	history_free(&h);
+}
+
 int main(void)
 {
 	test_energy_by_hand();
@@ -876,6 +1082,11 @@ int main(void)
 	test_false_positives();
 	test_edges();
 	test_reproducible();
+	test_window_small();
+	test_window_steps();
+	test_window_long();
+	test_window_options();
+	test_window_memo();
 	test_history_place();
 	test_history_order();
 	test_history_acks();
@@ -888,5 +1099,6 @@ int main(void)
 	test_history_tip();
 	test_history_tip_reverted();
 	test_history_tip_false_alarms();
+	test_history_measured();
 	return tap_done();
 }
