@@ -136,7 +136,7 @@ enum sched_order {
 	SCHED_ALTERNATE,  /* one of each in turn: A B A B */
 	SCHED_BALANCED,	  /* forward, then backward: A B B A, A B C C B A */
 	SCHED_ROUNDS,	  /* each round every session once, in a fresh
-			   * random order */
+			   * random order (warm-ups keep the sessions') */
 };
 
 /* One session's part.  The caller sets warmups, passes, pass, more and

@@ -74,7 +74,9 @@ static void one(struct run *r, size_t k, bool warmup)
 }
 
 /* The order of round number round: forward, backward on odd rounds of
- * a balanced schedule (A B B A), shuffled afresh for rounds.
+ * a balanced schedule (A B B A), shuffled afresh for rounds: position k
+ * takes one of those from k on (a forward Fisher-Yates shuffle), so
+ * that two sessions draw once a round and swap on an odd draw.
  */
 static void round_order(struct run *r, long round)
 {
@@ -85,12 +87,20 @@ static void round_order(struct run *r, long round)
 			r->order[k] = r->n - 1 - k;
 	if (r->sch->order != SCHED_ROUNDS)
 		return;
-	for (size_t k = r->n; k > 1; k--) {
-		size_t j = (size_t)(draw(r) % k), t = r->order[k - 1];
+	for (size_t k = 0; k + 1 < r->n; k++) {
+		size_t j = k + (size_t)(draw(r) % (r->n - k)), t = r->order[k];
 
-		r->order[k - 1] = r->order[j];
+		r->order[k] = r->order[j];
 		r->order[j] = t;
 	}
+}
+
+static bool any_wants(const struct run *r)
+{
+	for (size_t k = 0; k < r->n; k++)
+		if (wants(&r->s[k]))
+			return true;
+	return false;
 }
 
 /* Each session's warm-ups, then all its passes, one after another. */
@@ -107,32 +117,30 @@ static void sequential(struct run *r)
 	}
 }
 
-/* Warm-ups one of each in turn, then passes in rounds. */
+/* Warm-ups one of each in turn, in the sessions' order whatever the
+ * schedule, then passes in rounds; a round that would have nothing to
+ * run draws no order.
+ */
 static void in_turns(struct run *r)
 {
 	bool more = true;
 
-	for (long round = 0; more && !r->stop; round++) {
+	while (more && !r->stop) {
 		more = false;
-		round_order(r, round);
-		for (size_t j = 0; j < r->n && !r->stop; j++) {
-			struct sched_session *s = &r->s[r->order[j]];
+		for (size_t k = 0; k < r->n && !r->stop; k++) {
+			struct sched_session *s = &r->s[k];
 
 			if (s->failed || s->warmed >= s->warmups || !wants(s))
 				continue;
-			one(r, r->order[j], true);
+			one(r, k, true);
 			more = true;
 		}
 	}
-	more = true;
-	for (long round = 0; more && !r->stop; round++) {
-		more = false;
+	for (long round = 0; !r->stop && any_wants(r); round++) {
 		round_order(r, round);
 		for (size_t j = 0; j < r->n && !r->stop; j++)
-			if (wants(&r->s[r->order[j]])) {
+			if (wants(&r->s[r->order[j]]))
 				one(r, r->order[j], false);
-				more = true;
-			}
 	}
 }
 

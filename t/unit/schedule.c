@@ -191,14 +191,14 @@ static void test_seed(void)
 	ok(strcmp(one, t2.ev) != 0, "rounds: another seed, another order");
 }
 
-static uint64_t always_zero(void *arg)
+static uint64_t always_one(void *arg)
 {
 	(void)arg;
-	return 0;
+	return 1;
 }
 
-/* Injected randomness: always 0 picks the first of what is left, so
- * each round rotates the same way: A B C -> B C A.
+/* Injected randomness: always 1 takes, at each position, the next one
+ * along (a forward Fisher-Yates shuffle), so every round is B C A.
  */
 static void test_injected_random(void)
 {
@@ -209,9 +209,52 @@ static void test_injected_random(void)
 
 	setup(s, f, 3, &tr, 0, 2);
 	sc = sched(SCHED_ROUNDS, &tr);
-	sc.random = always_zero;
+	sc.random = always_one;
 	schedule_run(&sc, s, 3);
 	ok(!strcmp(tr.ev, "BCABCA"), "rounds: injected randomness: %s", tr.ev);
+}
+
+/* range --interleave random: two sessions draw once a pass round, none
+ * for warm-ups (in the sessions' order) nor after the last round, and B
+ * goes first on an odd draw: the order a run's seed recorded before
+ * the scheduler stays the order it gives.
+ */
+struct draws {
+	const uint64_t *v;
+	size_t n, used;
+};
+
+static uint64_t next_draw(void *arg)
+{
+	struct draws *d = arg;
+
+	return d->used < d->n ? d->v[d->used++] : 0;
+}
+
+static double no_clock(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static void test_pair_rounds(void)
+{
+	static const uint64_t v[] = {1, 0, 2, 7, 5, 9, 9};
+	struct draws d = {v, 7, 0};
+	struct sched_session s[2];
+	struct fake f[2];
+	struct trace tr;
+	struct schedule sc = {.order = SCHED_ROUNDS,
+			      .random = next_draw,
+			      .clock = no_clock,
+			      .arg = &d};
+
+	setup(s, f, 2, &tr, 2, 5);
+	schedule_run(&sc, s, 2);
+	ok(!strcmp(tr.ev, "ababBAABABBABA"),
+	   "rounds of two: warm-ups in order, B first on an odd draw: %s",
+	   tr.ev);
+	is_size(d.used, 5, "rounds of two: one draw a pass round, no more");
 }
 
 static void test_goal(void)
@@ -306,6 +349,7 @@ int main(void)
 	test_rounds();
 	test_seed();
 	test_injected_random();
+	test_pair_rounds();
 	test_goal();
 	test_failures();
 	test_clock();
