@@ -161,12 +161,21 @@ int runner_bench(const struct runner *r, const struct run_options *opts,
 	*failed = sample_status_of_exit(ret);
 	if (ret != BP_EXIT_OK && !res->message)
 		res->message = bp_strdup(bp_last_error());
-	for (long i = 1; ret == BP_EXIT_OK && i <= opts->warmup; i++)
-		if (runner_session_pass(s, true, i, opts->warmup, failed) == -1)
-			ret = sample_status_exit(*failed);
-	for (long i = 1; ret == BP_EXIT_OK && i <= opts->runs; i++)
-		if (runner_session_pass(s, false, i, opts->runs, failed) == -1)
-			ret = sample_status_exit(*failed);
+	if (ret == BP_EXIT_OK) {
+		/* Its warm-ups, then its passes; the first failure stops. */
+		struct sched_session one = {.warmups = opts->warmup,
+					    .passes = opts->runs,
+					    .pass = sched_runner_pass,
+					    .arg = s};
+		struct schedule sch = {.order = SCHED_SEQUENTIAL,
+				       .stop_on_failure = true};
+
+		schedule_run(&sch, &one, 1);
+		if (one.failed) {
+			*failed = one.st;
+			ret = sample_status_exit(one.st);
+		}
+	}
 	runner_session_close(s, *failed);
 	return ret;
 }
