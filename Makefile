@@ -71,7 +71,7 @@ deps:
 $(BUILDDIR)/%.o: %.c $(HEADERS) | $(BUILDDIR)/.dirs
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILDDIR)/.dirs:
+$(BUILDDIR)/.dirs: Makefile
 	mkdir -p $(BUILDDIR)/common $(BUILDDIR)/runner $(BUILDDIR)/reports \
 		$(BUILDDIR)/store \
 		$(BUILDDIR)/bisect $(BUILDDIR)/cmd $(BUILDDIR)/t
