@@ -20,11 +20,9 @@ struct turn {
 	struct bench_result now;
 	struct runner_session *s;
 	enum sample_status st;
-	bool tried;    /* built, to be measured */
+	bool tried;    /* built and opened, to be measured */
 	bool measured; /* measured and stored already: a failure keeps it */
-	bool fresh, active;
-	bool warm;   /* its passes ran last, no build since: no warm-ups */
-	long passes; /* passes at most */
+	bool fresh;
 	int r;
 };
 
@@ -78,12 +76,9 @@ static void turn_open(struct measurer *m, struct turn *t)
 	if (t->r != BP_EXIT_OK || !ready)
 		return;
 	t->r = runner_session_open(&t->s, m->run->runner, &t->p.o, &t->now);
-	t->warm = !strcmp(m->warm[t->w], t->res->commit_id);
 	t->fresh = !topup_can_add(t->res, &t->now.env);
 	if (t->fresh)
 		topup_drop(t->res);
-	t->passes = (long)(t->goal->want - t->res->bench.n_samples);
-	t->active = t->r == BP_EXIT_OK;
 }
 
 /* One pass of t's session; every pass goes into res at once, so that
@@ -133,13 +128,19 @@ static void take_turns(struct measurer *m, struct turn *t, size_t n)
 	struct schedule sch = {.order = SCHED_ALTERNATE};
 	size_t j = 0;
 
+	/* Every turn still tried was opened: take_turns runs only when
+	 * all opened.
+	 */
 	for (size_t k = 0; k < n; k++) {
-		if (!t[k].active)
+		bool warm = !strcmp(m->warm[t[k].w], t[k].res->commit_id);
+
+		if (!t[k].tried)
 			continue;
 		of[j] = &t[k];
 		s[j++] = (struct sched_session){
-		    .warmups = t[k].warm ? 0 : m->run->run.warmup,
-		    .passes = t[k].passes,
+		    .warmups = warm ? 0 : m->run->run.warmup,
+		    .passes =
+			(long)(t[k].goal->want - t[k].res->bench.n_samples),
 		    .pass = turn_pass,
 		    .more = turn_more,
 		    .arg = &t[k]};
@@ -147,7 +148,6 @@ static void take_turns(struct measurer *m, struct turn *t, size_t n)
 	schedule_run(&sch, s, j);
 	for (size_t k = 0; k < j; k++)
 		if (s[k].failed) {
-			of[k]->active = false;
 			of[k]->st = s[k].st;
 			of[k]->r = sample_status_exit(s[k].st);
 		}
