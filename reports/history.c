@@ -3,7 +3,6 @@
  * history came from.
  */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +11,6 @@
 
 #define REPORT_TYPE "bootperf-report"
 #define REPORT_FORMAT 1
-
-static void put_number(cJSON *o, const char *key, double v)
-{
-	cJSON_AddItemToObject(
-	    o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
-}
 
 static const char *direction(const struct change_point *c)
 {
@@ -44,7 +37,7 @@ static void put_drift(cJSON *o, const struct history *h,
 	json_add_string(d, "after_subject", a->res.subject);
 	cJSON_AddNumberToObject(d, "commits",
 				(double)(c->drift_to - c->drift_from));
-	put_number(d, "change_percent", c->drift_pct);
+	json_add_number(d, "change_percent", c->drift_pct);
 }
 
 static cJSON *change_point_object(const struct history *h,
@@ -62,11 +55,11 @@ static cJSON *change_point_object(const struct history *h,
 	json_add_string(o, "after_subject", a->res.subject);
 	cJSON_AddNumberToObject(o, "commits", (double)c->candidates);
 	cJSON_AddNumberToObject(o, "not_measured", (double)c->unmeasured);
-	put_number(o, "before_ms", c->before_ms);
-	put_number(o, "after_ms", c->after_ms);
-	put_number(o, "change_ms", c->delta_ms);
-	put_number(o, "change_percent", c->percent);
-	put_number(o, "p", c->p);
+	json_add_number(o, "before_ms", c->before_ms);
+	json_add_number(o, "after_ms", c->after_ms);
+	json_add_number(o, "change_ms", c->delta_ms);
+	json_add_number(o, "change_percent", c->percent);
+	json_add_number(o, "p", c->p);
 	json_add_string(o, "direction", direction(c));
 	put_drift(o, h, c);
 	cJSON_AddBoolToObject(o, "at_tip", c->at_tip);

@@ -52,6 +52,12 @@ static const struct {
 #define N_ENV_STRINGS (sizeof env_strings / sizeof env_strings[0])
 
 /* NaN has no JSON spelling: an undefined statistic is null. */
+void json_add_number(cJSON *obj, const char *key, double v)
+{
+	cJSON_AddItemToObject(
+	    obj, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
 cJSON *json_number_or_null(double v)
 {
 	return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);

@@ -56,6 +56,8 @@ int json_commit_kind(const struct cJSON *obj, char *why, size_t whylen);
  * becomes the epoch).
  */
 void json_add_string(struct cJSON *obj, const char *key, const char *value);
+/* key: v, or null when v is not finite. */
+void json_add_number(struct cJSON *obj, const char *key, double v);
 struct cJSON *json_samples_array(const double *x, size_t n);
 struct cJSON *json_stats_object(const struct stats_summary *s);
 void json_iso_time(char *buf, size_t len, double t);

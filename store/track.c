@@ -31,12 +31,6 @@ void track_state_free(struct track_state *s)
 	memset(s, 0, sizeof *s);
 }
 
-static void put_number(cJSON *o, const char *key, double v)
-{
-	cJSON_AddItemToObject(
-	    o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
-}
-
 static cJSON *known_object(const struct known_change *k)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -45,7 +39,7 @@ static cJSON *known_object(const struct known_change *k)
 	json_add_string(o, "after", k->after);
 	json_add_string(o, "direction",
 			k->regression ? "regression" : "improvement");
-	put_number(o, "first_seen", k->first_seen);
+	json_add_number(o, "first_seen", k->first_seen);
 	json_add_string(o, "ack_commit", k->ack_commit);
 	json_add_string(o, "ack", k->ack);
 	return o;
@@ -63,11 +57,11 @@ static cJSON *track_json(const struct track_state *s)
 	json_add_string(root, "url", s->url);
 	json_add_string(root, "branch", s->branch);
 	cJSON_AddBoolToObject(root, "first_parent", s->first_parent);
-	put_number(root, "alpha", s->alpha);
-	put_number(root, "threshold_percent", s->threshold);
+	json_add_number(root, "alpha", s->alpha);
+	json_add_number(root, "threshold_percent", s->threshold);
 	json_add_string(root, "start", s->start);
 	json_add_string(root, "tip", s->tip);
-	put_number(root, "updated", s->updated);
+	json_add_number(root, "updated", s->updated);
 	json_add_string(root, "fetch_error", s->fetch_error);
 	hist = cJSON_AddArrayToObject(root, "history");
 	for (size_t i = 0; i < s->n_history; i++) {
