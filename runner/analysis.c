@@ -9,22 +9,6 @@
 
 #include "runner.h"
 
-static void note_pass(bool progress, const char *kind, long i, long n,
-		      const struct bench_result *res, size_t events)
-{
-	if (!progress || res->n_samples + res->n_warmup == 0)
-		return;
-	if (events)
-		bp_note("%s %ld/%ld: %.1fms, %zu events", kind, i, n,
-			res->sample_ms[res->n_samples - 1], events);
-	else if (!strcmp(kind, "warm-up"))
-		bp_note("%s %ld/%ld: %.1fms", kind, i, n,
-			res->warmup_ms[res->n_warmup - 1]);
-	else
-		bp_note("%s %ld/%ld: %.1fms", kind, i, n,
-			res->sample_ms[res->n_samples - 1]);
-}
-
 /* The analyzed session's pass: a warm-up drops its events. */
 struct analyzed {
 	struct analysis *a;
@@ -43,7 +27,7 @@ static int analyzed_pass(void *arg, bool warmup, long i, long n, double *ms,
 	if (warmup) {
 		if (runner_session_sample(v->s, true, i, n, ms, st) == -1)
 			return -1;
-		note_pass(v->progress, "warm-up", i, n, &a->verbose, 0);
+		runner_report_pass(v->progress, "warm-up", i, n, *ms);
 		return 0;
 	}
 	if (runner_session_events(v->s, i, n, &ev, st) == -1) {
@@ -58,7 +42,9 @@ static int analyzed_pass(void *arg, bool warmup, long i, long n, double *ms,
 	a->passes = grown;
 	a->passes[a->n_passes++] = ev;
 	*ms = a->verbose.sample_ms[a->verbose.n_samples - 1];
-	note_pass(v->progress, "analyzed pass", i, n, &a->verbose, ev.n);
+	if (v->progress)
+		bp_note("analyzed pass %ld/%ld: %.1fms, %zu events", i, n, *ms,
+			ev.n);
 	return 0;
 }
 
@@ -69,7 +55,7 @@ static int quiet_pass(void *arg, bool warmup, long i, long n, double *ms,
 
 	if (runner_session_sample(q->s, warmup, i, n, ms, st) == -1)
 		return -1;
-	note_pass(q->progress, "quiet pass", i, n, &q->a->quiet, 0);
+	runner_report_pass(q->progress, "quiet pass", i, n, *ms);
 	return 0;
 }
 

@@ -23,10 +23,10 @@ int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	return *status == SAMPLE_OK ? 0 : -1;
 }
 
-static void report_pass(const struct run_options *o, const char *kind, long i,
-			long n, double ms)
+void runner_report_pass(bool progress, const char *kind, long i, long n,
+			double ms)
 {
-	if (o->progress)
+	if (progress)
 		bp_note("%s %ld/%ld: %.1fms", kind, i, n, ms);
 }
 
@@ -58,7 +58,7 @@ static int pass(struct runner_ctx *ctx, struct bench_result *res,
 		*failed = SAMPLE_ERROR;
 		return -1;
 	}
-	report_pass(ctx->opts, kind, i, n, ms);
+	runner_report_pass(ctx->opts->progress, kind, i, n, ms);
 	return 0;
 }
 

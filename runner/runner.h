@@ -125,6 +125,9 @@ int runner_session_events(struct runner_session *s, long i, long n,
 /* The accelerator the session settled on. */
 enum accel runner_session_accel(const struct runner_session *s);
 void runner_session_close(struct runner_session *s, enum sample_status status);
+/* The progress line of pass (or warm-up) i of n, when progress. */
+void runner_report_pass(bool progress, const char *kind, long i, long n,
+			double ms);
 int runner_one(struct runner_ctx *ctx, double timeout_s, double *ms,
 	       enum sample_status *status, char *msg, size_t msglen);
 
