@@ -485,15 +485,20 @@ out:
  */
 static const char *const walk_worktree_locks[] = {"index.lock", "HEAD.lock"};
 
+#define N_WALK_WORKTREE_LOCKS                                                  \
+	(sizeof walk_worktree_locks / sizeof walk_worktree_locks[0])
+
+/* Lock file i's path, owned. */
+static char *walk_worktree_lock(git_repository *wtgit, size_t i)
+{
+	return bp_asprintf("%s%s", git_repository_path(wtgit),
+			   walk_worktree_locks[i]);
+}
+
 static void walk_worktree_unlock(git_repository *wtgit)
 {
-	size_t i;
-
-	for (i = 0;
-	     i < sizeof walk_worktree_locks / sizeof walk_worktree_locks[0];
-	     i++) {
-		char *lock = bp_asprintf("%s%s", git_repository_path(wtgit),
-					 walk_worktree_locks[i]);
+	for (size_t i = 0; i < N_WALK_WORKTREE_LOCKS; i++) {
+		char *lock = walk_worktree_lock(wtgit, i);
 
 		if (unlink(lock) == 0)
 			bp_warning("removed '%s', left by a run that was "
@@ -507,13 +512,9 @@ static void walk_worktree_unlock(git_repository *wtgit)
 static char *walk_worktree_held_lock(git_repository *wtgit)
 {
 	struct stat st;
-	size_t i;
 
-	for (i = 0;
-	     i < sizeof walk_worktree_locks / sizeof walk_worktree_locks[0];
-	     i++) {
-		char *lock = bp_asprintf("%s%s", git_repository_path(wtgit),
-					 walk_worktree_locks[i]);
+	for (size_t i = 0; i < N_WALK_WORKTREE_LOCKS; i++) {
+		char *lock = walk_worktree_lock(wtgit, i);
 
 		if (lstat(lock, &st) == 0)
 			return lock;
