@@ -115,22 +115,12 @@ static bool command_is_shell_word(const char *w)
 	return false;
 }
 
-static bool command_on_path(const char *name)
+/* As sh looks a command up: PATH, or /usr/bin:/bin when it is unset. */
+static bool on_path(const char *name)
 {
 	const char *path = getenv("PATH");
-	char *copy = bp_strdup(path && *path ? path : "/usr/bin:/bin");
-	char *save = NULL, *dir;
-	bool found = false;
 
-	for (dir = strtok_r(copy, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *full = bp_asprintf("%s/%s", *dir ? dir : ".", name);
-
-		found = access(full, X_OK) == 0;
-		free(full);
-	}
-	free(copy);
-	return found;
+	return runner_in_path(name, path && *path ? path : "/usr/bin:/bin");
 }
 
 int command_check_program(const char *command)
@@ -144,7 +134,7 @@ int command_check_program(const char *command)
 	 * are the shell's to resolve: only a plain word is looked up.
 	 */
 	if (*word && !strpbrk(word, "\"'`$\\{}*?[]~=/%#") &&
-	    !command_is_shell_word(word) && !command_on_path(word)) {
+	    !command_is_shell_word(word) && !on_path(word)) {
 		bp_error("--command: '%s' was not found on PATH: install it or "
 			 "correct the command (one of the tree's own is "
 			 "'{worktree}/PATH')",

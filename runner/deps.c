@@ -22,10 +22,8 @@ static bool executable_in(const char *dir, size_t dlen, const char *name)
 	return found;
 }
 
-static bool have_command(const char *name)
+bool runner_in_path(const char *name, const char *path)
 {
-	const char *env = getenv("PATH");
-	char *path = bp_asprintf("%s:/usr/sbin:/sbin", env ? env : "/usr/bin");
 	const char *p = path;
 	bool found = false;
 
@@ -35,6 +33,15 @@ static bool have_command(const char *name)
 		found = executable_in(p, n, name);
 		p += n + (p[n] == ':');
 	}
+	return found;
+}
+
+static bool have_command(const char *name)
+{
+	const char *env = getenv("PATH");
+	char *path = bp_asprintf("%s:/usr/sbin:/sbin", env ? env : "/usr/bin");
+	bool found = runner_in_path(name, path);
+
 	free(path);
 	return found;
 }

@@ -238,6 +238,10 @@ struct build_need {
 	const char *name;    /* command, pkg-config module or header */
 	const char *package; /* the Debian package that provides it */
 };
+/* Whether name is a regular executable file in one of the directories
+ * of path (colon-separated; an empty one is the current directory).
+ */
+bool runner_in_path(const char *name, const char *path);
 /* Needs (an array ending with name NULL) not met: their packages and
  * names, space-separated and each once; returns how many.
  */
