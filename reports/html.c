@@ -46,7 +46,6 @@ static const char style[] =
     "tr:target td{outline:2px solid #f9a825}"
     "code{font-size:1.05em}";
 
-/* The first n characters of s (up to its end), escaped. */
 /* The first n bytes of s as HTML text: markup escaped, and (as in the
  * text report) controls and bytes that are not UTF-8 shown as \xNN, so
  * the page is valid UTF-8 with no C0 control.
