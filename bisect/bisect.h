@@ -257,5 +257,9 @@ void walk_link_bases(struct walk_list *list);
  */
 int walk_lookup(struct git_commit **out, struct git_repository *git,
 		const char *rev, const char *range);
+struct git_object;
+/* git_revparse_single, with git's "@" alone for HEAD; reports nothing. */
+int walk_revparse(struct git_object **out, struct git_repository *git,
+		  const char *rev);
 
 #endif /* BOOTPERF_BISECT_H */

@@ -282,7 +282,7 @@ static int walk_rev_fail(git_repository *git, int rc, const char *rev,
 /* git_revparse_single, with git's "@" alone for HEAD ("@", "@~2",
  * "@^"), which libgit2 1.5 does not know; "@{...}" is left to it.
  */
-static int walk_revparse(git_object **out, git_repository *git, const char *rev)
+int walk_revparse(git_object **out, git_repository *git, const char *rev)
 {
 	char *head;
 	int rc;

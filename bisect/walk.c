@@ -112,7 +112,9 @@ static int walk_next_fail(git_repository *git, const char *range)
 	return walk_git_fail(WALK_ERR_OTHER, "cannot walk range '%s'", range);
 }
 
-/* A revwalk over from..to in rev-list --reverse --topo-order order. */
+/* A revwalk over from..to in rev-list --reverse --topo-order order;
+ * every ancestor of to when from is NULL.
+ */
 static int walk_start(git_revwalk **out, git_repository *git,
 		      const git_oid *from, const git_oid *to, bool first_parent)
 {
@@ -124,7 +126,8 @@ static int walk_start(git_revwalk **out, git_repository *git,
 	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
 					GIT_SORT_REVERSE) < 0 ||
 	    (first_parent && git_revwalk_simplify_first_parent(rw) < 0) ||
-	    git_revwalk_push(rw, to) < 0 || git_revwalk_hide(rw, from) < 0) {
+	    git_revwalk_push(rw, to) < 0 ||
+	    (from && git_revwalk_hide(rw, from) < 0)) {
 		walk_git_fail(WALK_ERR_OTHER, "cannot start a revision walk");
 		goto out;
 	}
@@ -136,7 +139,9 @@ out:
 	return err;
 }
 
-/* Append from..to to out (empty when only ranging over nothing). */
+/* Append from..to to out (empty when only ranging over nothing); from
+ * NULL: every ancestor of to.
+ */
 static int walk_collect(struct walk_list *out, git_repository *git,
 			const git_oid *from, const git_oid *to,
 			bool first_parent, const char *range)
@@ -300,18 +305,49 @@ static void walk_sample(struct walk_list *list, const struct walk_options *o)
 		walk_sample_max(list, o->max_commits);
 }
 
-/* Resolve both sides of spec to ids[0] (from) and ids[1] (to). */
-static int walk_resolve_spec(git_oid ids[2], git_repository *git,
-			     const struct walk_spec *spec, const char *range)
+/* Is rev "X^" with X a root commit?  Then "X^..B" (X included) leaves
+ * out nothing: git refuses X^, but the range it would mean is every
+ * ancestor of B, X and its children with it.
+ */
+static bool walk_root_parent(git_repository *git, const char *rev)
+{
+	size_t len = strlen(rev);
+	git_object *obj = NULL;
+	git_object *peeled = NULL;
+	char *x;
+	bool root = false;
+
+	if (len < 2 || rev[len - 1] != '^')
+		return false;
+	x = bp_asprintf("%.*s", (int)(len - 1), rev);
+	if (walk_revparse(&obj, git, x) == 0 &&
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0)
+		root = git_commit_parentcount((git_commit *)peeled) == 0;
+	git_object_free(peeled);
+	git_object_free(obj);
+	free(x);
+	return root;
+}
+
+/* Resolve both sides of spec to ids[0] (from) and ids[1] (to); *no_from
+ * when from is a root commit's parent, which leaves nothing out.
+ */
+static int walk_resolve_spec(git_oid ids[2], bool *no_from,
+			     git_repository *git, const struct walk_spec *spec,
+			     const char *range)
 {
 	git_commit *from = NULL;
 	git_commit *to = NULL;
 	int err = -1;
 
-	if (walk_lookup(&from, git, spec->from, range) < 0 ||
+	*no_from = walk_root_parent(git, spec->from);
+	if ((!*no_from && walk_lookup(&from, git, spec->from, range) < 0) ||
 	    walk_lookup(&to, git, spec->to, range) < 0)
 		goto out;
-	git_oid_cpy(&ids[0], git_commit_id(from));
+	if (from)
+		git_oid_cpy(&ids[0], git_commit_id(from));
+	else
+		memset(&ids[0], 0, sizeof ids[0]);
 	git_oid_cpy(&ids[1], git_commit_id(to));
 	err = 0;
 out:
@@ -343,10 +379,11 @@ static int walk_between(struct walk_list *out, git_repository *git,
 			const struct walk_options *opts)
 {
 	git_oid ids[2];
+	bool no_from;
 
-	if (walk_resolve_spec(ids, git, spec, range) < 0 ||
-	    walk_collect(out, git, &ids[0], &ids[1], opts->first_parent,
-			 range) < 0)
+	if (walk_resolve_spec(ids, &no_from, git, spec, range) < 0 ||
+	    walk_collect(out, git, no_from ? NULL : &ids[0], &ids[1],
+			 opts->first_parent, range) < 0)
 		return -1;
 	if (out->n == 0)
 		return walk_empty_fail(git, spec, ids, opts->first_parent,

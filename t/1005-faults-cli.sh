@@ -94,6 +94,21 @@ test_expect_success '@ is HEAD, as git takes it: @~2..@, @^!' '
 	test "$(json one.json "\$j->{commits}[0]{commit}")" = "$(git -C repo rev-parse HEAD)"
 '
 
+test_expect_success 'ROOT^..B: the root commit with its children, as git would mean it' '
+	root=$(git -C repo rev-list --max-parents=0 HEAD) &&
+	range --command true --build true --store "$PWD/sroot" --json \
+		repo "$root^..HEAD~1" >root.json 2>err || { cat err; false; } &&
+	test "$(json root.json "scalar @{\$j->{commits}}")" = 3 &&
+	test "$(json root.json "\$j->{commits}[0]{commit}")" = "$root" &&
+	test "$(json root.json "\$j->{commits}[0]{change}")" = null &&
+	test "$(json root.json "\$j->{commits}[1]{change}{against}")" = "$root" &&
+	expect_exit 17 bootperf range --command true --store "$PWD/sroot" \
+		--runner command repo "HEAD~3^^..HEAD" 2>err &&
+	grep -q "unknown revision .HEAD~3^^. in range" err &&
+	bootperf report --store "$PWD/sroot" --repo repo "$root^..HEAD~1" >r.txt &&
+	test "$(grep -c "^[0-9a-f]\{7,\} commit " r.txt)" = 3
+'
+
 test_expect_success 'a build that prints without end: its log keeps the last 8 MiB' '
 	range --command true --store "$PWD/slog" \
 		--build "yes build-output-line | head -c 30000000; echo; echo LAST-LINE" \
