@@ -601,15 +601,22 @@ static int store_read_all(int fd, char *buf, size_t size, size_t *got)
 	return 0;
 }
 
+/* How a file that cannot be read is reported: an error where the caller
+ * fails, a warning where it goes on without it (a result it measures
+ * again, a report that shows the commit as not measured).
+ */
+typedef void store_say_fn(const char *fmt, ...);
+
 /* Checks what fd is before reading it: only a regular file of sane size
  * (a FIFO would block, /dev/zero would never end).
  */
-static int store_slurp(int fd, const char *path, char **text, size_t *len)
+static int store_slurp(int fd, const char *path, char **text, size_t *len,
+		       store_say_fn *say)
 {
 	struct stat sb;
 
 	if (fstat(fd, &sb) == -1) {
-		bp_error("cannot read result '%s': %s", path, strerror(errno));
+		say("cannot read result '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode) || sb.st_size >= STORE_MAX_FILE) {
@@ -620,7 +627,7 @@ static int store_slurp(int fd, const char *path, char **text, size_t *len)
 	}
 	*text = bp_malloc((size_t)sb.st_size + 1);
 	if (store_read_all(fd, *text, (size_t)sb.st_size, len) == -1) {
-		bp_error("cannot read result '%s': %s", path, strerror(errno));
+		say("cannot read result '%s': %s", path, strerror(errno));
 		free(*text);
 		*text = NULL;
 		return -1;
@@ -631,7 +638,7 @@ static int store_slurp(int fd, const char *path, char **text, size_t *len)
 
 /* 0 with the file's bytes (NUL-terminated), 1 when missing, -1. */
 static int store_read(int dirfd, const char *name, const char *path,
-		      char **text, size_t *len)
+		      char **text, size_t *len, store_say_fn *say)
 {
 	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 	int fd = openat(dirfd, name, flags);
@@ -643,11 +650,11 @@ static int store_read(int dirfd, const char *name, const char *path,
 		if (errno == ELOOP)
 			store_corrupt(path, "it is a symlink");
 		else
-			bp_error("cannot read result '%s': %s", path,
-				 strerror(errno));
+			say("cannot read result '%s': %s", path,
+			    strerror(errno));
 		return -1;
 	}
-	ret = store_slurp(fd, path, text, len);
+	ret = store_slurp(fd, path, text, len, say);
 	close(fd);
 	return ret;
 }
@@ -771,7 +778,10 @@ int store_get(struct store *st, const char *config_id, const char *commit_id,
 	ret = store_subdir(st->resfd, config_id, false, shown, &cfgfd);
 	if (ret != 0)
 		goto out;
-	ret = store_read(cfgfd, name, path, &text, &len);
+	/* Every caller goes on without it: measures it again, or shows
+	 * the commit as not measured.
+	 */
+	ret = store_read(cfgfd, name, path, &text, &len, bp_warning);
 	if (ret != 0)
 		goto out;
 	ret = store_decode(text, len, path, config_id, commit_id, out);
@@ -1012,7 +1022,7 @@ int store_read_text(struct store *st, const char *sub, const char *name,
 	}
 	ret = store_text_dir(st, sub, false, &fd);
 	if (ret == 0)
-		ret = store_read(fd, name, *path, text, &len);
+		ret = store_read(fd, name, *path, text, &len, bp_error);
 	if (fd >= 0)
 		close(fd);
 	return ret;

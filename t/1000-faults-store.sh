@@ -87,6 +87,24 @@ else
 	test_expect_success 'the next run sweeps the half-written temp file' '
 		range s HEAD~5..HEAD >/dev/null && no_litter s && readable s
 	'
+
+	# The run goes on without the file it cannot read: a warning, never
+	# "error:" in a run that exits 0 (issue 20).
+	test_expect_success 'a result that cannot be read (EIO): a warning, measured again' '
+		f=$(echo s/results/*/"$(git -C repo rev-parse HEAD~1)".json) &&
+		test -f "$f" &&
+		with_failfs "eio:$PWD/$f" range s HEAD~5..HEAD --json \
+			>eio.json 2>err || { cat err; false; } &&
+		grep -q "^bootperf: warning: cannot read result .$PWD/$f.: Input/output error$" err &&
+		grep -q "^bootperf: warning: measuring $(git -C repo rev-parse --short=12 HEAD~1) again" err &&
+		! grep -q "error:" err &&
+		test "$(json eio.json "\$j->{builds}")" = 1 &&
+		readable s && no_litter s &&
+		with_failfs "eio:$PWD/$f" bootperf report --store "$PWD/s" \
+			--repo repo HEAD~5..HEAD >r.txt 2>err &&
+		grep -q "^bootperf: warning: cannot read result" err &&
+		! grep -q "error:" err
+	'
 fi
 
 # plant STORE N TEXT: replace the result of HEAD~N with TEXT.

@@ -10,6 +10,8 @@
  *	FAILFS=race:STRING	the first mkdir() of such a directory finds
  *				it made just before, as by another process
  *				that won a race for the name (EEXIST)
+ *	FAILFS=eio:STRING	read() from such a file fails with EIO, as
+ *				on a failing disk (root reads past any mode)
  *
  * Test code only: it is never linked into bootperf.
  */
@@ -29,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum mode { NONE, ENOSPC_MODE, EROFS_MODE, KILL_MODE, RACE_MODE };
+enum mode { NONE, ENOSPC_MODE, EROFS_MODE, KILL_MODE, RACE_MODE, EIO_MODE };
 
 static enum mode mode(const char **match)
 {
@@ -46,10 +48,14 @@ static enum mode mode(const char **match)
 		*match = spec + 5;
 	else if (!strncmp(spec, "race:", 5))
 		*match = spec + 5;
+	else if (!strncmp(spec, "eio:", 4))
+		*match = spec + 4;
 	else
 		return NONE;
 	if (spec[0] == 'r')
 		return RACE_MODE;
+	if (!strncmp(spec, "eio:", 4))
+		return EIO_MODE;
 	return spec[0] == 'e' ? (spec[1] == 'n' ? ENOSPC_MODE : EROFS_MODE)
 			      : KILL_MODE;
 }
@@ -104,7 +110,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 {
 	enum mode m;
 
-	if (hit_fd(fd, &m) && m != RACE_MODE) {
+	if (hit_fd(fd, &m) && m != RACE_MODE && m != EIO_MODE) {
 		if (m == KILL_MODE) {
 			NEXT(write)(fd, buf, count / 2);
 			kill(getpid(), SIGKILL);
@@ -113,6 +119,17 @@ ssize_t write(int fd, const void *buf, size_t count)
 		return -1;
 	}
 	return NEXT(write)(fd, buf, count);
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+	enum mode m;
+
+	if (hit_fd(fd, &m) && m == EIO_MODE) {
+		errno = EIO;
+		return -1;
+	}
+	return NEXT(read)(fd, buf, count);
 }
 
 static bool writes(int flags)
