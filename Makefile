@@ -241,6 +241,7 @@ run-tests:
 	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
 	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
 	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" BOOTPERF_HOG="$(HOG)" \
+	BOOTPERF_SANITIZE="$(SANITIZE)" \
 	scripts/prove-report "$(CURDIR)/$(BUILDDIR)/test-failures.log" \
 		-j$(JOBS) $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
 
