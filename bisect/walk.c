@@ -332,9 +332,8 @@ static bool walk_root_parent(git_repository *git, const char *rev)
 /* Resolve both sides of spec to ids[0] (from) and ids[1] (to); *no_from
  * when from is a root commit's parent, which leaves nothing out.
  */
-static int walk_resolve_spec(git_oid ids[2], bool *no_from,
-			     git_repository *git, const struct walk_spec *spec,
-			     const char *range)
+static int walk_resolve_spec(git_oid ids[2], bool *no_from, git_repository *git,
+			     const struct walk_spec *spec, const char *range)
 {
 	git_commit *from = NULL;
 	git_commit *to = NULL;
