@@ -99,6 +99,52 @@ int stats_welch_ci(double *lo, double *hi, const double *a, size_t na,
 		   const double *b, size_t nb, double level);
 
 /*
+ * The shift of b against a as a ratio (common/shift.c): the
+ * Hodges-Lehmann estimate of log b - log a and its distribution-free
+ * interval (Hollander and Wolfe: order statistics of the m * n
+ * differences; U's exact null distribution up to 2500 pairs, its normal
+ * approximation beyond), valid for bimodal samples and stalls, with a
+ * three-way verdict at a threshold:
+ *	slower/faster: the interval excludes 0 and the estimate is at
+ *		least threshold percent;
+ *	same: the whole interval lies within +-threshold percent;
+ *	inconclusive: anything else.
+ * All in percent: 100 * (exp(shift) - 1).
+ */
+enum stats_shift_verdict {
+	SHIFT_INCONCLUSIVE,
+	SHIFT_SAME,
+	SHIFT_SLOWER,
+	SHIFT_FASTER,
+};
+
+struct stats_shift {
+	double estimate;   /* percent */
+	double lo, hi;	   /* the level interval, percent; -100 and
+			    * INFINITY when too few passes give none */
+	double level;	   /* 1 - alpha */
+	double detectable; /* the smallest change a two-sided test at
+			    * alpha finds with 80% power, on the pooled
+			    * sd of these log times (percent) */
+	size_t na, nb;
+	enum stats_shift_verdict verdict;
+};
+
+/* -1 when a side is empty, a time is not positive, or memory runs out. */
+int stats_shift(struct stats_shift *out, const double *a, size_t na,
+		const double *b, size_t nb, double alpha, double threshold);
+enum stats_shift_verdict stats_shift_judge(double estimate, double lo,
+					   double hi, double threshold);
+const char *stats_shift_verdict_name(enum stats_shift_verdict v);
+/* Hollander and Wolfe's C for m and n passes at alpha (two-sided): the
+ * interval's ends are the C-th smallest and largest differences; 0 when
+ * none exists (too few passes), SIZE_MAX when memory runs out.
+ */
+size_t stats_shift_rank(size_t m, size_t n, double alpha);
+/* The standard normal quantile: Phi^-1(p), to 1e-12. */
+double stats_normal_quantile(double p);
+
+/*
  * Wald's sequential probability ratio test: does a commit boot like the
  * good endpoint or like the bad one?  Both hypotheses are normal with
  * the endpoints' means and their pooled sd (at least 5% of the step).
@@ -565,17 +611,19 @@ struct stage_deltas;
  * nearest successfully measured ancestor along first parents.
  */
 struct commit_change {
-	bool compared;	     /* there was a base */
-	size_t prev;	     /* its index in the report */
-	bool not_previous;   /* the base is not the measured commit listed
-			      * just before this one: reports name it */
-	double percent;	     /* 100 * (mean - base mean) / base mean */
-	double base_mean;    /* the mean compared against: prev's, or of
-			      * the passes taken in turns with this one */
-	bool paired;	     /* base_mean is of the passes in turns */
-	double p;	     /* two-sided p-value of the test */
-	bool significant;    /* p < alpha and |percent| >= threshold */
-	const char *why_not; /* not compared: why (static), or NULL */
+	bool compared;		  /* there was a base */
+	size_t prev;		  /* its index in the report */
+	bool not_previous;	  /* the base is not the measured commit listed
+				   * just before this one: reports name it */
+	double percent;		  /* 100 * (mean - base mean) / base mean */
+	double base_mean;	  /* the mean compared against: prev's, or of
+				   * the passes taken in turns with this one */
+	bool paired;		  /* base_mean is of the passes in turns */
+	double p;		  /* two-sided p-value of the test */
+	bool significant;	  /* p < alpha and |percent| >= threshold */
+	bool has_shift;		  /* shift below was computed */
+	struct stats_shift shift; /* the ratio, its interval, the verdict */
+	const char *why_not;	  /* not compared: why (static), or NULL */
 };
 
 struct range_entry {

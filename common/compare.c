@@ -67,6 +67,8 @@ static void compare_pair(const struct range_report *r,
 	c->base_mean = stats_mean(base, n_base);
 	c->percent = stats_percent_change(c->base_mean, b->summary.mean);
 	c->significant = t.p < r->alpha && fabs(c->percent) >= r->threshold;
+	c->has_shift = stats_shift(&c->shift, base, n_base, b->sample_ms,
+				   b->n_samples, r->alpha, r->threshold) == 0;
 }
 
 static bool measured(const struct range_entry *e)

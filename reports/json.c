@@ -27,6 +27,29 @@ int report_bench_json(FILE *fp, const struct bench_result *res)
 	return json_print(fp, json_from_bench(res));
 }
 
+/* The ratio of the medians' kind (Hodges-Lehmann on log times), its
+ * interval (null for an end too few passes cannot give) and the
+ * three-way verdict.
+ */
+static cJSON *shift_object(const struct stats_shift *s)
+{
+	cJSON *o = cJSON_CreateObject(), *ci;
+
+	cJSON_AddNumberToObject(o, "estimate_percent", s->estimate);
+	ci = cJSON_AddArrayToObject(o, "ci_percent");
+	cJSON_AddItemToArray(ci, s->lo > -100 ? cJSON_CreateNumber(s->lo)
+					      : cJSON_CreateNull());
+	cJSON_AddItemToArray(ci, isfinite(s->hi) ? cJSON_CreateNumber(s->hi)
+						 : cJSON_CreateNull());
+	cJSON_AddNumberToObject(o, "level", s->level);
+	cJSON_AddItemToObject(o, "detectable_percent",
+			      isfinite(s->detectable)
+				  ? cJSON_CreateNumber(s->detectable)
+				  : cJSON_CreateNull());
+	json_add_string(o, "verdict", stats_shift_verdict_name(s->verdict));
+	return o;
+}
+
 static cJSON *change_object(const struct range_report *r,
 			    const struct range_entry *e)
 {
@@ -55,6 +78,8 @@ static cJSON *change_object(const struct range_report *r,
 			!c->significant	 ? "none"
 			: c->percent > 0 ? "regression"
 					 : "improvement");
+	if (c->has_shift)
+		cJSON_AddItemToObject(o, "shift", shift_object(&c->shift));
 	return o;
 }
 

@@ -135,6 +135,19 @@ test_expect_success '--force measures again' '
 	test "$(count builds.log)" = $((b + 1))
 '
 
+# hl_matches JSON I: commit I's shift.estimate_percent is the median of
+# log b - log a over every pass b of it and a of its base (commit I - 1
+# here), computed again here.
+# shellcheck disable=SC2317 # called only from the eval'd test bodies
+hl_matches() {
+	json "$1" "my \$i = $2; my @a = @{\$j->{commits}[\$i - 1]{samples_ms}};
+		my @b = @{\$j->{commits}[\$i]{samples_ms}};
+		my @d = sort { \$a <=> \$b } map { my \$x = \$_; map { log(\$_) - log(\$x) } @b } @a;
+		my \$m = @d % 2 ? \$d[\$#d / 2] : (\$d[@d / 2 - 1] + \$d[@d / 2]) / 2;
+		abs(100 * (exp(\$m) - 1) - \$j->{commits}[\$i]{change}{shift}{estimate_percent}) < 1e-6 ? q(ok) : q(differs)" |
+		grep -qx ok
+}
+
 test_expect_success '--json: the whole range as one document' '
 	range --json repo v1~7..v1 >out.json &&
 	test "$(json out.json "scalar @{\$j->{commits}}")" = 7 &&
@@ -144,7 +157,11 @@ test_expect_success '--json: the whole range as one document' '
 	test "$(json out.json "\$j->{commits}[6]{change}{verdict}")" = improvement &&
 	test "$(json out.json "\$j->{commits}[4]{status}")" = build-failed &&
 	test "$(json out.json "scalar @{\$j->{significant}}")" = 2 &&
-	test "$(json out.json "\$j->{builds}")" = 0
+	test "$(json out.json "\$j->{builds}")" = 0 &&
+	test "$(json out.json "\$j->{commits}[2]{change}{shift}{verdict}")" = slower &&
+	test "$(json out.json "\$j->{commits}[6]{change}{shift}{verdict}")" = faster &&
+	test "$(json out.json "\$j->{commits}[2]{change}{shift}{level}")" = 0.99 &&
+	hl_matches out.json 2 && hl_matches out.json 6
 '
 
 # shellcheck disable=SC2317 # called only from the eval'd test bodies
