@@ -50,6 +50,18 @@ static cJSON *shift_object(const struct stats_shift *s)
 	return o;
 }
 
+/* "shift" of b against a in o, when both have passes to judge. */
+static void add_shift(cJSON *o, const struct bench_result *a,
+		      const struct bench_result *b, double alpha,
+		      double threshold)
+{
+	struct stats_shift s;
+
+	if (stats_shift(&s, a->sample_ms, a->n_samples, b->sample_ms,
+			b->n_samples, alpha, threshold) == 0)
+		cJSON_AddItemToObject(o, "shift", shift_object(&s));
+}
+
 static cJSON *change_object(const struct range_report *r,
 			    const struct range_entry *e)
 {
@@ -185,6 +197,8 @@ static cJSON *bisect_endpoints_object(const struct bisect_report *r)
 	cJSON_AddItemToObject(o, "p", json_number_or_null(r->endpoints.p));
 	cJSON_AddItemToObject(o, "level",
 			      json_number_or_null(r->endpoint_level));
+	add_shift(o, &r->good.res.bench, &r->bad.res.bench, r->alpha,
+		  r->threshold);
 	return o;
 }
 
@@ -227,6 +241,7 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high_percent));
 	cJSON_AddNumberToObject(o, "passes", (double)r->passes);
 	cJSON_AddNumberToObject(o, "against_passes", (double)r->against_passes);
+	add_shift(o, &a->res.bench, &c->res.bench, r->alpha, r->threshold);
 	return o;
 }
 

@@ -303,6 +303,9 @@ test_expect_success '--size-runs: the change sized on N passes each, in turns' '
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 --json \
 		t16 HEAD~16 HEAD >sz.json &&
 	test "$(json sz.json "\$j->{culprit}{passes} >= 6 && \$j->{culprit}{against_passes} >= 6")" = 1 &&
+	test "$(json sz.json "\$j->{culprit}{shift}{verdict}")" = slower &&
+	test "$(json sz.json "my \$s = \$j->{culprit}{shift}; \$s->{ci_percent}[0] > 0 && \$s->{ci_percent}[0] <= \$s->{estimate_percent} && \$s->{estimate_percent} <= \$s->{ci_percent}[1] && \$s->{level} == 1 - \$j->{alpha}")" = 1 &&
+	test "$(json sz.json "\$j->{endpoints}{shift}{verdict}")" = slower &&
 	test "$(json sz.json "\$j->{builds} + \$j->{boots}")" = 0 &&
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
 		t16 HEAD~16 HEAD >outsz2 &&
