@@ -309,7 +309,8 @@ static void walk_sample(struct walk_list *list, const struct walk_options *o)
  * out nothing: git refuses X^, but the range it would mean is every
  * ancestor of B, X and its children with it.
  */
-static bool walk_root_parent(git_repository *git, const char *rev)
+static bool walk_root_parent(git_oid *root_id, git_repository *git,
+			     const char *rev)
 {
 	size_t len = strlen(rev);
 	git_object *obj = NULL;
@@ -323,6 +324,8 @@ static bool walk_root_parent(git_repository *git, const char *rev)
 	if (walk_revparse(&obj, git, x) == 0 &&
 	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0)
 		root = git_commit_parentcount((git_commit *)peeled) == 0;
+	if (root)
+		git_oid_cpy(root_id, git_object_id(peeled));
 	git_object_free(peeled);
 	git_object_free(obj);
 	free(x);
@@ -339,15 +342,25 @@ static int walk_resolve_spec(git_oid ids[2], bool *no_from, git_repository *git,
 	git_commit *to = NULL;
 	int err = -1;
 
-	*no_from = walk_root_parent(git, spec->from);
+	*no_from = walk_root_parent(&ids[0], git, spec->from);
 	if ((!*no_from && walk_lookup(&from, git, spec->from, range) < 0) ||
 	    walk_lookup(&to, git, spec->to, range) < 0)
 		goto out;
 	if (from)
 		git_oid_cpy(&ids[0], git_commit_id(from));
-	else
-		memset(&ids[0], 0, sizeof ids[0]);
 	git_oid_cpy(&ids[1], git_commit_id(to));
+	/* "X^..B" takes X: a root B does not descend from would be left
+	 * out of a range that says it is in.
+	 */
+	if (*no_from && !git_oid_equal(&ids[0], &ids[1]) &&
+	    git_graph_descendant_of(git, &ids[1], &ids[0]) != 1) {
+		walk_fail(WALK_ERR_RANGE_FORM,
+			  "range '%s': '%.*s' is not an ancestor of '%s' (an "
+			  "unrelated history's root); name a root of '%s'",
+			  range, (int)strlen(spec->from) - 1, spec->from,
+			  spec->to, spec->to);
+		goto out;
+	}
 	err = 0;
 out:
 	git_commit_free(from);

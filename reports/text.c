@@ -200,6 +200,51 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* What the comparisons say as ratios with distribution-free intervals
+ * (struct stats_shift): how many are slower, faster, the same within
+ * the threshold, or inconclusive, and for those, the smallest change
+ * their passes could have shown.  Nothing when none was compared.
+ */
+static void shift_summary_text(FILE *fp, const struct range_report *r)
+{
+	size_t count[4] = {0}, n = 0;
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct commit_change *c = &r->v[i].change;
+
+		if (!c->compared || !c->has_shift)
+			continue;
+		n++;
+		count[c->shift.verdict]++;
+		if (c->shift.verdict == SHIFT_INCONCLUSIVE) {
+			lo = fmin(lo, c->shift.detectable);
+			hi = fmax(hi, c->shift.detectable);
+		}
+	}
+	if (n == 0)
+		return;
+	fprintf(fp,
+		"As ratios (Hodges-Lehmann, %g%% distribution-free "
+		"intervals): %zu slower, %zu faster, %zu the same within "
+		"%g%%, %zu inconclusive",
+		100 * (1 - r->alpha), count[SHIFT_SLOWER], count[SHIFT_FASTER],
+		count[SHIFT_SAME], r->threshold, count[SHIFT_INCONCLUSIVE]);
+	if (count[SHIFT_INCONCLUSIVE] && isfinite(lo)) {
+		if (isfinite(hi) && hi - lo >= 0.05)
+			fprintf(fp,
+				" (the smallest change their passes could "
+				"show: %.1f%% to %.1f%%)",
+				lo, hi);
+		else
+			fprintf(fp,
+				" (the smallest change their passes could "
+				"show: %.1f%%)",
+				lo);
+	}
+	fputs(".\n", fp);
+}
+
 void report_range_summary_text(FILE *fp, const struct range_report *r)
 {
 	size_t *idx = NULL, n = range_significant(r, &idx);
@@ -235,6 +280,7 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 		fputc('\n', fp);
 	}
 	free(idx);
+	shift_summary_text(fp, r);
 	report_stage_deltas_text(fp, r->stages);
 }
 

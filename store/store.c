@@ -605,7 +605,8 @@ static int store_read_all(int fd, char *buf, size_t size, size_t *got)
  * fails, a warning where it goes on without it (a result it measures
  * again, a report that shows the commit as not measured).
  */
-typedef void store_say_fn(const char *fmt, ...);
+typedef void store_say_fn(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 /* Checks what fd is before reading it: only a regular file of sane size
  * (a FIFO would block, /dev/zero would never end).

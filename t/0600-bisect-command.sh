@@ -239,15 +239,17 @@ test_expect_success 'a change whose CI includes 0 is said to be uncertain' '
 	! grep -q Caution out16
 '
 
-# The endpoints alternate 0/200 and 600/800 ms (pooled sd ~115 ms);
-# commit 2 takes 400 ms, their midpoint: the log ratio moves 0.045 a ms
-# off it, 150 ms in all would decide it.
+# The endpoints alternate 0/400 and 1200/1600 ms (pooled sd ~230 ms);
+# commit 2 takes 800 ms, their midpoint: the log ratio moves 0.023 a ms
+# off it, 300 ms in all would decide it.  (At half these times, 150 ms
+# did: under ASan on a busy machine the step's passes took 45 ms more
+# than the endpoints' and it was decided in a CI run.)
 test_expect_success 'a step halfway between the endpoints: by the midpoint at --max-runs' '
-	make_alt_tree ta "0 0.2" 0.4 "0.6 0.8" &&
+	make_alt_tree ta "0 0.4" 0.8 "1.2 1.6" &&
 	bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch --alpha 0.001 \
 		--store "$PWD/sa" ta HEAD~2 HEAD >outa &&
 	cat outa &&
-	grep -q "^	4[0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outa
+	grep -q "^	[89][0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outa
 '
 
 test_expect_success 'good slower than bad: a clear message; --improvement finds it' '

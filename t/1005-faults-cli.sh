@@ -106,7 +106,12 @@ test_expect_success 'ROOT^..B: the root commit with its children, as git would m
 		--runner command repo "HEAD~3^^..HEAD" 2>err &&
 	grep -q "unknown revision .HEAD~3^^. in range" err &&
 	bootperf report --store "$PWD/sroot" --repo repo "$root^..HEAD~1" >r.txt &&
-	test "$(grep -c "^[0-9a-f]\{7,\} commit " r.txt)" = 3
+	test "$(grep -c "^[0-9a-f]\{7,\} commit " r.txt)" = 3 &&
+	orphan=$(git -C repo commit-tree "HEAD^{tree}" -m orphan) &&
+	expect_exit 18 bootperf range --runner command --command true \
+		--store "$PWD/sroot" repo "$orphan^..HEAD" 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "error: range .$orphan^..HEAD.: .$orphan. is not an ancestor of .HEAD." err
 '
 
 test_expect_success 'a build that prints without end: its log keeps the last 8 MiB' '

@@ -123,9 +123,11 @@ ssize_t write(int fd, const void *buf, size_t count)
 
 ssize_t read(int fd, void *buf, size_t count)
 {
+	const char *match;
 	enum mode m;
 
-	if (hit_fd(fd, &m) && m == EIO_MODE) {
+	/* No readlink for every read unless reads are to fail. */
+	if (mode(&match) == EIO_MODE && hit_fd(fd, &m)) {
 		errno = EIO;
 		return -1;
 	}
