@@ -37,6 +37,12 @@ struct stats_summary {
 int stats_summarize(struct stats_summary *out, const double *x, size_t n);
 double stats_mean(const double *x, size_t n); /* NAN if n == 0 */
 double stats_sd(const double *x, size_t n);   /* sample sd; NAN if n < 2 */
+/* qsort's comparison of doubles, ascending (NaN last). */
+int stats_cmp_double(const void *pa, const void *pb);
+/* The pooled variance of two samples, on na + nb - 2 degrees of freedom
+ * (a side of one value adds none); 0 when there are none.
+ */
+double stats_pooled_var(const double *a, size_t na, const double *b, size_t nb);
 /* Median (mean of the middle two for even n); -1 if n == 0 or ENOMEM. */
 int stats_median(double *out, const double *x, size_t n);
 
@@ -141,7 +147,9 @@ const char *stats_shift_verdict_name(enum stats_shift_verdict v);
  * none exists (too few passes), SIZE_MAX when memory runs out.
  */
 size_t stats_shift_rank(size_t m, size_t n, double alpha);
-/* The standard normal quantile: Phi^-1(p), to 1e-12. */
+/* The standard normal quantile Phi^-1(p) (GSL's); +-INFINITY at 0 and
+ * 1, NaN outside.
+ */
 double stats_normal_quantile(double p);
 
 /*

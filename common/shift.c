@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "common.h"
 
 /* Up to this many m * n pairs, U's exact null distribution; beyond,
@@ -27,20 +29,9 @@
 
 double stats_normal_quantile(double p)
 {
-	double lo = -40, hi = 40;
-
 	if (!(p > 0 && p < 1))
 		return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
-	/* Phi(z) = erfc(-z / sqrt 2) / 2 is increasing: halve to 1e-12. */
-	while (hi - lo > 1e-12) {
-		double mid = (lo + hi) / 2;
-
-		if (erfc(-mid / M_SQRT2) / 2 < p)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (lo + hi) / 2;
+	return gsl_cdf_ugaussian_Pinv(p);
 }
 
 /* The number of orderings of m a's and n b's with U = u (the pairs
@@ -148,30 +139,11 @@ size_t stats_shift_rank(size_t m, size_t n, double alpha)
 	return k < 1 ? 0 : (size_t)k;
 }
 
-static int shift_cmp(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return (a > b) - (a < b);
-}
-
 /* The sd of log times pooled over both sides, each about its own mean. */
 static double shift_pooled_sd(const double *la, size_t m, const double *lb,
 			      size_t n)
 {
-	double ma = 0, mb = 0, ss = 0;
-
-	if (m + n < 3)
-		return NAN;
-	for (size_t i = 0; i < m; i++)
-		ma += la[i] / (double)m;
-	for (size_t j = 0; j < n; j++)
-		mb += lb[j] / (double)n;
-	for (size_t i = 0; i < m; i++)
-		ss += (la[i] - ma) * (la[i] - ma);
-	for (size_t j = 0; j < n; j++)
-		ss += (lb[j] - mb) * (lb[j] - mb);
-	return sqrt(ss / (double)(m + n - 2));
+	return m + n < 3 ? NAN : sqrt(stats_pooled_var(la, m, lb, n));
 }
 
 static double to_percent(double d)
@@ -234,7 +206,7 @@ int stats_shift(struct stats_shift *out, const double *a, size_t m,
 	for (size_t i = 0; i < m; i++)
 		for (size_t j = 0; j < n; j++)
 			d[i * n + j] = lb[j] - la[i];
-	qsort(d, pairs, sizeof *d, shift_cmp);
+	qsort(d, pairs, sizeof *d, stats_cmp_double);
 
 	memset(out, 0, sizeof *out);
 	out->na = m;

@@ -15,7 +15,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-static int stats_cmp_double(const void *pa, const void *pb)
+int stats_cmp_double(const void *pa, const void *pb)
 {
 	double a = *(const double *)pa;
 	double b = *(const double *)pb;
@@ -203,8 +203,7 @@ int stats_welch(struct stats_test *out, const double *a, size_t na,
 /* The pooled variance of two samples, on na + nb - 2 degrees of freedom
  * (a side of one pass adds none); 0 when there are none.
  */
-static double stats_pooled_var(const double *a, size_t na, const double *b,
-			       size_t nb)
+double stats_pooled_var(const double *a, size_t na, const double *b, size_t nb)
 {
 	double ss = 0.0;
 

@@ -42,10 +42,7 @@ static cJSON *shift_object(const struct stats_shift *s)
 	cJSON_AddItemToArray(ci, isfinite(s->hi) ? cJSON_CreateNumber(s->hi)
 						 : cJSON_CreateNull());
 	cJSON_AddNumberToObject(o, "level", s->level);
-	cJSON_AddItemToObject(o, "detectable_percent",
-			      isfinite(s->detectable)
-				  ? cJSON_CreateNumber(s->detectable)
-				  : cJSON_CreateNull());
+	json_add_number(o, "detectable_percent", s->detectable);
 	json_add_string(o, "verdict", stats_shift_verdict_name(s->verdict));
 	return o;
 }
