@@ -22,7 +22,7 @@ struct bisect_cli {
 	bool first_parent;
 	bool improvement;
 	double threshold;
-	long size_runs; /* 0, or passes of each side to size the change */
+	long verify_runs; /* 0, or passes each of culprit and baseline */
 	const char *repo, *good, *bad;
 };
 
@@ -34,6 +34,7 @@ static const struct option bisect_options[] = {
 	{ "first-parent", no_argument, NULL, OPT_FIRST_PARENT },
 	{ "min-runs", required_argument, NULL, OPT_MIN_RUNS },
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
+	{ "verify-runs", required_argument, NULL, OPT_VERIFY_RUNS },
 	{ "size-runs", required_argument, NULL, OPT_SIZE_RUNS },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
@@ -58,9 +59,11 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		return 1;
 	case OPT_THRESHOLD:
 		return cmd_parse_percent("--threshold", arg, &cli->threshold);
-	case OPT_SIZE_RUNS:
-		return parse_count("--size-runs", arg, 0, 100000,
-				   &cli->size_runs)
+	case OPT_VERIFY_RUNS:
+	case OPT_SIZE_RUNS: /* its older name */
+		return parse_count(c == OPT_SIZE_RUNS ? "--size-runs"
+						      : "--verify-runs",
+				   arg, 0, 100000, &cli->verify_runs)
 			   ? -1
 			   : 1;
 	}
@@ -81,6 +84,7 @@ static void bisect_cli_init(struct bisect_cli *cli)
 	cli->run.run.warmup = 1;
 	judge_options_init(&cli->judge);
 	cli->threshold = 1.0;
+	cli->verify_runs = 10;
 }
 
 static int check(struct bisect_cli *cli)
@@ -302,57 +306,90 @@ static void keep_ok(struct commit_result *res)
 	res->bench.message = NULL;
 }
 
-/* --size-runs N: the search stops a commit's passes as soon as its side
- * is clear, so the change's size and CI rest on few.  The first slow
- * commit and the commit it is sized against get N passes each, in
- * turns, each in the worktree that has it built if one does, and the
- * change is sized again on them.  A failure on the way keeps the size
- * the search gave.
+/* Culprit verification (--verify-runs N): the search stops a commit's
+ * passes as soon as its side is clear, on few passes and a test whose
+ * model one stalled pass can mislead.  The first slow commit and the
+ * commit it is sized against are topped up to N passes each, in
+ * balanced blocks (A B B A) so that a drift weighs on both alike, each
+ * in the worktree that has it built if one does (the store's passes
+ * count: a second bisection boots nothing).  On all their passes, the
+ * shift test (Hodges-Lehmann, a distribution-free interval at --alpha)
+ * must call the culprit slower (faster with --improvement) by at least
+ * --threshold, or bisect says it is not confirmed (exit 22).  A pass
+ * that fails on the way: judged on the passes there are, with a warning.
  */
-static int size_up(struct bisect_state *b)
+static int verify(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
 	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
 				    step_mut(rep, rep->baseline)};
-	size_t want = (size_t)b->cli->size_runs;
+	size_t want = (size_t)b->cli->verify_runs;
 	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
 	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
 	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
 		    !strcmp(b->m.built[0], s[1]->res.commit_id);
 	const int w[2] = {swap, !swap};
-	int r;
+	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
+	enum stats_shift_verdict want_verdict =
+	    rep->improvement ? SHIFT_FASTER : SHIFT_SLOWER;
+	char interval[96], least[80];
+	int r = BP_EXIT_OK;
 
-	if (s[0]->res.bench.n_samples >= want &&
-	    s[1]->res.bench.n_samples >= want) {
-		rep->size_runs = want; /* the store had them */
+	if (c->n_samples < want || a->n_samples < want) {
+		if (!b->cli->run.json) {
+			printf("\nVerifying: %zu passes each of %s and %s, in "
+			       "balanced pairs\n",
+			       want, s[0]->short_id, s[1]->short_id);
+			fflush(stdout);
+		}
+		snprintf(b->judge.what_buf, sizeof b->judge.what_buf,
+			 "%s and %s", s[0]->short_id, s[1]->short_id);
+		b->judge.what = b->judge.what_buf;
+		b->m.balanced = true;
+		r = measurer_extend_turns(&b->m, w, res, goal, 2);
+		b->m.balanced = false;
+		for (int k = 0; k < 2; k++)
+			s[k]->passes_now += goals[k].measured;
+		for (int k = 0; k < 2; k++)
+			keep_ok(&s[k]->res);
+		if (r != BP_EXIT_OK)
+			return r;
+		if (c->n_samples < want || a->n_samples < want)
+			bp_warning("the culprit could not be verified on %zu "
+				   "passes each: it is judged on the %zu and "
+				   "%zu there are",
+				   want, c->n_samples, a->n_samples);
+	}
+	size_of_change(b, rep->culprit_at);
+	if (stats_shift(&rep->verification, a->sample_ms, a->n_samples,
+			c->sample_ms, c->n_samples, rep->alpha,
+			rep->threshold) == -1) {
+		bp_error("cannot judge the culprit's passes");
+		return BP_EXIT_FAILURE;
+	}
+	rep->verify_runs = want;
+	rep->verified = rep->verification.verdict == want_verdict;
+	if (rep->verified)
 		return BP_EXIT_OK;
-	}
-	if (!b->cli->run.json) {
-		printf("\nSizing the change: %zu passes each of %s and %s, in "
-		       "turns\n",
-		       want, s[0]->short_id, s[1]->short_id);
-		fflush(stdout);
-	}
-	snprintf(b->judge.what_buf, sizeof b->judge.what_buf, "%s and %s",
-		 s[0]->short_id, s[1]->short_id);
-	b->judge.what = b->judge.what_buf;
-	r = measurer_extend_turns(&b->m, w, res, goal, 2);
-	for (int k = 0; k < 2; k++)
-		s[k]->passes_now += goals[k].measured;
-	if (r == BP_EXIT_OK && s[0]->res.status == COMMIT_OK &&
-	    s[1]->res.status == COMMIT_OK) {
-		size_of_change(b, rep->culprit_at);
-		rep->size_runs = want;
-		return BP_EXIT_OK;
-	}
-	if (r == BP_EXIT_OK)
-		bp_warning("the change could not be sized on %zu passes: it "
-			   "is sized on the search's",
-			   want);
-	for (int k = 0; k < 2; k++)
-		keep_ok(&s[k]->res);
-	return r;
+	rep->outcome = BISECT_UNVERIFIED;
+	report_shift_interval(interval, sizeof interval, &rep->verification);
+	if (isfinite(rep->verification.detectable))
+		snprintf(least, sizeof least,
+			 "the smallest change these passes could show is "
+			 "%.1f%%",
+			 rep->verification.detectable);
+	else
+		snprintf(least, sizeof least,
+			 "these passes are too few to show any change");
+	rep->why = bp_asprintf(
+	    "the search named %s, but %zu passes of it and %zu of %s do not "
+	    "confirm it: %s, %+.1f%% (%s); %s; more passes (--verify-runs) "
+	    "may settle it",
+	    s[0]->short_id, c->n_samples, a->n_samples, s[1]->short_id,
+	    stats_shift_verdict_name(rep->verification.verdict),
+	    rep->verification.estimate, interval, least);
+	return BP_EXIT_UNVERIFIED;
 }
 
 static void ambiguous(struct bisect_state *b)
@@ -479,8 +516,8 @@ static int run(struct bisect_state *b)
 		report_bisect_endpoints_text(stdout, rep);
 	if (r == BP_EXIT_OK)
 		r = search_all(b);
-	if (r == BP_EXIT_OK && b->cli->size_runs > 0)
-		r = size_up(b);
+	if (r == BP_EXIT_OK && b->cli->verify_runs > 0)
+		r = verify(b);
 	if (r == BP_EXIT_OK)
 		r = stages_bisect(&b->m, rep, &b->cli->stages);
 	if (r == BP_EXIT_NO_CHANGE)

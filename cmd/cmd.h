@@ -54,6 +54,7 @@ enum {
 	OPT_MIN_RUNS,
 	OPT_MAX_RUNS,
 	OPT_SIZE_RUNS,
+	OPT_VERIFY_RUNS,
 	OPT_IMPROVEMENT,
 	OPT_QUIET_RUNS,
 	OPT_SVG,
@@ -225,6 +226,8 @@ struct measurer {
 	char warm[3][41];
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
+	/* measurer_extend_turns in balanced blocks (A B B A), not A B A B */
+	bool balanced;
 	/* what is under way, for res (NULL: several commits in turns) */
 	void (*progress)(void *arg, const struct commit_result *res,
 			 const char *what);

@@ -525,6 +525,7 @@ enum bp_exit {
 	BP_EXIT_BUILD_DEPS = 20,    /* the build needs packages not installed */
 	BP_EXIT_KERNEL_CONFIG = 21, /* the kernel lacks what the appliance
 				     * needs (virtio, ext4, ...) */
+	BP_EXIT_UNVERIFIED = 22,    /* bisect: its culprit not confirmed */
 	BP_EXIT_OBJECT_FORMAT = 23, /* a repository format bootperf cannot
 				     * read (SHA-256) */
 	BP_EXIT_INTERRUPTED = 130   /* SIGINT or SIGTERM */
@@ -679,7 +680,8 @@ enum bisect_outcome {
 	BISECT_FOUND,	  /* the first bad commit is known */
 	BISECT_AMBIGUOUS, /* skipped commits hide it among candidates */
 	BISECT_NO_CHANGE, /* the endpoints do not differ as asked */
-	BISECT_STOPPED	  /* interrupted or failed half-way */
+	BISECT_STOPPED,	  /* interrupted or failed half-way */
+	BISECT_UNVERIFIED /* found, but its verification did not confirm it */
 };
 
 /* In struct bisect_report, a step is named by its index in steps, or: */
@@ -714,9 +716,13 @@ struct bisect_report {
 	size_t culprit;	   /* FOUND: the first bad commit */
 	size_t baseline;   /* FOUND: what its change is measured against */
 	size_t culprit_at; /* FOUND: the culprit's index in the walk */
-	size_t size_runs;  /* 0, or --size-runs when the change is sized on
-			    * that many passes a side (or more) */
-	size_t passes, against_passes; /* FOUND: what it is sized on */
+	/* --verify-runs: 0, or the passes each of the culprit and its
+	 * baseline were topped up to (in balanced pairs) and judged on.
+	 */
+	size_t verify_runs;
+	bool verified;			 /* FOUND, not UNVERIFIED */
+	struct stats_shift verification; /* valid when verify_runs */
+	size_t passes, against_passes;	 /* FOUND: what it is sized on */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
 	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
 	struct bisect_candidate *candidates;	/* AMBIGUOUS */

@@ -219,7 +219,8 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	const struct bisect_step *a = bisect_report_step(r, r->baseline);
 	cJSON *o, *ci;
 
-	if (r->outcome != BISECT_FOUND || !c || !a)
+	if ((r->outcome != BISECT_FOUND && r->outcome != BISECT_UNVERIFIED) ||
+	    !c || !a)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
 	json_add_string(o, "commit", c->res.commit_id);
@@ -239,6 +240,18 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	cJSON_AddNumberToObject(o, "passes", (double)r->passes);
 	cJSON_AddNumberToObject(o, "against_passes", (double)r->against_passes);
 	add_shift(o, &a->res.bench, &c->res.bench, r->alpha, r->threshold);
+	if (r->verify_runs) {
+		cJSON *v = cJSON_AddObjectToObject(o, "verification");
+
+		cJSON_AddNumberToObject(v, "runs", (double)r->verify_runs);
+		cJSON_AddBoolToObject(v, "confirmed", r->verified);
+		cJSON_AddNumberToObject(v, "passes",
+					(double)r->verification.nb);
+		cJSON_AddNumberToObject(v, "against_passes",
+					(double)r->verification.na);
+		cJSON_AddItemToObject(v, "shift",
+				      shift_object(&r->verification));
+	}
 	return o;
 }
 
@@ -259,10 +272,9 @@ static cJSON *bisect_candidates_array(const struct bisect_report *r)
 }
 
 static const char *const bisect_outcome_names[] = {
-    [BISECT_FOUND] = "found",
-    [BISECT_AMBIGUOUS] = "ambiguous",
-    [BISECT_NO_CHANGE] = "no-change",
-    [BISECT_STOPPED] = "stopped",
+    [BISECT_FOUND] = "found",		[BISECT_AMBIGUOUS] = "ambiguous",
+    [BISECT_NO_CHANGE] = "no-change",	[BISECT_STOPPED] = "stopped",
+    [BISECT_UNVERIFIED] = "unverified",
 };
 
 int report_bisect_json(FILE *fp, const struct bisect_report *r)

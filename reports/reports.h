@@ -36,6 +36,8 @@ void report_bisect_endpoints_text(FILE *fp, const struct bisect_report *r);
 void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 			     size_t steps_left);
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r);
+/* "99% interval +1.0% to +3.0%" (or an end, or "too few passes for ...") */
+void report_shift_interval(char *buf, size_t len, const struct stats_shift *s);
 
 /* json.c: a whole bisection as one document */
 int report_bisect_json(FILE *fp, const struct bisect_report *r);

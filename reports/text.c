@@ -356,12 +356,57 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 		plural(steps_left, "step", "steps"));
 }
 
+void report_shift_interval(char *buf, size_t len, const struct stats_shift *s)
+{
+	double level = 100 * s->level;
+
+	if (s->lo > -100 && isfinite(s->hi))
+		snprintf(buf, len, "%g%% interval %+.1f%% to %+.1f%%", level,
+			 s->lo, s->hi);
+	else if (isfinite(s->hi))
+		snprintf(buf, len, "%g%% interval below %+.1f%%", level, s->hi);
+	else if (s->lo > -100)
+		snprintf(buf, len, "%g%% interval above %+.1f%%", level, s->lo);
+	else
+		snprintf(buf, len, "too few passes for a %g%% interval", level);
+}
+
+/* The verification's line: what the culprit's and its baseline's
+ * passes say of it, by the shift test.
+ */
+static void verification_text(FILE *fp, const struct bisect_report *r)
+{
+	const struct stats_shift *v = &r->verification;
+	char interval[96];
+
+	if (!r->verify_runs)
+		return;
+	report_shift_interval(interval, sizeof interval, v);
+	fprintf(fp,
+		"\t%s on %zu passes against %zu (--verify-runs %zu, balanced "
+		"pairs): %s, %+.1f%% by Hodges-Lehmann, %s",
+		r->verified ? "Verified" : "Not confirmed", v->nb, v->na,
+		r->verify_runs, stats_shift_verdict_name(v->verdict),
+		v->estimate, interval);
+	if (!r->verified && isfinite(v->detectable))
+		fprintf(fp,
+			"; the smallest change these passes could show: "
+			"%.1f%%",
+			v->detectable);
+	else if (!r->verified)
+		fprintf(fp, "; these passes are too few to show any change");
+	fputc('\n', fp);
+}
+
 static void culprit_text(FILE *fp, const struct bisect_report *r)
 {
 	const struct bisect_step *c = bisect_report_step(r, r->culprit);
 	const struct bisect_step *a = bisect_report_step(r, r->baseline);
 
-	fprintf(fp, "First %s commit: ", side_word(r, true));
+	if (r->outcome == BISECT_UNVERIFIED)
+		fprintf(fp, "The search named, unconfirmed: ");
+	else
+		fprintf(fp, "First %s commit: ", side_word(r, true));
 	report_commit_line(fp, "", c->short_id, c->res.subject, "\n");
 	fprintf(fp, "\t%+.1fms (%+.1f%%) against %s%s", r->change_ms,
 		r->change_percent, a->short_id,
@@ -370,20 +415,18 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 		fprintf(fp, ", 95%% CI %+.1f to %+.1fms (%+.1f to %+.1f%%)",
 			r->ci_low, r->ci_high, r->ci_low_percent,
 			r->ci_high_percent);
-	if (r->size_runs)
-		fprintf(fp, ", %zu passes against %zu", r->passes,
-			r->against_passes);
-	fputc('\n', fp);
+	fprintf(fp, ", %zu passes against %zu\n", r->passes, r->against_passes);
 	if (!isnan(r->ci_low) && r->ci_low <= 0 && r->ci_high >= 0)
 		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "
 			    "of the change is not certain; more passes "
-			    "(--size-runs) narrow it\n");
+			    "(--verify-runs) narrow it\n");
+	verification_text(fp, r);
 }
 
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 {
 	fputc('\n', fp);
-	if (r->outcome == BISECT_FOUND)
+	if (r->outcome == BISECT_FOUND || r->outcome == BISECT_UNVERIFIED)
 		culprit_text(fp, r);
 	else if (r->outcome == BISECT_AMBIGUOUS) {
 		fprintf(fp,

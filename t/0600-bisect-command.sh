@@ -27,8 +27,8 @@ pick c16 2 16
 test_expect_success "16 commits, the slowdown planted at commit $c16" '
 	make_tree t16 17 "$c16" &&
 	git -C t16 rev-parse HEAD >head.before &&
-	bootperf bisect "${opts[@]}" --store "$PWD/s16" t16 HEAD~16 HEAD \
-		>out16 2>err16 &&
+	bootperf bisect "${opts[@]}" --verify-runs 0 --store "$PWD/s16" \
+		t16 HEAD~16 HEAD >out16 2>err16 &&
 	cat out16 &&
 	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" out16 &&
 	test "$(grep -c "^step " out16)" -le 4 &&
@@ -37,7 +37,8 @@ test_expect_success "16 commits, the slowdown planted at commit $c16" '
 
 test_expect_success 'the change is sized against the commit before, with a CI' '
 	grep -A1 "^First slow commit" out16 |
-		grep -q "+1[0-9][0-9]\.[0-9]ms (+[0-9.]*%) against .*, 95% CI [-+][0-9.]* to +[0-9.]*ms ([-+][0-9.]* to +[0-9.]*%)\$"
+		grep -q "+1[0-9][0-9]\.[0-9]ms (+[0-9.]*%) against .*, 95% CI [-+][0-9.]* to +[0-9.]*ms ([-+][0-9.]* to +[0-9.]*%), [0-9]* passes against [0-9]*\$" &&
+	! grep -q "Verif" out16
 '
 
 test_expect_success 'the user checkout and git bisect state are untouched' '
@@ -48,7 +49,8 @@ test_expect_success 'the user checkout and git bisect state are untouched' '
 
 test_expect_success 'a second bisection reads the store: no build, no boot' '
 	b=$(count builds.log) && p=$(count boots.log) &&
-	bootperf bisect "${opts[@]}" --store "$PWD/s16" t16 HEAD~16 HEAD >again &&
+	bootperf bisect "${opts[@]}" --verify-runs 0 --store "$PWD/s16" \
+		t16 HEAD~16 HEAD >again &&
 	test "$(count builds.log)" = "$b" && test "$(count boots.log)" = "$p" &&
 	grep -q "0 builds and 0 boots" again &&
 	diff <(grep "^First" out16) <(grep "^First" again)
@@ -73,8 +75,8 @@ pick c64 2 64
 test_expect_success "64 commits, slowdown of 30% at commit $c64: few builds and boots" '
 	rm -f builds.log boots.log &&
 	TREE_FAST=0.20 TREE_SLOW=0.26 make_tree t64 65 "$c64" &&
-	bootperf bisect "${opts[@]}" --store "$PWD/s64" --json t64 HEAD~64 HEAD \
-		>out64.json &&
+	bootperf bisect "${opts[@]}" --verify-runs 0 --store "$PWD/s64" --json \
+		t64 HEAD~64 HEAD >out64.json &&
 	json out64.json "join \" \", \$j->{outcome}, \$j->{culprit}{subject}, \$j->{builds}, \$j->{boots}" &&
 	test "$(json out64.json "\$j->{outcome}")" = found &&
 	test "$(json out64.json "\$j->{culprit}{subject}")" = "commit $c64" &&
@@ -199,10 +201,12 @@ test_expect_success 'an endpoint that fails while topped up: exit 13, its passes
 
 test_expect_success 'one step, one build: the counts read right' '
 	make_tree tp 3 2 &&
-	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD~1 >outp1 &&
+	bootperf bisect "${opts[@]}" --verify-runs 0 --store "$PWD/sp" \
+		tp HEAD~2 HEAD~1 >outp1 &&
 	grep -q "^Bisecting 1 commit after HEAD~2 up to HEAD~1: about 0 steps\$" outp1 &&
 	grep -q "^0 steps, 2 builds and 14 boots (warm-ups too)" outp1 &&
-	bootperf bisect "${opts[@]}" --store "$PWD/sp" tp HEAD~2 HEAD >outp2 &&
+	bootperf bisect "${opts[@]}" --verify-runs 0 --store "$PWD/sp" \
+		tp HEAD~2 HEAD >outp2 &&
 	grep -q "^Bisecting 2 commits after HEAD~2 up to HEAD: about 1 step\$" outp2 &&
 	grep -q "^step 1: $(commit_of tp 2) commit 2\$" outp2 &&
 	grep -q ": slow  \[1 left, about 0 steps\]\$" outp2 &&
@@ -230,11 +234,11 @@ make_alt_tree() {
 # includes 0 while t < 2.31): anything from 31 to 80 ms passes.
 test_expect_success 'a change whose CI includes 0 is said to be uncertain' '
 	make_alt_tree tc "0.2 0.3" "0.255 0.355" &&
-	bootperf bisect "${alt[@]}" --test welch --alpha 0.4 --store "$PWD/sc" \
-		tc HEAD~1 HEAD >outc &&
+	bootperf bisect "${alt[@]}" --test welch --alpha 0.4 --verify-runs 0 \
+		--store "$PWD/sc" tc HEAD~1 HEAD >outc &&
 	cat outc &&
 	grep -q "^First slow commit: $(commit_of tc 2) commit 2" outc &&
-	grep -q "95% CI -[0-9.]* to +[0-9.]*ms (-[0-9.]* to +[0-9.]*%)\$" outc &&
+	grep -q "95% CI -[0-9.]* to +[0-9.]*ms (-[0-9.]* to +[0-9.]*%), [0-9]* passes against [0-9]*\$" outc &&
 	grep -q "^	Caution: the 95% CI includes 0, so the size of the change is not certain" outc &&
 	! grep -q Caution out16
 '
@@ -292,48 +296,88 @@ test_expect_success 'bad input: usage, revisions, not an ancestor' '
 	grep -q "is not a git repository" err
 '
 
-test_expect_success '--size-runs: the change sized on N passes each, in turns' '
-	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
+test_expect_success 'verification: culprit and baseline topped up to N, in balanced pairs, confirmed' '
+	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --verify-runs 6 \
 		t16 HEAD~16 HEAD >outsz &&
 	cat outsz &&
 	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outsz &&
-	grep -q "^Sizing the change: 6 passes each of $(commit_of t16 "$c16")[0-9a-f]* and [0-9a-f]*, in turns\$" outsz &&
+	grep -q "^Verifying: 6 passes each of $(commit_of t16 "$c16")[0-9a-f]* and [0-9a-f]*, in balanced pairs\$" outsz &&
 	line=$(grep -A1 "^First slow commit" outsz | tail -n 1) &&
 	echo "$line" | grep -q "95% CI .*, [0-9]* passes against [0-9]*\$" &&
 	n=$(echo "$line" | sed "s/.*, \([0-9]*\) passes against \([0-9]*\)\$/\1 \2/") &&
 	for k in $n; do test "$k" -ge 6; done &&
+	grep -q "^	Verified on [0-9]* passes against [0-9]* (--verify-runs 6, balanced pairs): slower, +[0-9.]*% by Hodges-Lehmann, 99% interval +[0-9.]*% to +[0-9.]*%\$" outsz &&
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 --json \
 		t16 HEAD~16 HEAD >sz.json &&
+	test "$(json sz.json "\$j->{outcome}")" = found &&
 	test "$(json sz.json "\$j->{culprit}{passes} >= 6 && \$j->{culprit}{against_passes} >= 6")" = 1 &&
+	test "$(json sz.json "my \$v = \$j->{culprit}{verification}; join q( ), \$v->{runs}, \$v->{confirmed} ? 1 : 0, \$v->{shift}{verdict}")" = "6 1 slower" &&
 	test "$(json sz.json "\$j->{culprit}{shift}{verdict}")" = slower &&
 	test "$(json sz.json "my \$s = \$j->{culprit}{shift}; \$s->{ci_percent}[0] > 0 && \$s->{ci_percent}[0] <= \$s->{estimate_percent} && \$s->{estimate_percent} <= \$s->{ci_percent}[1] && \$s->{level} == 1 - \$j->{alpha}")" = 1 &&
 	test "$(json sz.json "\$j->{endpoints}{shift}{verdict}")" = slower &&
 	test "$(json sz.json "\$j->{builds} + \$j->{boots}")" = 0 &&
-	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 \
+	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --verify-runs 6 \
 		t16 HEAD~16 HEAD >outsz2 &&
-	! grep -q "^Sizing" outsz2 &&
-	grep -A1 "^First slow commit" outsz2 | grep -q ", [0-9]* passes against [0-9]*\$" &&
+	! grep -q "^Verifying" outsz2 &&
+	grep -q "^	Verified on" outsz2 &&
 	expect_exit 2 bootperf bisect --size-runs x t16 HEAD~1 HEAD 2>err &&
-	grep -q -- "--size-runs" err
+	grep -q -- "--size-runs" err &&
+	expect_exit 2 bootperf bisect --verify-runs -1 t16 HEAD~1 HEAD 2>err &&
+	grep -q -- "--verify-runs" err
 '
 
-# The first pass once "Sizing" is on stdout fails.
-test_expect_success '--size-runs: a pass that fails while sizing keeps what was measured' '
+# Commit 2 changes nothing, but its first three passes (a warm-up and
+# the two the search takes) stall at the slow commit 3's time: the
+# search names it.  Its verification passes do not stall, so the
+# culprit is not confirmed: exit 22, never "found".
+test_expect_success 'verification: a culprit the search was misled into is not confirmed (exit 22)' '
+	git init -q tst &&
+	echo 0.03 >tst/delay && git -C tst add delay &&
+	git -C tst commit -q -m "commit 1" &&
+	touch tst/stall && git -C tst add stall &&
+	git -C tst commit -q -m "commit 2" &&
+	echo 0.3 >tst/delay && git -C tst rm -q stall && git -C tst add delay &&
+	git -C tst commit -q -m "commit 3" &&
+	st=(--runner command --build "cp delay built" --warmup 1
+		--command "n=\$(cat \"$TEST_DIR/stalls\" 2>/dev/null || echo 0); if test -e {worktree}/stall && test \$n -lt 3; then echo \$((n + 1)) >\"$TEST_DIR/stalls\"; sleep 0.3; else sleep \$(cat {worktree}/built); fi") &&
+	expect_exit 22 bootperf bisect "${st[@]}" --store "$PWD/sst" \
+		--verify-runs 6 tst HEAD~2 HEAD >outst 2>errst &&
+	cat outst errst &&
+	test "$(cat stalls)" = 3 &&
+	grep -q "^step 1: $(commit_of tst 2) commit 2\$" outst &&
+	grep -q "^The search named, unconfirmed: $(commit_of tst 2) commit 2\$" outst &&
+	grep -q "^	Not confirmed on [0-9]* passes against [0-9]* (--verify-runs 6, balanced pairs): [a-z]*, [-+][0-9.]*% by Hodges-Lehmann, .*; the smallest change these passes could show: [0-9.]*%\$" outst &&
+	! grep -q "^First slow commit" outst &&
+	grep -q "^bootperf: error: the search named $(commit_of tst 2), but [0-9]* passes of it and [0-9]* of .* do not confirm it: " errst &&
+	rm stalls &&
+	expect_exit 22 bootperf bisect "${st[@]}" --store "$PWD/sst2" \
+		--verify-runs 6 --json tst HEAD~2 HEAD >st.json 2>/dev/null &&
+	test "$(json st.json "\$j->{outcome}")" = unverified &&
+	test "$(json st.json "\$j->{culprit}{subject}")" = "commit 2" &&
+	test "$(json st.json "\$j->{culprit}{verification}{confirmed} ? 1 : 0")" = 0 &&
+	test "$(json st.json "\$j->{culprit}{verification}{shift}{verdict} ne q(slower) ? 1 : 0")" = 1
+'
+
+# The first pass (the culprit's warm-up) once "Verifying" is on stdout
+# fails: the culprit keeps the passes the search gave it, too few to
+# confirm anything (exit 22); the next run tops it up and confirms it.
+test_expect_success 'verification: a pass that fails keeps what was measured; the next run confirms' '
 	fl=(--runner command
-		--command "grep -q ^Sizing \"$TEST_DIR/outfl\" && test ! -e \"$TEST_DIR/failed-once\" && touch \"$TEST_DIR/failed-once\" && exit 3; sleep \$(cat {worktree}/built)"
+		--command "grep -q ^Verifying \"$TEST_DIR/outfl\" && test ! -e \"$TEST_DIR/failed-once\" && touch \"$TEST_DIR/failed-once\" && exit 3; sleep \$(cat {worktree}/built)"
 		--build "${opts[5]}") &&
-	expect_exit 0 bootperf bisect "${fl[@]}" --store "$PWD/sfl" --size-runs 6 \
+	expect_exit 22 bootperf bisect "${fl[@]}" --store "$PWD/sfl" --verify-runs 6 \
 		t16 HEAD~16 HEAD >outfl 2>errfl &&
 	cat outfl errfl &&
 	test -e failed-once &&
-	grep -q "^Sizing the change" outfl &&
-	grep -q "warning: the change could not be sized on 6 passes" errfl &&
-	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outfl &&
-	! grep -q "passes against" outfl &&
+	grep -q "^Verifying" outfl &&
+	grep -q "warning: the culprit could not be verified on 6 passes each: it is judged on the [0-9]* and [0-9]* there are" errfl &&
+	grep -q "^The search named, unconfirmed: $(commit_of t16 "$c16") commit $c16\$" outfl &&
+	grep -q "^	Not confirmed on .*: inconclusive, .*; these passes are too few to show any change\$" outfl &&
 	for f in sfl/results/*/*.json; do test "$(json "$f" "\$j->{status}")" = ok; done &&
-	bootperf bisect "${fl[@]}" --store "$PWD/sfl" t16 HEAD~16 HEAD >outfl2 &&
+	bootperf bisect "${fl[@]}" --store "$PWD/sfl" --verify-runs 6 \
+		t16 HEAD~16 HEAD >outfl2 &&
 	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outfl2 &&
-	grep -q "0 builds and 0 boots" outfl2
+	grep -q "^	Verified on" outfl2
 '
 
 test_expect_success 'progress on a terminal: each endpoint build named, then both' '

@@ -80,15 +80,18 @@ requires_boots() {
 
 # test_expect_success DESCRIPTION BODY: BODY runs in a subshell with
 # set -e; its output is shown only when it fails, on stderr, so that
-# prove shows it without -v (CI logs say why a test failed), and its
-# last 40 lines are added to $BOOTPERF_FAIL_LOG, which
-# scripts/prove-report prints again after prove's summary.
+# prove shows it without -v (CI logs say why a test failed), with the
+# end of err.txt when the body wrote one; the last 40 lines of that are
+# added to $BOOTPERF_FAIL_LOG, which scripts/prove-report prints again
+# just before prove's summary.
 test_expect_success() {
 	local desc=$1 body=$2 log rc
 	test_count=$((test_count + 1))
 	log="$TEST_DIR/.log.$test_count"
+	: >"$TEST_DIR/.start"
 	(
 		set -e
+		exec 9>&2 # the log, for expect_exit's word under 2>FILE
 		eval "$body"
 	) >"$log" 2>&1 </dev/null
 	rc=$?
@@ -96,6 +99,12 @@ test_expect_success() {
 		echo "ok $test_count - $desc"
 	else
 		echo "not ok $test_count - $desc"
+		# The tests' habit is to send bootperf's stderr to err.txt: what
+		# it said is most often why the test failed.
+		if [ -s err.txt ] && [ err.txt -nt "$TEST_DIR/.start" ]; then
+			echo "err.txt (the last 15 lines):"
+			tail -n 15 err.txt
+		fi >>"$log" 2>/dev/null
 		sed 's/^/#   /' "$log" >&2
 		if [ -n "${BOOTPERF_FAIL_LOG:-}" ]; then
 			{
@@ -113,13 +122,17 @@ test_done() {
 	exit $?
 }
 
-# expect_exit CODE COMMAND...: run COMMAND, fail unless it exits CODE.
+# expect_exit CODE COMMAND...: run COMMAND, fail unless it exits CODE
+# (said in the test's log, not in the file 2>FILE sends the call's
+# stderr to).
 expect_exit() {
 	local want=$1 rc=0
 	shift
 	"$@" || rc=$?
 	if [ "$rc" -ne "$want" ]; then
-		echo "expected exit $want, got $rc from: $*" >&2
+		# To the test's log even when the call's stderr goes to a file.
+		{ echo "expected exit $want, got $rc from: $*" >&9; } 2>/dev/null ||
+			echo "expected exit $want, got $rc from: $*" >&2
 		return 1
 	fi
 }
