@@ -9,6 +9,10 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires git script
+# Under valgrind this test would take 3 minutes alone; the paths only it
+# reaches there (track's remote and branch options: about 85 lines) run
+# under ASan and UBSan.  track itself is t/0800's, under valgrind too.
+[ -z "${BOOTPERF_WRAPPER:-}" ] || skip_all "timed, 3 min alone under valgrind; run under ASan and UBSan"
 
 git init -q --bare -b main upstream.git
 git clone -q upstream.git dev 2>/dev/null
