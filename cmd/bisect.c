@@ -37,6 +37,7 @@ static const struct option bisect_options[] = {
 	{ "verify-runs", required_argument, NULL, OPT_VERIFY_RUNS },
 	{ "size-runs", required_argument, NULL, OPT_SIZE_RUNS },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "undecided", required_argument, NULL, OPT_UNDECIDED },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "test", required_argument, NULL, OPT_TEST },
 	{ "improvement", no_argument, NULL, OPT_IMPROVEMENT },
@@ -392,6 +393,15 @@ static int verify(struct bisect_state *b)
 	return BP_EXIT_UNVERIFIED;
 }
 
+/* Graph commit i was measured, and still undecided at --max-runs. */
+static bool undecided(const struct bisect_state *b, size_t i)
+{
+	size_t k = step_of(b, i);
+
+	return k != SIZE_MAX && b->report.steps[k].res.status == COMMIT_OK &&
+	       b->report.steps[k].verdict == STATS_UNDECIDED;
+}
+
 static void ambiguous(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
@@ -409,7 +419,8 @@ static void ambiguous(struct bisect_state *b)
 		cand->subject = bp_strdup(c->subject);
 		cand->status = search_get_mark(b->search, idx[k]) == SEARCH_BAD
 				   ? "bad"
-				   : "skipped";
+			       : undecided(b, idx[k]) ? "undecided"
+						      : "skipped";
 	}
 	rep->n_candidates = n;
 	free(idx);
@@ -455,7 +466,7 @@ static int open_all(struct bisect_state *b)
 	b->judge.o = cli->judge;
 	b->judge.m = &b->m;
 	b->judge.rep = &b->report;
-	b->judge.midpoint = true;
+	b->judge.midpoint = cli->judge.midpoint;
 	r = measurer_open(&b->m, b->repo, "");
 	if (r != BP_EXIT_OK)
 		goto out;

@@ -31,7 +31,6 @@ struct bisect_run_cli {
 	const char *good;
 	const char *bad;
 	bool in_place;
-	bool undecided_skip;	  /* --undecided skip */
 	const char *judge_option; /* an option only --good/--bad use */
 };
 
@@ -69,16 +68,6 @@ static int parse_ms(const char *arg, double *out)
 	return 1;
 }
 
-static int parse_undecided(const char *arg, bool *skip)
-{
-	if (strcmp(arg, "midpoint") != 0 && strcmp(arg, "skip") != 0) {
-		bp_error("--undecided: '%s' is not one of midpoint, skip", arg);
-		return -1;
-	}
-	*skip = !strcmp(arg, "skip");
-	return 1;
-}
-
 /* --min-runs, --max-runs, --alpha, --test, --undecided, --threshold; the one
  * seen is kept, since --threshold-ms takes none of them.
  */
@@ -96,8 +85,6 @@ static int judge_option(struct bisect_run_cli *cli, int c, const char *arg)
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (names[i].c == c)
 			cli->judge_option = names[i].name;
-	if (c == OPT_UNDECIDED)
-		return parse_undecided(arg, &cli->undecided_skip);
 	if (c == OPT_THRESHOLD)
 		return cmd_parse_percent("--threshold", arg, &cli->threshold);
 	return judge_option_parse(&cli->judge, c, arg);
@@ -281,8 +268,9 @@ static void decide_sequential(struct bisect_run_state *st)
 	if (s->verdict == STATS_UNDECIDED) {
 		st->out.by = BISECT_RUN_UNDECIDED;
 		st->out.reason = bp_asprintf(
-		    "undecided after %zu passes (--max-runs %ld), and "
-		    "--undecided skip",
+		    "undecided after %zu passes (--max-runs %ld): skipped "
+		    "(--undecided midpoint would judge it by the nearer "
+		    "endpoint)",
 		    n, st->cli->judge.max_runs);
 	} else if (s->by_midpoint) {
 		st->out.by = BISECT_RUN_MIDPOINT;
@@ -320,7 +308,8 @@ static void decide(struct bisect_run_state *st)
 	if (st->out.by == BISECT_RUN_MIDPOINT)
 		bp_warning("%.12s is still undecided after %zu passes "
 			   "(--max-runs %ld): judged %s by the midpoint of the "
-			   "endpoints; --undecided skip would skip it",
+			   "endpoints (--undecided midpoint); by default it "
+			   "would be skipped",
 			   res->commit_id, res->bench.n_samples,
 			   st->cli->judge.max_runs,
 			   st->out.exit_status == BISECT_BAD ? "bad" : "good");
@@ -352,7 +341,7 @@ static void state_init(struct bisect_run_state *st, struct bisect_run_cli *cli,
 	st->judge.o = cli->judge;
 	st->judge.m = &st->m;
 	st->judge.rep = &st->ends;
-	st->judge.midpoint = !cli->undecided_skip;
+	st->judge.midpoint = cli->judge.midpoint;
 	st->out.commit = &st->head;
 	st->out.ends = isnan(cli->threshold_ms) ? &st->ends : NULL;
 	st->out.threshold_ms = cli->threshold_ms;

@@ -326,9 +326,14 @@ struct judge_options {
 	long max_runs;		  /* ... and at most (endpoints too) */
 	double alpha;		  /* endpoint test level, SPRT error rates */
 	enum stats_method method; /* the endpoint test */
+	/* --undecided midpoint: a commit still undecided at max_runs goes
+	 * to the nearer endpoint (default: skipped, as one that does not
+	 * build)
+	 */
+	bool midpoint;
 };
 /* The defaults of bisect and bisect-run: 2 to 10 passes, 0.01,
- * Mann-Whitney (runs is theirs to set).
+ * Mann-Whitney, undecided skipped (runs is theirs to set).
  */
 void judge_options_init(struct judge_options *o);
 /* --min-runs, --max-runs, --alpha, --test: 1 taken, 0 not one of them,

@@ -17,6 +17,7 @@ void judge_options_init(struct judge_options *o)
 	o->max_runs = 10;
 	o->alpha = 0.01;
 	o->method = STATS_MANN_WHITNEY;
+	o->midpoint = false;
 }
 
 int judge_option_parse(struct judge_options *o, int c, const char *arg)
@@ -34,6 +35,15 @@ int judge_option_parse(struct judge_options *o, int c, const char *arg)
 		return cmd_parse_fraction("--alpha", arg, 0, 0.5, &o->alpha);
 	case OPT_TEST:
 		return cmd_parse_test(arg, &o->method);
+	case OPT_UNDECIDED:
+		if (strcmp(arg, "midpoint") != 0 && strcmp(arg, "skip") != 0) {
+			bp_error("--undecided: '%s' is not one of skip, "
+				 "midpoint",
+				 arg);
+			return -1;
+		}
+		o->midpoint = !strcmp(arg, "midpoint");
+		return 1;
 	}
 	return 0;
 }

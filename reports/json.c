@@ -168,7 +168,7 @@ static const char *verdict_name(const struct bisect_step *s)
 		return "bad";
 	if (s->verdict == STATS_GOOD)
 		return "good";
-	return s->res.status == COMMIT_OK ? NULL : "skipped";
+	return s->res.status == COMMIT_OK ? "undecided" : "skipped";
 }
 
 static cJSON *bisect_step_object(const struct bisect_step *s)

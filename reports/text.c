@@ -345,7 +345,9 @@ void report_bisect_step_text(FILE *fp, const struct bisect_report *r, size_t k,
 	fprintf(fp, "%sstep %zu: ", k ? "" : "\n", k + 1);
 	report_commit_line(fp, "", s->short_id, s->res.subject, "\n\t");
 	time_text(fp, &s->res);
-	if (s->verdict == STATS_UNDECIDED)
+	if (s->verdict == STATS_UNDECIDED && s->res.status == COMMIT_OK)
+		fprintf(fp, ": undecided at --max-runs, skipped");
+	else if (s->verdict == STATS_UNDECIDED)
 		fprintf(fp, ": skipped");
 	else
 		fprintf(fp, ": %s%s", side_word(r, s->verdict == STATS_BAD),
@@ -430,7 +432,8 @@ void report_bisect_result_text(FILE *fp, const struct bisect_report *r)
 		culprit_text(fp, r);
 	else if (r->outcome == BISECT_AMBIGUOUS) {
 		fprintf(fp,
-			"Commits that could not be measured hide the first "
+			"Commits that could not be measured or decided hide "
+			"the first "
 			"%s commit; it is one of:\n",
 			side_word(r, true));
 		for (size_t i = 0; i < r->n_candidates; i++) {

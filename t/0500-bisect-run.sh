@@ -201,7 +201,7 @@ test_expect_success 'exit codes: endpoints that do not differ, usage' '
 	expect_exit 129 bootperf bisect-run --threshold-ms 5 --min-runs 3 2>err &&
 	grep -q -- "--min-runs goes with --good and --bad" err &&
 	expect_exit 129 bootperf bisect-run --good a --bad b --undecided maybe 2>err &&
-	grep -q -- "--undecided: .maybe. is not one of midpoint, skip" err &&
+	grep -q -- "--undecided: .maybe. is not one of skip, midpoint" err &&
 	expect_exit 129 bootperf bisect-run --good a --bad b --max-runs 4 --runs 4 2>err &&
 	grep -q -- "--max-runs 4: the Mann-Whitney test needs at least 5 passes" err &&
 	expect_exit 129 bootperf bisect-run --good a --bad b --max-runs 4 2>err &&
@@ -340,14 +340,20 @@ make_alt_tree() {
 	done
 }
 
-test_expect_success 'a commit halfway: undecided at --max-runs, by the midpoint, said so' '
+# By default it is skipped (125), never judged by a coin flip; with
+# --undecided midpoint, by the nearer endpoint, said so.
+test_expect_success 'a commit halfway: undecided at --max-runs, skipped; or by the midpoint' '
 	make_alt_tree h3 && git -C h3 checkout -q HEAD~1 &&
+	expect_exit 125 bootperf bisect-run "${alt_opts[@]}" --repo h3 \
+		--store "$PWD/sh" --good HEAD~1 --bad master >out0 2>err0 &&
+	cat out0 err0 &&
+	grep -q "^bootperf: [0-9a-f]* commit 2: [0-9.]*ms ±[0-9.]*ms over 4 passes: skip (undecided at --max-runs 4)\$" out0 &&
 	rc=0 && bootperf bisect-run "${alt_opts[@]}" --repo h3 --store "$PWD/sh" \
-		--good HEAD~1 --bad master >out 2>err || rc=$? &&
+		--good HEAD~1 --bad master --undecided midpoint >out 2>err || rc=$? &&
 	{ test "$rc" = 0 || test "$rc" = 1; } &&
 	cat out err &&
 	grep -q "^bootperf: [0-9a-f]* commit 2: [0-9.]*ms ±[0-9.]*ms over 4 passes: \(good\|bad (slow)\) (undecided at --max-runs 4, by the midpoint 4[0-9][0-9]\.[0-9]ms)\$" out &&
-	grep -q "^bootperf: warning: [0-9a-f]* is still undecided after 4 passes (--max-runs 4): judged \(good\|bad\) by the midpoint" err &&
+	grep -q "^bootperf: warning: [0-9a-f]* is still undecided after 4 passes (--max-runs 4): judged \(good\|bad\) by the midpoint of the endpoints (--undecided midpoint); by default it would be skipped" err &&
 	expect_exit 125 bootperf bisect-run "${alt_opts[@]}" --repo h3 --store "$PWD/sh" \
 		--good HEAD~1 --bad master --undecided skip --json >skip.json 2>err &&
 	test "$(json skip.json "\$j->{decided_by}")" = undecided &&

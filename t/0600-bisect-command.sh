@@ -248,12 +248,31 @@ test_expect_success 'a change whose CI includes 0 is said to be uncertain' '
 # off it, 300 ms in all would decide it.  (At half these times, 150 ms
 # did: under ASan on a busy machine the step's passes took 45 ms more
 # than the endpoints' and it was decided in a CI run.)
-test_expect_success 'a step halfway between the endpoints: by the midpoint at --max-runs' '
+# By default it is skipped, never judged by a coin flip: the answer is
+# the candidates it hides the culprit among (exit 12).
+test_expect_success 'a step halfway between the endpoints: undecided at --max-runs, skipped' '
 	make_alt_tree ta "0 0.4" 0.8 "1.2 1.6" &&
-	bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch --alpha 0.001 \
-		--store "$PWD/sa" ta HEAD~2 HEAD >outa &&
+	expect_exit 12 bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch \
+		--alpha 0.001 --store "$PWD/sa" ta HEAD~2 HEAD >outa &&
 	cat outa &&
-	grep -q "^	[89][0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outa
+	grep -q "^	[89][0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): undecided at --max-runs, skipped  \[" outa &&
+	grep -A3 "hide the first slow commit" outa >candsa &&
+	grep -q "^	$(commit_of ta 2) commit 2 (undecided)\$" candsa &&
+	grep -q "^	$(commit_of ta 3) commit 3 (slow)\$" candsa &&
+	expect_exit 12 bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch \
+		--alpha 0.001 --store "$PWD/sa" --json ta HEAD~2 HEAD >a.json &&
+	test "$(json a.json "\$j->{steps}[0]{verdict}")" = undecided &&
+	test "$(json a.json "\$j->{candidates}[0]{status}")" = undecided
+'
+
+test_expect_success 'a step halfway, --undecided midpoint: by the midpoint, said so' '
+	bootperf bisect "${alt[@]}" --runs 4 --max-runs 4 --test welch --alpha 0.001 \
+		--undecided midpoint --verify-runs 0 --store "$PWD/sa" \
+		ta HEAD~2 HEAD >outam &&
+	cat outam &&
+	grep -q "^	[89][0-9][0-9]\.[0-9]ms ±[0-9.]*ms (4 passes): \(slow\|fast\) (undecided at --max-runs, by the midpoint)" outam &&
+	expect_exit 2 bootperf bisect --undecided maybe ta HEAD~1 HEAD 2>err &&
+	grep -q -- "--undecided: .maybe. is not one of skip, midpoint" err
 '
 
 test_expect_success 'good slower than bad: a clear message; --improvement finds it' '
