@@ -88,11 +88,32 @@ static void bisect_cli_init(struct bisect_cli *cli)
 	cli->verify_runs = 10;
 }
 
+/* The fewest passes a side at which the ratio test has an interval at
+ * alpha: fewer could never confirm a culprit.
+ */
+static size_t verify_least(double alpha)
+{
+	size_t n = 1;
+
+	while (n < 1000 && stats_shift_rank(n, n, alpha) == 0)
+		n++;
+	return n;
+}
+
 static int check(struct bisect_cli *cli)
 {
 	cli->judge.runs = cli->run.run.runs;
 	if (judge_check(&cli->judge) == -1)
 		return -1;
+	if (cli->verify_runs > 0 &&
+	    (size_t)cli->verify_runs < verify_least(cli->judge.alpha)) {
+		bp_error("--verify-runs %ld: the ratio test needs at least %zu "
+			 "passes each to confirm anything at --alpha %g (0 "
+			 "turns the verification off)",
+			 cli->verify_runs, verify_least(cli->judge.alpha),
+			 cli->judge.alpha);
+		return -1;
+	}
 	if (stages_cli_finish(&cli->stages, &cli->run) == -1)
 		return -1;
 	return run_cli_finish(&cli->run);
@@ -325,23 +346,33 @@ static int verify(struct bisect_state *b)
 	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
 				    step_mut(rep, rep->baseline)};
 	size_t want = (size_t)b->cli->verify_runs;
-	struct extend_goal goals[2] = {{.want = want}, {.want = want}};
+	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
+	/* As many fresh passes of each, so that they pair up: old passes
+	 * of one (an endpoint's) would otherwise meet only fresh ones of
+	 * the other, taken on a machine that may have changed since.
+	 */
+	size_t pairs = want > c->n_samples ? want - c->n_samples : 0;
+	struct extend_goal goals[2];
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
 	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
 	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
 		    !strcmp(b->m.built[0], s[1]->res.commit_id);
 	const int w[2] = {swap, !swap};
-	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
 	enum stats_shift_verdict want_verdict =
 	    rep->improvement ? SHIFT_FASTER : SHIFT_SLOWER;
 	char interval[96], least[80];
 	int r = BP_EXIT_OK;
 
-	if (c->n_samples < want || a->n_samples < want) {
+	if (want > a->n_samples && want - a->n_samples > pairs)
+		pairs = want - a->n_samples;
+	goals[0] = (struct extend_goal){.want = c->n_samples + pairs};
+	goals[1] = (struct extend_goal){.want = a->n_samples + pairs};
+	if (pairs > 0) {
 		if (!b->cli->run.json) {
-			printf("\nVerifying: %zu passes each of %s and %s, in "
-			       "balanced pairs\n",
-			       want, s[0]->short_id, s[1]->short_id);
+			printf(
+			    "\nVerifying: %zu more passes each of %s and %s, "
+			    "in balanced pairs\n",
+			    pairs, s[0]->short_id, s[1]->short_id);
 			fflush(stdout);
 		}
 		snprintf(b->judge.what_buf, sizeof b->judge.what_buf,
@@ -350,12 +381,15 @@ static int verify(struct bisect_state *b)
 		b->m.balanced = true;
 		r = measurer_extend_turns(&b->m, w, res, goal, 2);
 		b->m.balanced = false;
-		for (int k = 0; k < 2; k++)
-			s[k]->passes_now += goals[k].measured;
+		rep->verify_measured = goals[0].measured + goals[1].measured;
 		for (int k = 0; k < 2; k++)
 			keep_ok(&s[k]->res);
-		if (r != BP_EXIT_OK)
+		if (r != BP_EXIT_OK) {
+			/* Interrupted, or an error: never "found" unverified */
+			size_of_change(b, rep->culprit_at);
+			rep->outcome = BISECT_UNVERIFIED;
 			return r;
+		}
 		if (c->n_samples < want || a->n_samples < want)
 			bp_warning("the culprit could not be verified on %zu "
 				   "passes each: it is judged on the %zu and "

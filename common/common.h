@@ -720,7 +720,8 @@ struct bisect_report {
 	 * baseline were topped up to (in balanced pairs) and judged on.
 	 */
 	size_t verify_runs;
-	bool verified;			 /* FOUND, not UNVERIFIED */
+	size_t verify_measured; /* passes the verification took in this run */
+	bool verified;		/* FOUND, not UNVERIFIED */
 	struct stats_shift verification; /* valid when verify_runs */
 	size_t passes, against_passes;	 /* FOUND: what it is sized on */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */

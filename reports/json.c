@@ -171,11 +171,12 @@ static const char *verdict_name(const struct bisect_step *s)
 	return s->res.status == COMMIT_OK ? "undecided" : "skipped";
 }
 
-static cJSON *bisect_step_object(const struct bisect_step *s)
+/* endpoint: the search's endpoints, which take no verdict (null). */
+static cJSON *bisect_step_object(const struct bisect_step *s, bool endpoint)
 {
 	cJSON *o = commit_object(&s->res, s->short_id);
 
-	json_add_string(o, "verdict", verdict_name(s));
+	json_add_string(o, "verdict", endpoint ? NULL : verdict_name(s));
 	cJSON_AddBoolToObject(o, "by_midpoint", s->by_midpoint);
 	cJSON_AddItemToObject(o, "llr", json_number_or_null(s->llr));
 	cJSON_AddNumberToObject(o, "passes_now", (double)s->passes_now);
@@ -187,8 +188,8 @@ static cJSON *bisect_endpoints_object(const struct bisect_report *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(o, "good", bisect_step_object(&r->good));
-	cJSON_AddItemToObject(o, "bad", bisect_step_object(&r->bad));
+	cJSON_AddItemToObject(o, "good", bisect_step_object(&r->good, true));
+	cJSON_AddItemToObject(o, "bad", bisect_step_object(&r->bad, true));
 	cJSON_AddItemToObject(o, "percent",
 			      json_number_or_null(r->endpoint_percent));
 	cJSON_AddItemToObject(o, "p", json_number_or_null(r->endpoints.p));
@@ -249,6 +250,8 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 					(double)r->verification.nb);
 		cJSON_AddNumberToObject(v, "against_passes",
 					(double)r->verification.na);
+		cJSON_AddNumberToObject(v, "passes_now",
+					(double)r->verify_measured);
 		cJSON_AddItemToObject(v, "shift",
 				      shift_object(&r->verification));
 	}
@@ -301,7 +304,8 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	cJSON_AddItemToObject(root, "sprt", bisect_sprt_object(&r->sprt));
 	steps = cJSON_AddArrayToObject(root, "steps");
 	for (size_t i = 0; i < r->n_steps; i++)
-		cJSON_AddItemToArray(steps, bisect_step_object(&r->steps[i]));
+		cJSON_AddItemToArray(steps,
+				     bisect_step_object(&r->steps[i], false));
 	json_add_string(root, "outcome", bisect_outcome_names[r->outcome]);
 	json_add_string(root, "reason", r->why);
 	cJSON_AddItemToObject(root, "culprit", bisect_culprit_object(r));
