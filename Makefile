@@ -226,7 +226,7 @@ check-real: deps
 # Shell tests run JOBS at a time where that is safe (scripts/tap-run):
 # those that judge by measured time (a line "# timed: WHY") one after
 # another, never beside each other; those that boot appliances after the
-# others.  PROVE_FLAGS: -v for every test's output.
+# others, one after another.  PROVE_FLAGS: -v for every test's output.
 .PHONY: run-tests
 run-tests:
 	@test -n "$(UNIT_BINS)$(SH_TESTS)" || \
