@@ -331,10 +331,11 @@ static void keep_ok(struct commit_result *res)
 /* Culprit verification (--verify-runs N): the search stops a commit's
  * passes as soon as its side is clear, on few passes and a test whose
  * model one stalled pass can mislead.  The first slow commit and the
- * commit it is sized against are topped up to N passes each, in
- * balanced blocks (A B B A) so that a drift weighs on both alike, each
- * in the worktree that has it built if one does (the store's passes
- * count: a second bisection boots nothing).  On all their passes, the
+ * commit it is sized against take as many fresh passes each until both
+ * have N, in balanced blocks (A B B A) so that a drift weighs on both
+ * alike, each in the worktree that has it built if one does (the
+ * store's passes count: a second bisection boots nothing).  On all their
+ * passes, the
  * shift test (Hodges-Lehmann, a distribution-free interval at --alpha)
  * must call the culprit slower (faster with --improvement) by at least
  * --threshold, or bisect says it is not confirmed (exit 22).  A pass

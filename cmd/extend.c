@@ -114,12 +114,12 @@ static bool interrupted(const struct turn *t, size_t n)
 }
 
 /* The sessions' warm-ups, then their passes, one of each in turn (the
- * scheduler's A B A B, or A B B A blocks when m->balanced), each until its
- * commit has the passes it wants. Several sessions take turns so that a drift
- * of the machine affects them alike rather than one block of passes more than
- * the other.  A commit topped up right after its own passes (bisect's next look
- * at its endpoints) is warm: no warm-ups.  A failed pass ends its commit's part
- * only.
+ * scheduler's A B A B, or A B B A blocks when m->balanced), each until
+ * its commit has the passes it wants.  Several sessions take turns so
+ * that a drift of the machine affects them alike rather than one block
+ * of passes more than the other.  A commit topped up right after its
+ * own passes (bisect's next look at its endpoints) is warm: no warm-ups.
+ * A failed pass ends its commit's part only.
  */
 static void take_turns(struct measurer *m, struct turn *t, size_t n)
 {
