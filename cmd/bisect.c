@@ -335,11 +335,11 @@ static void keep_ok(struct commit_result *res)
  * have N, in balanced blocks (A B B A) so that a drift weighs on both
  * alike, each in the worktree that has it built if one does (the
  * store's passes count: a second bisection boots nothing).  On all their
- * passes, the
- * shift test (Hodges-Lehmann, a distribution-free interval at --alpha)
- * must call the culprit slower (faster with --improvement) by at least
- * --threshold, or bisect says it is not confirmed (exit 22).  A pass
- * that fails on the way: judged on the passes there are, with a warning.
+ * passes, the shift test (Hodges-Lehmann, a distribution-free interval
+ * at --alpha) must call the culprit slower (faster with --improvement)
+ * by at least --threshold, or bisect says it is not confirmed (exit
+ * 22).  A pass that fails on the way: judged on the passes there are,
+ * with a warning.
  */
 static int verify(struct bisect_state *b)
 {
