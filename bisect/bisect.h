@@ -76,6 +76,10 @@ void walk_commit_clear(struct walk_commit *c);
  * config id.  out receives 40 hex digits and a NUL.
  */
 int walk_hash_string(char out[41], const char *s);
+/* The git blob id of the file at path (git hash-object), as 40 hex
+ * digits: the artifact store's content id.
+ */
+int walk_hash_file(char out[41], const char *path);
 
 /* walk.c: ranges */
 

@@ -353,3 +353,22 @@ out:
 	git_libgit2_shutdown();
 	return err;
 }
+
+int walk_hash_file(char out[41], const char *path)
+{
+	git_oid oid;
+	int err = -1;
+
+	if (git_libgit2_init() < 0)
+		return walk_git_fail(WALK_ERR_OTHER,
+				     "cannot initialise libgit2");
+	if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) < 0) {
+		walk_git_fail(WALK_ERR_OTHER, "cannot hash '%s'", path);
+		goto out;
+	}
+	git_oid_tostr(out, 41, &oid);
+	err = 0;
+out:
+	git_libgit2_shutdown();
+	return err;
+}

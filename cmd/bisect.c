@@ -580,6 +580,7 @@ static void finish(struct bisect_state *b, int r)
 	bool reported = rep->outcome != BISECT_STOPPED || rep->why;
 
 	rep->builds = b->m.builds;
+	rep->artifacts = b->m.art;
 	rep->boots = b->m.boots;
 	if (reported && b->cli->run.json)
 		report_bisect_json(stdout, rep);

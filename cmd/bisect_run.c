@@ -383,6 +383,8 @@ static int run(struct bisect_run_cli *cli, struct walk_repo *repo)
 		r = measurer_open(&st.m, repo, "");
 	if (r == BP_EXIT_OK)
 		r = step_of_rev(&st, &st.head, "HEAD");
+	/* --force is for the commit under test: its copy is built again */
+	st.m.force_only = st.head.res.commit_id;
 	/* Before the build: --force never replaces a newer bootperf's. */
 	if (r == BP_EXIT_OK && store_check_newer(st.m.store, st.m.config_id,
 						 st.head.res.commit_id) == -2)

@@ -74,6 +74,8 @@ enum {
 	OPT_COMMIT_URL,
 	OPT_MODULES_ARTIFACT,
 	OPT_UNDECIDED,
+	OPT_ARTIFACT,
+	OPT_ARTIFACTS_MAX,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -116,7 +118,9 @@ enum {
 	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },               \
 	{ "build-timeout", required_argument, NULL, OPT_BUILD_TIMEOUT },     \
 	{ "store", required_argument, NULL, OPT_STORE },                     \
-	{ "force", no_argument, NULL, OPT_FORCE }
+	{ "force", no_argument, NULL, OPT_FORCE },                           \
+	{ "artifact", required_argument, NULL, OPT_ARTIFACT },               \
+	{ "artifacts-max", required_argument, NULL, OPT_ARTIFACTS_MAX }
 /* clang-format on */
 
 /* Parsed RUN OPTIONS plus what the runner table needs. */
@@ -197,7 +201,12 @@ struct build_cli {
 	double build_timeout_s;
 	const char *store_dir; /* NULL: GITDIR/bootperf */
 	bool force;
+	const char **artifacts; /* --artifact, in order (owned array) */
+	size_t n_artifacts;
+	long long artifacts_max; /* --artifacts-max, bytes */
 };
+/* The default --artifacts-max: 10 GiB. */
+#define ARTIFACTS_MAX_DEFAULT (10LL << 30)
 void build_cli_init(struct build_cli *b);
 /* 1 taken, 0 not a build option, -1 bad value (message printed). */
 int build_cli_parse(struct build_cli *b, int c, const char *arg);
@@ -235,6 +244,24 @@ struct measurer {
 	const char *in_place; /* worktree MEASURER_IN_PLACE: no checkout */
 	/* For builds: BOOTPERF_KERNEL_CONFIG, BOOTPERF_SOURCE; NULL-ended */
 	char *build_env[3];
+	/* The artifact store (capture.c): what is captured, where, and the
+	 * captured directory of the commit each worktree holds (built[w]),
+	 * which its boots read.
+	 */
+	char build_id[41];
+	char *art_top;	/* STORE/artifacts */
+	char *art_root; /* STORE/artifacts/BUILD-ID (12 digits) */
+	char **art_paths;
+	size_t n_art_paths;
+	char *dir[3];
+	char **used; /* commits whose artifacts this run used: kept */
+	/* --force builds only this commit again (bisect-run's under test;
+	 * NULL: every commit)
+	 */
+	const char *force_only;
+	size_t n_used;
+	struct artifact_counts art;
+	bool over_max_said;
 };
 
 /* The worktree index of the user's checkout (bisect-run --in-place):
@@ -316,6 +343,28 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 			  size_t n);
 /* measurer_extend in worktree 0 up to --runs passes. */
 int measurer_measure(struct measurer *m, struct commit_result *res);
+
+/* capture.c: the artifact store (STORE/artifacts/BUILD-ID/COMMIT/). */
+
+/* Whether path may be an --artifact: relative, inside the worktree. */
+bool artifact_path_ok(const char *path);
+/* What is captured and the build id, from the options (measurer_open). */
+int artifacts_open(struct measurer *m, const char *kernel_config);
+void artifacts_close(struct measurer *m);
+/* 1 with *dir (owned) when commit's copy is there and intact; else it
+ * must be built: 2 when the store has no copy, 0 with --force (before
+ * this run captured it) or when a file of the copy is missing or
+ * altered (after a warning).
+ */
+int artifacts_reuse(struct measurer *m, const char *commit, char **dir);
+/* Copy what is captured from worktree wt; BP_EXIT_OK with *dir, or
+ * BP_EXIT_STORE after a message.  Then the least recently used copies
+ * go while the store holds more than --artifacts-max, never one this
+ * run used.
+ */
+int artifacts_capture(struct measurer *m, const char *wt, const char *commit,
+		      char **dir);
+void artifacts_evict(struct measurer *m);
 
 /* judge.c: the verdict of bisect and bisect-run on a commit, against
  * the endpoints of the search.

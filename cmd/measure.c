@@ -162,12 +162,15 @@ int measurer_open(struct measurer *m, struct walk_repo *repo,
 	r = kernel_config_open(m, &config_text);
 	if (r == BP_EXIT_OK)
 		r = config_id(m, config_extra, config_text);
+	if (r == BP_EXIT_OK)
+		r = artifacts_open(m, config_text);
 	free(config_text);
 	return r;
 }
 
 void measurer_close(struct measurer *m)
 {
+	artifacts_close(m);
 	store_close(m->store);
 	free(m->worktree[0]);
 	free(m->worktree[1]);
@@ -287,6 +290,29 @@ static int check_kernel_config(struct measurer *m, int w,
 	return BP_EXIT_OK;
 }
 
+static void check_artifacts(const struct measurer *m, const char *wt,
+			    struct commit_result *res, const struct prepared *p,
+			    bool *ready);
+
+/* Artifacts the build should have produced, checked in the worktree
+ * (where a near miss can be named): a commit without them is
+ * build-failed (recorded in res).
+ */
+static bool produced(const struct measurer *m, const char *wt,
+		     struct commit_result *res)
+{
+	const struct build_cli *b = m->build;
+	struct prepared p = {0};
+	bool ready;
+
+	p.hv = artifact(wt, b->hv_artifact);
+	p.kernel = artifact(wt, b->kernel_artifact);
+	p.modules = artifact(wt, b->modules_artifact);
+	check_artifacts(m, wt, res, &p, &ready);
+	prepared_free(&p);
+	return ready;
+}
+
 int measurer_build(struct measurer *m, int w, struct commit_result *res,
 		   bool *built)
 {
@@ -300,9 +326,32 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 	char msg[600];
 	int r;
 
-	res->build_s = NAN;
 	*built = false;
 	m->built[w][0] = '\0';
+	free(m->dir[w]);
+	m->dir[w] = NULL;
+	/* Built before, by this run or another: boot its copy.  The
+	 * user's checkout (--in-place) is built as it is, and booted there:
+	 * what it holds may not be the commit alone.
+	 */
+	r = w == MEASURER_IN_PLACE
+		? 0
+		: artifacts_reuse(m, res->commit_id, &m->dir[w]);
+	if (r == 2 && res->measured_at != 0)
+		bp_warning("the artifacts of %.12s are not in the store "
+			   "(removed, evicted, or measured before bootperf "
+			   "kept them): building it again",
+			   res->commit_id);
+	if (r == 1) {
+		/* a new result of a copy built by an earlier run: no time */
+		if (res->measured_at == 0)
+			res->build_s = NAN;
+		m->art.reused++;
+		*built = true;
+		snprintf(m->built[w], sizeof m->built[w], "%s", res->commit_id);
+		return BP_EXIT_OK;
+	}
+	res->build_s = NAN;
 	/* A build evicts caches and heats the machine: warm up again. */
 	for (size_t k = 0; k < sizeof m->warm / sizeof m->warm[0]; k++)
 		m->warm[k][0] = '\0';
@@ -329,6 +378,11 @@ int measurer_build(struct measurer *m, int w, struct commit_result *res,
 		return build_failed(m, res, msg);
 	*built = true;
 	r = check_kernel_config(m, w, res, built);
+	if (r == BP_EXIT_OK && *built)
+		*built = produced(m, m->worktree[w], res);
+	if (r == BP_EXIT_OK && *built && w != MEASURER_IN_PLACE)
+		r = artifacts_capture(m, m->worktree[w], res->commit_id,
+				      &m->dir[w]);
 	if (r == BP_EXIT_OK && *built)
 		snprintf(m->built[w], sizeof m->built[w], "%s", res->commit_id);
 	return r;
@@ -393,7 +447,8 @@ static void check_artifacts(const struct measurer *m, const char *wt,
 int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 		     struct prepared *p, bool *ready)
 {
-	const char *wt = m->worktree[w];
+	/* the commit's captured copy, which mirrors its worktree */
+	const char *wt = m->dir[w] ? m->dir[w] : m->worktree[w];
 	const struct preset *preset = m->build->preset;
 	struct qemu_args qa = qemu_args_of(m->build);
 

@@ -479,6 +479,7 @@ static const char *how_run(const struct range_run *rr)
 static void finish(struct range_run *rr)
 {
 	rr->report.builds = rr->m.builds;
+	rr->report.artifacts = rr->m.art;
 	rr->report.boots = rr->m.boots;
 	rr->report.how = how_run(rr);
 	if (rr->cli->run.json) {

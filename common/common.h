@@ -646,6 +646,15 @@ struct range_entry {
 	struct commit_change change;
 };
 
+/* What a run did with the artifact store: copies made (their time and
+ * bytes), copies booted instead of a build, copies evicted.
+ */
+struct artifact_counts {
+	size_t captured, reused, evicted;
+	double capture_s;
+	long long bytes;
+};
+
 struct range_report {
 	const char *repo;
 	const char *range;
@@ -660,6 +669,7 @@ struct range_report {
 	bool interrupted; /* stopped by a signal: what is shown is partial */
 	size_t builds;	  /* builds this run did */
 	size_t boots;	  /* samples this run measured (warm-ups too) */
+	struct artifact_counts artifacts;
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 
@@ -729,6 +739,7 @@ struct bisect_report {
 	struct bisect_candidate *candidates;	/* AMBIGUOUS */
 	size_t n_candidates;
 	size_t builds, boots;
+	struct artifact_counts artifacts;
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 

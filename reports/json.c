@@ -31,6 +31,18 @@ int report_bench_json(FILE *fp, const struct bench_result *res)
  * interval (null for an end too few passes cannot give) and the
  * three-way verdict.
  */
+/* "artifacts": what the run did with the artifact store. */
+static void json_add_artifacts(cJSON *root, const struct artifact_counts *a)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "artifacts");
+
+	cJSON_AddNumberToObject(o, "captured", (double)a->captured);
+	cJSON_AddNumberToObject(o, "reused", (double)a->reused);
+	cJSON_AddNumberToObject(o, "evicted", (double)a->evicted);
+	cJSON_AddNumberToObject(o, "capture_s", a->capture_s);
+	cJSON_AddNumberToObject(o, "capture_bytes", (double)a->bytes);
+}
+
 static cJSON *shift_object(const struct stats_shift *s)
 {
 	cJSON *o = cJSON_CreateObject(), *ci;
@@ -147,6 +159,7 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	cJSON_AddNumberToObject(root, "threshold_percent", r->threshold);
 	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
+	json_add_artifacts(root, &r->artifacts);
 	commits = cJSON_AddArrayToObject(root, "commits");
 	for (size_t i = 0; i < r->n; i++)
 		cJSON_AddItemToArray(commits, json_range_entry(r, i));
@@ -312,6 +325,7 @@ int report_bisect_json(FILE *fp, const struct bisect_report *r)
 	cJSON_AddItemToObject(root, "candidates", bisect_candidates_array(r));
 	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
 	cJSON_AddNumberToObject(root, "boots", (double)r->boots);
+	json_add_artifacts(root, &r->artifacts);
 	if (r->stages)
 		cJSON_AddItemToObject(root, "stages",
 				      json_from_stage_deltas(r->stages));

@@ -24,20 +24,21 @@ for i in $(seq 0 "$n"); do
 	git -C "$tmp/repo" commit -q --allow-empty -m "commit $i"
 done
 
-# Each pass sleeps the delay times 1 +- 3% (uniform), and logs itself.
+# Each pass sleeps the delay times 1 +- 3% (uniform), and logs itself in
+# BENCH_DIR (the commit's copy in the artifact store is deep in a store).
 # shellcheck disable=SC2016 # expanded by the command runner's shell
-noisy='echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(awk -v d="$(cat {worktree}/built)" -v r="$(od -An -N2 -tu2 /dev/urandom)" "BEGIN { printf \"%.4f\", d * (0.97 + 0.06 * r / 65535) }")'
+noisy='echo x >>"$BENCH_DIR/boots.log"; sleep $(awk -v d="$(cat {worktree}/built)" -v r="$(od -An -N2 -tu2 /dev/urandom)" "BEGIN { printf \"%.4f\", d * (0.97 + 0.06 * r / 65535) }")'
 build='echo x >>../../builds.log; cp delay built'
 count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 
 echo "bench: bootperf bisect on $n commits, culprit commit $culprit ..." >&2
 mkdir "$tmp/a"
-(cd "$tmp/a" && "$bootperf" bisect --runner command --command "$noisy" \
+(cd "$tmp/a" && BENCH_DIR=$tmp/a "$bootperf" bisect --runner command --command "$noisy" \
 	--build "$build" --store "$tmp/a/s" --verify-runs 0 --json \
 	"$tmp/repo" HEAD~$n HEAD >"$tmp/a/out.json")
 ab=$(count "$tmp/a/builds.log") ap=$(count "$tmp/a/boots.log")
 echo "bench: the same, verified (--verify-runs 10, the default) ..." >&2
-(cd "$tmp/a" && "$bootperf" bisect --runner command --command "$noisy" \
+(cd "$tmp/a" && BENCH_DIR=$tmp/a "$bootperf" bisect --runner command --command "$noisy" \
 	--build "$build" --store "$tmp/a/s" --json "$tmp/repo" HEAD~$n HEAD \
 	>"$tmp/a/verified.json") || true
 vb=$(($(count "$tmp/a/builds.log") - ab)) vp=$(($(count "$tmp/a/boots.log") - ap))
@@ -49,7 +50,7 @@ mid=$(perl -MJSON::PP -0777 -ne '$e = decode_json($_)->{endpoints};
 mkdir "$tmp/b"
 echo "bench: git bisect run bootperf bisect-run (warm-up 3, runs 10, threshold $mid ms) ..." >&2
 git -C "$tmp/repo" bisect start HEAD HEAD~$n >/dev/null
-(cd "$tmp/b" && git -C "$tmp/repo" bisect run "$bootperf" bisect-run \
+(cd "$tmp/b" && BENCH_DIR=$tmp/b git -C "$tmp/repo" bisect run "$bootperf" bisect-run \
 	--runner command --command "$noisy" --build "$build" --warmup 3 \
 	--runs 10 --store "$tmp/b/s" --threshold-ms "$mid" >"$tmp/b/run.log" 2>&1)
 fixed_named=$(git -C "$tmp/repo" log -1 --format=%s refs/bisect/bad)

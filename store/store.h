@@ -70,6 +70,7 @@ void json_iso_time(char *buf, size_t len, double t);
  *	<dir>/logs/<commit-id>.build.log
  *	<dir>/worktree/
  *	<dir>/wrappers/qemu-<commit>                 --qemu-arg wrappers
+ *	<dir>/artifacts/<build-id>/<commit>/         cmd/capture.c
  *	<dir>/lock                                   flock(2), holder's pid
  *
  * Ids are 4 to 64 lowercase hex digits; anything else is refused before

@@ -124,7 +124,7 @@ test_expect_success '--in-place builds in the checked-out tree' '
 '
 
 count_opts=(--runner command --runs 3 --warmup 0
-	--command 'echo x >>"$BOOTPERF_WORKTREE/../../boots.log"; sleep $(cat {worktree}/built)'
+	--command 'echo x >>"$TEST_DIR/boots.log"; sleep $(cat {worktree}/built)'
 	--build 'echo x >>../../builds.log; cp delay built')
 
 test_expect_success 'stored results are reused: a second bisection boots nothing' '

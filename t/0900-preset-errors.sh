@@ -105,11 +105,12 @@ test_expect_success 'an artifact elsewhere in the tree is pointed at' '
 
 test_expect_success 'qemu preset: firmware directories after --qemu-arg' '
 	test -r /usr/share/seabios/bios-256k.bin &&
-	printf "#!/bin/sh\necho \"\$@\" >>\"\$BOOTPERF_WORKTREE/../../args\"\n" >fakeqemu && chmod +x fakeqemu &&
+	printf "#!/bin/sh\necho \"\$@\" >>\"\$TEST_DIR/args\"\n" >fakeqemu && chmod +x fakeqemu &&
 	range --preset qemu --build "mkdir -p build && cp ../../fakeqemu build/qemu-system-x86_64" \
 		--qemu-arg -L --qemu-arg /mine --store "$PWD/s3" \
 		--command "{hv} one" repo HEAD &&
-	test "$(cat args)" = "-L /mine -L $PWD/s3/worktree/pc-bios -L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu one"
+	cat args &&
+	grep -qx -- "-L /mine -L $PWD/s3/artifacts/[0-9a-f]\{12\}/$(git -C repo rev-parse HEAD)/pc-bios -L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu one" args
 '
 
 # A stand-in QEMU tree: configure records its arguments (and mentions

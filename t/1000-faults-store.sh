@@ -66,6 +66,37 @@ else
 		test "$(results s | wc -l)" = 5 && readable s
 	'
 
+	test_expect_success 'disk full while a build is captured: exit 9, nothing lost, no half copy' '
+		results s >before &&
+		head=$(git -C repo rev-parse HEAD) &&
+		rm -r s/artifacts/*/"$head" &&
+		expect_exit 9 with_failfs "enospc:$PWD/s/artifacts" \
+			range s HEAD --runs 4 2>err &&
+		grep -q "^bootperf: error: cannot keep the artifacts of ${head:0:12} in .*: No space left on device; free space there, or lower --artifacts-max$" err &&
+		results s | cmp - before && no_litter s && readable s &&
+		test ! -e s/artifacts/*/"$head" &&
+		test -z "$(find s/artifacts -name ".*.tmp")" &&
+		range s HEAD --runs 4 --json >cap.json 2>err &&
+		test "$(json cap.json "\$j->{builds}")" = 1 &&
+		test -f s/artifacts/*/"$head"/built
+	'
+
+	test_expect_success 'kill -9 while a build is captured: no copy under its name; the next run sweeps and builds' '
+		results s >before &&
+		head=$(git -C repo rev-parse HEAD) &&
+		rm -r s/artifacts/*/"$head" &&
+		rc=0 && with_failfs "kill:.bootperf-manifest" \
+			range s HEAD --runs 5 >/dev/null 2>&1 || rc=$? &&
+		test "$rc" = 137 &&
+		results s | cmp - before && readable s &&
+		test ! -e s/artifacts/*/"$head" &&
+		test -n "$(find s/artifacts -name ".$head.tmp")" &&
+		range s HEAD --runs 5 --json >k.json &&
+		test "$(json k.json "\$j->{builds}")" = 1 &&
+		test -f s/artifacts/*/"$head"/built &&
+		test -z "$(find s/artifacts -name ".*.tmp")"
+	'
+
 	test_expect_success 'a read-only store: exit 9 before any build' '
 		results s >before &&
 		expect_exit 9 with_failfs "erofs:$PWD/s" \
@@ -98,7 +129,8 @@ else
 		grep -q "^bootperf: warning: cannot read result .$PWD/$f.: Input/output error$" err &&
 		grep -q "^bootperf: warning: measuring $(git -C repo rev-parse --short=12 HEAD~1) again" err &&
 		! grep -q "error:" err &&
-		test "$(json eio.json "\$j->{builds}")" = 1 &&
+		test "$(json eio.json "\$j->{builds}")" = 0 &&
+		test "$(json eio.json "\$j->{artifacts}{reused}")" -ge 1 &&
 		readable s && no_litter s &&
 		with_failfs "eio:$PWD/$f" bootperf report --store "$PWD/s" \
 			--repo repo HEAD~5..HEAD >r.txt 2>err &&
@@ -124,7 +156,8 @@ test_expect_success 'corrupt, truncated, empty and foreign files: named, measure
 	grep -q "^bootperf: warning: corrupt result .$h.: not a bootperf result" err &&
 	! grep -q "error:" err &&
 	test "$(grep -c "warning: measuring .* again" err)" = 3 &&
-	test "$(json again.json "\$j->{builds}")" = 3 && readable s
+	test "$(json again.json "\$j->{builds}")" = 0 &&
+	test "$(json again.json "\$j->{artifacts}{reused}")" = 3 && readable s
 '
 
 # newer FILE ERR: ERR is the one line naming FILE as a newer bootperf's.
@@ -210,7 +243,7 @@ test_expect_success 'a --qemu-arg wrapper goes when its commit is measured' '
 		*) echo "not a wrapper: $w"; exit 1 ;;
 		esac
 	done &&
-	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(configs\|lock\|logs\|results\|worktree\|wrappers\)$")"
+	test -z "$(ls -A sq/wrappers)" && test -z "$(ls sq | grep -v "^\(artifacts\|configs\|lock\|logs\|results\|worktree\|wrappers\)$")"
 '
 
 test_done

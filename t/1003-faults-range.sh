@@ -199,18 +199,24 @@ test_expect_success 'the second pass of a top-up fails: the first is kept too' '
 	stored_passes s8 3 && test "$(grep -c "ms ±" out)" = 5 && no_litter s8
 '
 
+# A top-up boots the commits' copies in the artifact store; with the
+# copies removed, it must build them again, and those builds fail.
 test_expect_success 'the rebuild for a top-up fails: the stored passes are kept' '
 	b=(--build "test ! -e $TEST_DIR/fail-11 && cp delay built") &&
 	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" >out &&
-	touch fail-11 &&
+	touch fail-11 && rm -r s9/artifacts &&
 	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" --runs 4 >out 2>err &&
 	cat out err &&
 	test "$(grep -c "^bootperf: warning: [0-9a-f]\{12\} keeps the 2 passes it has in the store" err)" = 5 &&
+	test "$(grep -c "^bootperf: warning: the artifacts of [0-9a-f]\{12\} are not in the store" err)" = 5 &&
 	! grep -q "build-failed" out &&
 	stored_passes s9 2 && test "$(grep -c "ms ±" out)" = 5 &&
 	rm fail-11 &&
 	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" --runs 4 >out 2>err &&
-	! grep -q warning err && stored_passes s9 4 && no_litter s9
+	! grep -v "warning: the artifacts of [0-9a-f]* are not in the store" err | grep -q warning &&
+	stored_passes s9 4 && no_litter s9 &&
+	expect_exit 0 range s9 "sleep 0.01" "${b[@]}" --runs 5 --json >out 2>err &&
+	! grep -q warning err && test "$(json out "\$j->{builds}")" = 0
 '
 
 test_done

@@ -16,6 +16,9 @@ test_cleanup() {
 }
 trap test_cleanup EXIT
 cd "$TEST_DIR" || exit 1
+# Commands of the command runner boot in a commit's captured copy of its
+# artifacts, deep in a store: they write their logs here.
+export TEST_DIR
 # Deterministic commits and no user configuration leaking in.
 export GIT_AUTHOR_DATE="2020-01-01T00:00:00Z"
 export GIT_COMMITTER_DATE="2020-01-01T00:00:00Z"
