@@ -465,7 +465,12 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 	    runner_check_firmware(preset, &qa, wt) != BP_EXIT_OK)
 		return BP_EXIT_NOFILE;
 	p->o.hv = p->hv ? p->hv : p->o.hv;
-	if (qemu_args_at(&qa, 0)) {
+	/* A qemu in the artifact store goes through a wrapper too: its
+	 * path there is long, and libguestfs 1.48 overflows a buffer
+	 * (heap-buffer-overflow in guestfs_launch) on a long qemu path.
+	 */
+	if (qemu_args_at(&qa, 0) ||
+	    (p->hv && m->dir[w] && m->run->runner == &runner_guestfs)) {
 		char *wrapper = write_wrapper(m, wt, res->commit_id, p->o.hv);
 
 		if (!wrapper)
