@@ -22,14 +22,15 @@ git init -q repo &&
 {
 	fast=$(git -C repo rev-parse --short=7 HEAD~1)
 	slow=$(git -C repo rev-parse --short=7 HEAD)
-	# Each commit's "build" links the one fake qemu into its worktree,
-	# where it reads that commit's mode: bisect keeps two worktrees
-	# built and boots them in turns, so what a commit boots must come
-	# from its own worktree (a mode file shared by both would boot the
-	# good endpoint's added passes as the bad one).  Each linked qemu
-	# gets a libguestfs cache of its own, built in the first warm-up.
+	# Each commit's "build" links the one fake qemu into its worktree;
+	# the artifact store copies it with the commit's mode file
+	# (--artifact), which it reads beside itself: bisect boots two
+	# commits in turns, so what a commit boots must be its own (a mode
+	# file shared by both would boot the good endpoint's added passes
+	# as the bad one).  Each copied qemu gets a libguestfs cache of its
+	# own, built in the first warm-up.
 	opts=(--accel tcg --build "ln -sf '$PWD/qemu/qemu' qemu"
-		--hv-artifact qemu
+		--hv-artifact qemu --artifact mode
 		--runs 3 --warmup 1 --test welch --alpha 0.05 --timeout 300
 		--stages --stage-runs 1 --store "$PWD/store")
 }
