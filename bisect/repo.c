@@ -335,16 +335,23 @@ out:
 	return err;
 }
 
-int walk_hash_string(char out[41], const char *s)
+/* The blob id of s, or of the file at path when that is not NULL. */
+static int hash_blob(char out[41], const char *s, const char *path)
 {
 	git_oid oid;
-	int err = -1;
+	int err = -1, r;
 
 	if (git_libgit2_init() < 0)
 		return walk_git_fail(WALK_ERR_OTHER,
 				     "cannot initialise libgit2");
-	if (git_odb_hash(&oid, s, strlen(s), GIT_OBJECT_BLOB) < 0) {
-		walk_git_fail(WALK_ERR_OTHER, "cannot hash configuration");
+	r = path ? git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB)
+		 : git_odb_hash(&oid, s, strlen(s), GIT_OBJECT_BLOB);
+	if (r < 0) {
+		if (path)
+			walk_git_fail(WALK_ERR_OTHER, "cannot hash '%s'", path);
+		else
+			walk_git_fail(WALK_ERR_OTHER,
+				      "cannot hash configuration");
 		goto out;
 	}
 	git_oid_tostr(out, 41, &oid);
@@ -354,21 +361,12 @@ out:
 	return err;
 }
 
+int walk_hash_string(char out[41], const char *s)
+{
+	return hash_blob(out, s, NULL);
+}
+
 int walk_hash_file(char out[41], const char *path)
 {
-	git_oid oid;
-	int err = -1;
-
-	if (git_libgit2_init() < 0)
-		return walk_git_fail(WALK_ERR_OTHER,
-				     "cannot initialise libgit2");
-	if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) < 0) {
-		walk_git_fail(WALK_ERR_OTHER, "cannot hash '%s'", path);
-		goto out;
-	}
-	git_oid_tostr(out, 41, &oid);
-	err = 0;
-out:
-	git_libgit2_shutdown();
-	return err;
+	return hash_blob(out, "", path);
 }
