@@ -46,13 +46,8 @@ FUZZ_SRCS := $(wildcard t/fuzz/*.c)
 UNIT_BINS := $(patsubst t/unit/%.c,$(BUILDDIR)/t/%.t,$(UNIT_SRCS)) \
 	     $(patsubst t/fuzz/%.c,$(BUILDDIR)/t/fuzz-%.t,$(FUZZ_SRCS))
 SH_TESTS  := $(sort $(wildcard t/[0-9][0-9][0-9][0-9]-*.sh))
-# The fault-injection shim (LD_PRELOAD), built without sanitizers.  gcc's
-# ASan runtime is a shared library that must come first in LD_PRELOAD:
-# the tests preload it before the shim (clang links its own statically).
+# The fault-injection shim (LD_PRELOAD), built without sanitizers.
 FAILFS    := $(BUILDDIR)/t/failfs.so
-ASAN_RT    = $(if $(findstring address,$(SANITIZE)),$(filter /%,$(shell \
-		$(CC) -print-file-name=libasan.so 2>/dev/null)))
-FAILFS_PRELOAD = $(if $(ASAN_RT),$(ASAN_RT):)$(CURDIR)/$(FAILFS)
 REAL_TESTS := $(sort $(wildcard t/real/*.sh))
 SCRIPTS   := $(wildcard t/*.sh t/lib/*.sh t/real/*.sh t/real/lib/*.sh \
 		examples/*.sh scripts/*.sh) .ci/run scripts/install-deps \
@@ -173,43 +168,80 @@ $(BUILDDIR)/bootperf.1: docs/bootperf.pod | $(BUILDDIR)/.dirs
 
 man: $(BUILDDIR)/bootperf.1
 
-# The test run: unit tests and shell tests through prove.  FAST=1 skips
-# the tests that boot real appliances (sanitizer and valgrind variants).
-# check installs Chromium too, for the HTML report's test (t/0811).
-# An empty test list is an error, never a silent pass.
+# The test run: unit tests and shell tests through scripts/tap-run (the
+# harness prove uses), in variants: plain (booting real appliances
+# unless FAST=1), sanitize (ASan and UBSan) and valgrind, the last two
+# on the tests that boot nothing.  make check runs all three in one
+# schedule (tap-run says how: the timed and booting tests one at a
+# time, the others beside them at nice 19), so the instrumented runs
+# fill the core a TCG boot leaves idle.  VARIANTS picks some:
+# make check VARIANTS=plain.  check installs Chromium too, for the HTML
+# report's test (t/0811).  An empty test list is an error, never a
+# silent pass.
+VARIANTS ?= plain sanitize valgrind
 check: deps
 	@scripts/install-deps browser
+	@$(if $(filter valgrind,$(VARIANTS)),scripts/install-deps valgrind)
 	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(if $(filter sanitize,$(VARIANTS)),$(MAKE) --no-print-directory \
+		-j$(JOBS) all SANITIZE=address,undefined)
 	@$(MAKE) --no-print-directory run-tests
 
 check-fast: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
-	@$(MAKE) --no-print-directory run-tests FAST=1
+	@$(MAKE) --no-print-directory run-tests FAST=1 VARIANTS=plain
 
 # The booting tests that judge by time with a CPU hog beside each
 # (t/lib.sh requires_boots): a busy machine must not change a verdict.
 check-loaded: deps
 	@scripts/install-deps browser
 	@$(MAKE) --no-print-directory -j$(JOBS) all
-	@$(MAKE) --no-print-directory run-tests HOG=1
+	@$(MAKE) --no-print-directory run-tests HOG=1 VARIANTS=plain
 
-# Leaks in libpcre2 are libgit2's (t/fuzz/lsan.supp says which), not
-# bootperf's: LeakSanitizer cannot unwind past libpcre2 to tell more.
 check-sanitize: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all SANITIZE=address,undefined
-	@LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp:print_suppressions=0 \
-		$(MAKE) --no-print-directory run-tests FAST=1 \
-		SANITIZE=address,undefined
+	@$(MAKE) --no-print-directory run-tests VARIANTS=sanitize
 
+check-valgrind: deps
+	@scripts/install-deps valgrind
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory run-tests VARIANTS=valgrind
+
+# The variants, as scripts/tap-run options.  Unit tests are named
+# without their build directory's prefix.
+UNIT_NAMES := $(patsubst t/unit/%.c,t/%.t,$(UNIT_SRCS)) \
+	      $(patsubst t/fuzz/%.c,t/fuzz-%.t,$(FUZZ_SRCS))
+TEST_ENV = --env BOOTPERF_SRCDIR=$(CURDIR) --env BOOTPERF_HOG=$(HOG) \
+	--env BOOTPERF_MAN=$(CURDIR)/build/bootperf.1
+VARIANT_plain = --variant plain $(TEST_ENV) \
+	--env BOOTPERF=$(CURDIR)/bootperf --env BOOTPERF_FAST=$(FAST) \
+	--env BOOTPERF_WRAPPER= --env BOOTPERF_SANITIZE= \
+	--env BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so \
+	$(addprefix --unit build/,$(UNIT_NAMES))
+# Leaks in libpcre2 are libgit2's (t/fuzz/lsan.supp says which), not
+# bootperf's: LeakSanitizer cannot unwind past libpcre2 to tell more.
+# gcc's ASan runtime is a shared library that must come first in
+# LD_PRELOAD, before the fault-injection shim.
+ASAN_LIB = $(filter /%,$(shell $(CC) -print-file-name=libasan.so 2>/dev/null))
+VARIANT_sanitize = --variant sanitize $(TEST_ENV) \
+	--env BOOTPERF=$(CURDIR)/build-san/bootperf --env BOOTPERF_FAST=1 \
+	--env BOOTPERF_WRAPPER= --env BOOTPERF_SANITIZE=address,undefined \
+	--env BOOTPERF_FAILFS=$(if $(ASAN_LIB),$(ASAN_LIB):)$(CURDIR)/build-san/t/failfs.so \
+	--env LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp:print_suppressions=0 \
+	$(addprefix --unit build-san/,$(UNIT_NAMES))
 # Errors and definite or indirect leaks fail, in bootperf and in its
 # measuring children too: those are forks, which valgrind follows
 # without --trace-children (that would also trace the commands, builds
 # and qemus they exec, which are not ours).  t/valgrind.supp: libgit2's.
-check-valgrind: deps
-	@scripts/install-deps valgrind
-	@$(MAKE) --no-print-directory -j$(JOBS) all
-	@$(MAKE) --no-print-directory run-tests FAST=1 \
-		BOOTPERF_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/t/valgrind.supp"
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect \
+	--suppressions=$(CURDIR)/t/valgrind.supp
+VARIANT_valgrind = --variant valgrind $(TEST_ENV) \
+	--env BOOTPERF=$(CURDIR)/bootperf --env BOOTPERF_FAST=1 \
+	--env 'BOOTPERF_WRAPPER=$(VALGRIND)' --env BOOTPERF_SANITIZE= \
+	--env BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so \
+	--exec '$(VALGRIND)' $(addprefix --unit build/,$(UNIT_NAMES))
 
 # Real QEMU and Linux trees (Debian's sources), built and booted: hours
 # the first time on 2 cores, not part of check.  Trees, stores and the
@@ -223,27 +255,17 @@ check-real: deps
 	BOOTPERF_REAL_DIR="$(REAL_DIR)" \
 	prove -v $(PROVE_FLAGS) $(addprefix ./,$(REAL_TESTS))
 
-# Shell tests run JOBS at a time where that is safe (scripts/tap-run):
-# those that judge by measured time (a line "# timed: WHY") one after
-# another, never beside each other; those that boot appliances after the
-# others, one after another.  PROVE_FLAGS: -v for every test's output.
+# PROVE_FLAGS: -v for every test's output.
 .PHONY: run-tests
 run-tests:
-	@test -n "$(UNIT_BINS)$(SH_TESTS)" || \
+	@test -n "$(UNIT_NAMES)$(SH_TESTS)" || \
 		{ echo "no tests found" >&2; exit 1; }
-	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
-	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
-	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	prove -j$(JOBS) $(PROVE_FLAGS) \
-		$(if $(BOOTPERF_WRAPPER),--exec '$(BOOTPERF_WRAPPER) ') \
-		$(addprefix ./,$(UNIT_BINS))
-	BOOTPERF="$(CURDIR)/$(BIN)" BOOTPERF_SRCDIR="$(CURDIR)" \
-	BOOTPERF_FAST="$(FAST)" BOOTPERF_WRAPPER="$(BOOTPERF_WRAPPER)" \
-	BOOTPERF_MAN="$(CURDIR)/$(BUILDDIR)/bootperf.1" \
-	BOOTPERF_FAILFS="$(FAILFS_PRELOAD)" BOOTPERF_HOG="$(HOG)" \
-	BOOTPERF_SANITIZE="$(SANITIZE)" \
-	scripts/prove-report "$(CURDIR)/$(BUILDDIR)/test-failures.log" \
-		-j$(JOBS) $(PROVE_FLAGS) $(addprefix ./,$(SH_TESTS))
+	@test -n "$(strip $(foreach v,$(VARIANTS),$(VARIANT_$(v))))" || \
+		{ echo "VARIANTS='$(VARIANTS)': plain, sanitize or valgrind" >&2; exit 1; }
+	scripts/prove-report "$(CURDIR)/build/test-failures.log" \
+		-j$(JOBS) $(PROVE_FLAGS) \
+		$(foreach v,$(VARIANTS),$(VARIANT_$(v))) \
+		-- $(addprefix ./,$(SH_TESTS))
 
 # The main job on the bundled example.
 demo: deps
