@@ -235,6 +235,54 @@ int walk_history(struct walk_list *out, struct walk_repo *repo, const char *tip,
 		 const char *start, size_t depth, bool first_parent,
 		 bool *rewritten);
 
+/* changes.c: what a commit changes, as far as a build can tell. */
+
+/* What a path is, by its name: documentation (a doc, docs,
+ * Documentation or man directory; README, COPYING, *.md, *.rst ...),
+ * tests (a test, tests, testing, selftests, testsuite or t directory),
+ * CI and editor configuration (.gitlab-ci.yml, .github/, .gitignore
+ * ...), or anything else, which a build may read.
+ */
+enum walk_path_class {
+	WALK_PATH_BUILD,
+	WALK_PATH_DOCS,
+	WALK_PATH_TESTS,
+	WALK_PATH_CI,
+	WALK_PATH_CLASSES
+};
+enum walk_path_class walk_path_class(const char *path);
+
+enum walk_change_kind {
+	WALK_CHANGES_CODE,    /* some file a build may read */
+	WALK_CHANGES_MERGE,   /* a merge commit (not diffed) */
+	WALK_CHANGES_NOTHING, /* no file (an empty commit) */
+	WALK_CHANGES_NO_BUILD /* only documentation, tests, CI configuration */
+};
+struct walk_changes {
+	enum walk_change_kind kind;
+	size_t files; /* files changed against the first parent */
+	size_t by_class[WALK_PATH_CLASSES]; /* paths of each class */
+};
+/* What commit id (40 hex) changes against its first parent (a root
+ * commit: against nothing).  0, or -1 (the repository cannot be read;
+ * nothing printed: it is the caller's to warn).
+ */
+int walk_changes(struct walk_changes *out, struct walk_repo *repo,
+		 const char *id);
+/* "code", "merge", "empty" or "docs-tests-ci" (the JSON's words). */
+const char *walk_change_kind_name(enum walk_change_kind k);
+
+/* revert.c: the commit tip with commit_id reverted (a merge against its
+ * first parent), written to the object database with no reference
+ * moved or made (bisect --verify-revert).  Same inputs, same commit id.
+ * 0: *out is that commit (walk_commit_clear); 1: the revert conflicts,
+ * and why holds the first conflicting path; -1: why says what failed.
+ * Nothing is printed: it is the caller's to say.
+ */
+int walk_revert(struct walk_commit *out, char *why, size_t len,
+		struct walk_repo *repo, const char *tip_id,
+		const char *commit_id);
+
 /* Internal to bisect/: shared by repo.c, walk.c and worktree.c; cmd/ has
  * no use for them.  libgit2 types are only forward-declared here.
  */

@@ -22,7 +22,8 @@ struct bisect_cli {
 	bool first_parent;
 	bool improvement;
 	double threshold;
-	long verify_runs; /* 0, or passes each of culprit and baseline */
+	long verify_runs;   /* 0, or passes each of culprit and baseline */
+	bool verify_revert; /* and the tip against the tip without it */
 	const char *repo, *good, *bad;
 };
 
@@ -36,6 +37,7 @@ static const struct option bisect_options[] = {
 	{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
 	{ "verify-runs", required_argument, NULL, OPT_VERIFY_RUNS },
 	{ "size-runs", required_argument, NULL, OPT_SIZE_RUNS },
+	{ "verify-revert", no_argument, NULL, OPT_VERIFY_REVERT },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "undecided", required_argument, NULL, OPT_UNDECIDED },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
@@ -57,6 +59,9 @@ static int own_option(void *arg_cli, int c, const char *arg)
 		return 1;
 	case OPT_IMPROVEMENT:
 		cli->improvement = true;
+		return 1;
+	case OPT_VERIFY_REVERT:
+		cli->verify_revert = true;
 		return 1;
 	case OPT_THRESHOLD:
 		return cmd_parse_percent("--threshold", arg, &cli->threshold);
@@ -112,6 +117,12 @@ static int check(struct bisect_cli *cli)
 			 "turns the verification off)",
 			 cli->verify_runs, verify_least(cli->judge.alpha),
 			 cli->judge.alpha);
+		return -1;
+	}
+	if (cli->verify_revert && cli->verify_runs == 0) {
+		bp_error("--verify-revert needs --verify-runs above 0: the "
+			 "revert is judged on as many passes, against what the "
+			 "verification measured");
 		return -1;
 	}
 	if (stages_cli_finish(&cli->stages, &cli->run) == -1)
@@ -292,6 +303,29 @@ static void size_of_change(struct bisect_state *b, size_t i)
 	rep->ci_high_percent = 100.0 * rep->ci_high / a->summary.mean;
 }
 
+/* What the culprit changes: a merge, or a commit that changes nothing a
+ * build reads, is named as such beside it (bisect/changes.c).
+ */
+static void culprit_changes(struct bisect_state *b, size_t i)
+{
+	struct bisect_report *rep = &b->report;
+	const struct walk_commit *c = &b->graph.list.v[i];
+	struct walk_changes ch;
+
+	rep->changes.kind = NULL;
+	if (walk_changes(&ch, b->repo, c->id) == -1) {
+		bp_warning("cannot tell what %s changes: the repository "
+			   "could not be read",
+			   c->short_id);
+		return;
+	}
+	rep->changes.kind = walk_change_kind_name(ch.kind);
+	rep->changes.files = ch.files;
+	rep->changes.docs = ch.by_class[WALK_PATH_DOCS];
+	rep->changes.tests = ch.by_class[WALK_PATH_TESTS];
+	rep->changes.ci = ch.by_class[WALK_PATH_CI];
+}
+
 static void found(struct bisect_state *b, size_t i)
 {
 	struct bisect_report *rep = &b->report;
@@ -302,6 +336,7 @@ static void found(struct bisect_state *b, size_t i)
 	rep->culprit = k;
 	rep->culprit_at = i;
 	size_of_change(b, i);
+	culprit_changes(b, i);
 }
 
 /* The step (or endpoint) k, to add passes to. */
@@ -341,12 +376,15 @@ static void keep_ok(struct commit_result *res)
  * 22).  A pass that fails on the way: judged on the passes there are,
  * with a warning.
  */
-static int verify(struct bisect_state *b)
+/* Fresh passes of s[0] and s[1] in balanced pairs (A B B A), as many
+ * of each, until both have at least want (the store's passes count);
+ * *measured: the passes this took, both commits.  Each boots in the
+ * worktree that has it built if one does.  A pass that fails on the way
+ * leaves both measured as they were.
+ */
+static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
+		   size_t want, const char *doing, size_t *measured)
 {
-	struct bisect_report *rep = &b->report;
-	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
-				    step_mut(rep, rep->baseline)};
-	size_t want = (size_t)b->cli->verify_runs;
 	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
 	/* As many fresh passes of each, so that they pair up: old passes
 	 * of one (an endpoint's) would otherwise meet only fresh ones of
@@ -359,44 +397,55 @@ static int verify(struct bisect_state *b)
 	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
 		    !strcmp(b->m.built[0], s[1]->res.commit_id);
 	const int w[2] = {swap, !swap};
+	int r;
+
+	*measured = 0;
+	if (want > a->n_samples && want - a->n_samples > pairs)
+		pairs = want - a->n_samples;
+	if (pairs == 0)
+		return BP_EXIT_OK;
+	goals[0] = (struct extend_goal){.want = c->n_samples + pairs};
+	goals[1] = (struct extend_goal){.want = a->n_samples + pairs};
+	if (!b->cli->run.json) {
+		printf("\n%s: %zu more passes each of %s and %s, in balanced "
+		       "pairs\n",
+		       doing, pairs, s[0]->short_id, s[1]->short_id);
+		fflush(stdout);
+	}
+	snprintf(b->judge.what_buf, sizeof b->judge.what_buf, "%s and %s",
+		 s[0]->short_id, s[1]->short_id);
+	b->judge.what = b->judge.what_buf;
+	b->m.balanced = true;
+	r = measurer_extend_turns(&b->m, w, res, goal, 2);
+	b->m.balanced = false;
+	*measured = goals[0].measured + goals[1].measured;
+	for (int k = 0; k < 2; k++)
+		keep_ok(&s[k]->res);
+	return r;
+}
+
+static int verify(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
+				    step_mut(rep, rep->baseline)};
+	size_t want = (size_t)b->cli->verify_runs;
+	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
 	enum stats_shift_verdict want_verdict =
 	    rep->improvement ? SHIFT_FASTER : SHIFT_SLOWER;
 	char interval[96], least[80];
-	int r = BP_EXIT_OK;
+	int r = pair_up(b, s, want, "Verifying", &rep->verify_measured);
 
-	if (want > a->n_samples && want - a->n_samples > pairs)
-		pairs = want - a->n_samples;
-	goals[0] = (struct extend_goal){.want = c->n_samples + pairs};
-	goals[1] = (struct extend_goal){.want = a->n_samples + pairs};
-	if (pairs > 0) {
-		if (!b->cli->run.json) {
-			printf(
-			    "\nVerifying: %zu more passes each of %s and %s, "
-			    "in balanced pairs\n",
-			    pairs, s[0]->short_id, s[1]->short_id);
-			fflush(stdout);
-		}
-		snprintf(b->judge.what_buf, sizeof b->judge.what_buf,
-			 "%s and %s", s[0]->short_id, s[1]->short_id);
-		b->judge.what = b->judge.what_buf;
-		b->m.balanced = true;
-		r = measurer_extend_turns(&b->m, w, res, goal, 2);
-		b->m.balanced = false;
-		rep->verify_measured = goals[0].measured + goals[1].measured;
-		for (int k = 0; k < 2; k++)
-			keep_ok(&s[k]->res);
-		if (r != BP_EXIT_OK) {
-			/* Interrupted, or an error: never "found" unverified */
-			size_of_change(b, rep->culprit_at);
-			rep->outcome = BISECT_UNVERIFIED;
-			return r;
-		}
-		if (c->n_samples < want || a->n_samples < want)
-			bp_warning("the culprit could not be verified on %zu "
-				   "passes each: it is judged on the %zu and "
-				   "%zu there are",
-				   want, c->n_samples, a->n_samples);
+	if (r != BP_EXIT_OK) {
+		/* Interrupted, or an error: never "found" unverified */
+		size_of_change(b, rep->culprit_at);
+		rep->outcome = BISECT_UNVERIFIED;
+		return r;
 	}
+	if (c->n_samples < want || a->n_samples < want)
+		bp_warning("the culprit could not be verified on %zu passes "
+			   "each: it is judged on the %zu and %zu there are",
+			   want, c->n_samples, a->n_samples);
 	size_of_change(b, rep->culprit_at);
 	if (stats_shift(&rep->verification, a->sample_ms, a->n_samples,
 			c->sample_ms, c->n_samples, rep->alpha,
@@ -425,6 +474,98 @@ static int verify(struct bisect_state *b)
 	    s[0]->short_id, c->n_samples, a->n_samples, s[1]->short_id,
 	    stats_shift_verdict_name(rep->verification.verdict),
 	    rep->verification.estimate, interval, least);
+	return BP_EXIT_UNVERIFIED;
+}
+
+/* The percent a revert should show if it undoes a change of pct. */
+static double undone(double pct)
+{
+	return 100.0 * (100.0 / (100.0 + pct) - 1.0);
+}
+
+/* --verify-revert: the tip with the culprit reverted (a commit no ref
+ * names, bisect/revert.c), booted in balanced pairs with the tip, as
+ * many passes each as --verify-runs.  Its change against the tip must
+ * go the other way (the shift test's verdict faster, slower with
+ * --improvement) and by about the culprit's size: its interval must
+ * meet the one the culprit's verification interval predicts.  A revert
+ * that conflicts, or cannot be built or booted, verifies nothing either
+ * way: said, and the answer stands on the verification.
+ */
+static int verify_revert(struct bisect_state *b)
+{
+	struct bisect_report *rep = &b->report;
+	struct bisect_step *c = step_mut(rep, rep->culprit);
+	struct bisect_step *s[2] = {&rep->revert_step, &rep->bad};
+	const struct stats_shift *v = &rep->verification;
+	struct stats_shift *rs = &rep->revert_shift;
+	enum stats_shift_verdict want_verdict =
+	    rep->improvement ? SHIFT_SLOWER : SHIFT_FASTER;
+	struct walk_commit rc;
+	char why[512], interval[96];
+	double lo, hi;
+	int r;
+
+	r = walk_revert(&rc, why, sizeof why, b->repo, rep->bad.res.commit_id,
+			c->res.commit_id);
+	if (r != 0) {
+		rep->revert = REVERT_CANNOT;
+		rep->revert_why =
+		    r == 1 ? bp_asprintf("reverting %s on %s conflicts in %s",
+					 c->short_id, rep->bad.short_id, why)
+			   : bp_asprintf("reverting %s on %s: %s", c->short_id,
+					 rep->bad.short_id, why);
+		return BP_EXIT_OK;
+	}
+	judge_step_init(&rep->revert_step, &rc, b->m.config_id);
+	walk_commit_clear(&rc);
+	if (measurer_recall(&b->m, &rep->revert_step.res) == -1)
+		return BP_EXIT_STORE;
+	r = pair_up(b, s, (size_t)b->cli->verify_runs, "Verifying by revert",
+		    &rep->revert_measured);
+	if (r != BP_EXIT_OK)
+		return r;
+	if (rep->revert_step.res.status != COMMIT_OK ||
+	    rep->revert_step.res.bench.n_samples == 0 ||
+	    stats_shift(rs, rep->bad.res.bench.sample_ms,
+			rep->bad.res.bench.n_samples,
+			rep->revert_step.res.bench.sample_ms,
+			rep->revert_step.res.bench.n_samples, rep->alpha,
+			rep->threshold) == -1) {
+		rep->revert = REVERT_CANNOT;
+		rep->revert_why = bp_asprintf(
+		    "the revert of %s on %s (%s) could not be measured%s%s",
+		    c->short_id, rep->bad.short_id, rep->revert_step.short_id,
+		    rep->revert_step.res.message ? ": " : "",
+		    rep->revert_step.res.message ? rep->revert_step.res.message
+						 : "");
+		return BP_EXIT_OK;
+	}
+	rep->revert_expected = undone(v->estimate);
+	/* The culprit's interval, undone: where the revert's should be. */
+	lo = isfinite(v->hi) ? undone(v->hi) : -100.0;
+	hi = v->lo > -100 ? undone(v->lo) : INFINITY;
+	if (lo > hi) {
+		double t = lo;
+
+		lo = hi;
+		hi = t;
+	}
+	if (rs->verdict == want_verdict && rs->lo <= hi && rs->hi >= lo) {
+		rep->revert = REVERT_CONFIRMED;
+		return BP_EXIT_OK;
+	}
+	rep->revert = REVERT_REFUTED;
+	rep->outcome = BISECT_UNVERIFIED;
+	report_shift_interval(interval, sizeof interval, rs);
+	free(rep->why);
+	rep->why = bp_asprintf(
+	    "reverting %s on %s does not undo its change: the revert is %s, "
+	    "%+.1f%% (%s), where undoing the culprit's %+.1f%% would give "
+	    "%+.1f%%",
+	    c->short_id, rep->bad.short_id,
+	    stats_shift_verdict_name(rs->verdict), rs->estimate, interval,
+	    v->estimate, rep->revert_expected);
 	return BP_EXIT_UNVERIFIED;
 }
 
@@ -564,6 +705,8 @@ static int run(struct bisect_state *b)
 		r = search_all(b);
 	if (r == BP_EXIT_OK && b->cli->verify_runs > 0)
 		r = verify(b);
+	if (r == BP_EXIT_OK && b->cli->verify_revert)
+		r = verify_revert(b);
 	if (r == BP_EXIT_OK)
 		r = stages_bisect(&b->m, rep, &b->cli->stages);
 	if (r == BP_EXIT_NO_CHANGE)

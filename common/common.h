@@ -736,7 +736,30 @@ struct bisect_report {
 	size_t passes, against_passes;	 /* FOUND: what it is sized on */
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
 	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
-	struct bisect_candidate *candidates;	/* AMBIGUOUS */
+	/* FOUND, UNVERIFIED: what the culprit changes against its first
+	 * parent (bisect/changes.c).  kind: "code", "merge", "empty",
+	 * "docs-tests-ci", or NULL when it could not be read.
+	 */
+	struct {
+		const char *kind;
+		size_t files, docs, tests, ci;
+	} changes;
+	/* --verify-revert: the tip with the culprit reverted, booted in
+	 * balanced pairs with the tip; the change must go away, by about
+	 * the culprit's size.
+	 */
+	enum bisect_revert {
+		REVERT_NONE,	  /* not asked, or no culprit verified */
+		REVERT_CONFIRMED, /* the revert undoes the change */
+		REVERT_REFUTED,	  /* it does not (UNVERIFIED) */
+		REVERT_CANNOT	  /* conflicts, or cannot be built or booted */
+	} revert;
+	struct bisect_step revert_step;	 /* CONFIRMED, REFUTED: the revert */
+	struct stats_shift revert_shift; /* the revert against the tip */
+	double revert_expected;		 /* the percent the culprit predicts */
+	size_t revert_measured;		 /* passes it took in this run */
+	char *revert_why;		 /* CANNOT: why (owned) */
+	struct bisect_candidate *candidates; /* AMBIGUOUS */
 	size_t n_candidates;
 	size_t builds, boots;
 	struct artifact_counts artifacts;

@@ -175,6 +175,9 @@ void bisect_report_free(struct bisect_report *r)
 {
 	commit_result_free(&r->good.res);
 	commit_result_free(&r->bad.res);
+	commit_result_free(&r->revert_step.res);
+	free(r->revert_why);
+	r->revert_why = NULL;
 	for (size_t i = 0; i < r->n_steps; i++)
 		commit_result_free(&r->steps[i].res);
 	for (size_t i = 0; i < r->n_candidates; i++)

@@ -254,6 +254,46 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	cJSON_AddNumberToObject(o, "passes", (double)r->passes);
 	cJSON_AddNumberToObject(o, "against_passes", (double)r->against_passes);
 	add_shift(o, &a->res.bench, &c->res.bench, r->alpha, r->threshold);
+	if (r->changes.kind) {
+		cJSON *ch = cJSON_AddObjectToObject(o, "changes");
+		bool merge = !strcmp(r->changes.kind, "merge");
+
+		json_add_string(ch, "kind", r->changes.kind);
+		if (!merge) {
+			cJSON_AddNumberToObject(ch, "files",
+						(double)r->changes.files);
+			cJSON_AddNumberToObject(ch, "docs",
+						(double)r->changes.docs);
+			cJSON_AddNumberToObject(ch, "tests",
+						(double)r->changes.tests);
+			cJSON_AddNumberToObject(ch, "ci",
+						(double)r->changes.ci);
+		}
+	}
+	if (r->revert != REVERT_NONE) {
+		static const char *const states[] = {"", "confirmed", "refuted",
+						     "cannot"};
+		cJSON *v = cJSON_AddObjectToObject(o, "revert");
+
+		json_add_string(v, "state", states[r->revert]);
+		if (r->revert == REVERT_CANNOT) {
+			json_add_string(v, "why", r->revert_why);
+		} else {
+			json_add_string(v, "commit",
+					r->revert_step.res.commit_id);
+			cJSON_AddNumberToObject(v, "passes",
+						(double)r->revert_shift.nb);
+			cJSON_AddNumberToObject(v, "against_passes",
+						(double)r->revert_shift.na);
+			cJSON_AddNumberToObject(v, "passes_now",
+						(double)r->revert_measured);
+			cJSON_AddItemToObject(
+			    v, "expected_percent",
+			    json_number_or_null(r->revert_expected));
+			cJSON_AddItemToObject(v, "shift",
+					      shift_object(&r->revert_shift));
+		}
+	}
 	if (r->verify_runs) {
 		cJSON *v = cJSON_AddObjectToObject(o, "verification");
 

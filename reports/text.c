@@ -400,6 +400,68 @@ static void verification_text(FILE *fp, const struct bisect_report *r)
 	fputc('\n', fp);
 }
 
+/* --verify-revert's line: the tip with the culprit reverted, against
+ * the tip.
+ */
+static void revert_text(FILE *fp, const struct bisect_report *r)
+{
+	const struct stats_shift *v = &r->revert_shift;
+	char interval[96];
+
+	if (r->revert == REVERT_NONE)
+		return;
+	if (r->revert == REVERT_CANNOT) {
+		fputs("\tCannot verify by revert: ", fp);
+		bp_put_printable(fp, r->revert_why ? r->revert_why : "?");
+		fputc('\n', fp);
+		return;
+	}
+	report_shift_interval(interval, sizeof interval, v);
+	fprintf(fp,
+		"\t%s: the tip with it reverted (%s) against the tip, on %zu "
+		"passes against %zu: %s, %+.1f%% by Hodges-Lehmann, %s; "
+		"undoing the culprit's %+.1f%% gives %+.1f%%\n",
+		r->revert == REVERT_CONFIRMED ? "Verified by revert"
+					      : "Not confirmed by revert",
+		r->revert_step.short_id, v->nb, v->na,
+		stats_shift_verdict_name(v->verdict), v->estimate, interval,
+		r->verification.estimate, r->revert_expected);
+}
+
+/* A culprit that is a merge, or that changes nothing a build reads:
+ * said beside it, since its change most likely came from elsewhere.
+ */
+static void changes_text(FILE *fp, const struct bisect_report *r,
+			 const char *id)
+{
+	const char *k = r->changes.kind;
+
+	if (!k || !strcmp(k, "code"))
+		return;
+	if (!strcmp(k, "merge") && r->first_parent)
+		fprintf(fp,
+			"\tCaution: a merge: the change came in with a commit "
+			"it merged; bisect %s^1 to %s without --first-parent "
+			"to find which\n",
+			id, id);
+	else if (!strcmp(k, "merge"))
+		fprintf(fp, "\tCaution: a merge whose parents are each on the "
+			    "good side: the change comes from how they "
+			    "combine, or from the noise\n");
+	else if (!strcmp(k, "empty"))
+		fprintf(fp, "\tCaution: it changes no file: the change must "
+			    "come from the machine, the noise or a build that "
+			    "is not reproducible\n");
+	else
+		fprintf(fp,
+			"\tCaution: it changes only documentation, tests or CI "
+			"configuration (%zu %s), which builds do not usually "
+			"read: unless this boot reads them, suspect the "
+			"machine or the noise\n",
+			r->changes.files,
+			plural(r->changes.files, "file", "files"));
+}
+
 static void culprit_text(FILE *fp, const struct bisect_report *r)
 {
 	const struct bisect_step *c = bisect_report_step(r, r->culprit);
@@ -422,7 +484,9 @@ static void culprit_text(FILE *fp, const struct bisect_report *r)
 		fprintf(fp, "\tCaution: the 95%% CI includes 0, so the size "
 			    "of the change is not certain; more passes "
 			    "(--verify-runs) narrow it\n");
+	changes_text(fp, r, c->short_id);
 	verification_text(fp, r);
+	revert_text(fp, r);
 }
 
 void report_bisect_result_text(FILE *fp, const struct bisect_report *r)

@@ -746,6 +746,95 @@ static void test_shallow_deep(void)
 	walk_repo_free(repo);
 }
 
+/* What a commit changes (bisect/changes.c): the class of each path, and
+ * each kind of commit a culprit can be.
+ */
+static void test_changes(void)
+{
+	static const struct {
+		const char *path;
+		enum walk_path_class want;
+	} paths[] = {
+	    {"hw/i386/pc.c", WALK_PATH_BUILD},
+	    {"Makefile", WALK_PATH_BUILD},
+	    {"meson.build", WALK_PATH_BUILD},
+	    {"configs/devices/x86_64-softmmu/default.mak", WALK_PATH_BUILD},
+	    {"README.rst", WALK_PATH_DOCS},
+	    {"MAINTAINERS", WALK_PATH_DOCS},
+	    {"docs/system/index.rst", WALK_PATH_DOCS},
+	    {"Documentation/admin-guide/kernel-parameters.txt", WALK_PATH_DOCS},
+	    {"net/README", WALK_PATH_DOCS},
+	    {"tests/qtest/boot-serial-test.c", WALK_PATH_TESTS},
+	    {"tools/testing/selftests/x86/Makefile", WALK_PATH_TESTS},
+	    {".gitlab-ci.d/buildtest.yml", WALK_PATH_CI},
+	    {".github/workflows/ci.yml", WALK_PATH_CI},
+	    {"roms/.gitignore", WALK_PATH_CI},
+	    {"testfile.c", WALK_PATH_BUILD},
+	    {"docsify.c", WALK_PATH_BUILD},
+	};
+	char repo_dir[PATH_MAX], id[41], *s;
+	struct walk_repo *repo = NULL;
+	struct walk_changes ch;
+	static const struct {
+		const char *script; /* run in the repository, then commit */
+		enum walk_change_kind want;
+		size_t files;
+	} commits[] = {
+	    {"echo 1 >pc.c && git add pc.c", WALK_CHANGES_CODE, 1},
+	    {"mkdir docs && echo a >docs/a.rst && echo b >README && "
+	     "git add docs README",
+	     WALK_CHANGES_NO_BUILD, 2},
+	    {"mkdir -p tests .github && echo t >tests/t.c && "
+	     "echo c >.github/ci.yml && git add tests .github",
+	     WALK_CHANGES_NO_BUILD, 2},
+	    {"echo 2 >pc.c && echo c >README && git add pc.c README",
+	     WALK_CHANGES_CODE, 2},
+	    {"git mv docs/a.rst a.c", WALK_CHANGES_CODE, 2},
+	    {":", WALK_CHANGES_NOTHING, 0},
+	    {"git checkout -q -b side HEAD~1 && echo s >side.c && "
+	     "git add side.c && git commit -q -m side && "
+	     "git checkout -q - && git merge -q --no-edit side && "
+	     "git commit -q --amend -m merge --allow-empty",
+	     WALK_CHANGES_MERGE, 0},
+	};
+
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+		is_int(walk_path_class(paths[i].path), paths[i].want,
+		       paths[i].path);
+	snprintf(repo_dir, sizeof repo_dir, "%s/changes", tmp);
+	if (!ok(sh(GIT " init -q %s", repo_dir) == 0, "changes: a repository"))
+		return;
+	for (size_t i = 0; i < sizeof commits / sizeof *commits; i++) {
+		bool merge = commits[i].want == WALK_CHANGES_MERGE;
+
+		if (sh("cd %s && (%s) >/dev/null 2>&1%s", repo_dir,
+		       commits[i].script,
+		       merge ? "" : " && git commit -q --allow-empty -m c") !=
+			0 ||
+		    !(s = out("git -C %s rev-parse HEAD", repo_dir))) {
+			ok(0, "changes: commit %zu made", i);
+			continue;
+		}
+		snprintf(id, sizeof id, "%s", s);
+		free(s);
+		if (!repo && walk_repo_open(&repo, repo_dir) == -1)
+			break;
+		if (!ok(walk_changes(&ch, repo, id) == 0,
+			"changes of commit %zu", i))
+			continue;
+		is_int(ch.kind, commits[i].want, commits[i].script);
+		is_size(ch.files, commits[i].files, commits[i].script);
+	}
+	ok(!strcmp(walk_change_kind_name(WALK_CHANGES_NO_BUILD),
+		   "docs-tests-ci"),
+	   "the JSON's word for a commit no build reads");
+	ok(repo &&
+	       walk_changes(&ch, repo,
+			    "0123456789012345678901234567890123456789") == -1,
+	   "an unknown commit: -1");
+	walk_repo_free(repo);
+}
+
 int main(void)
 {
 	struct walk_repo *repo = NULL;
@@ -778,6 +867,7 @@ int main(void)
 	test_bare();
 	test_shallow();
 	test_shallow_deep();
+	test_changes();
 	walk_repo_free(repo);
 	if (!getenv("WALK_T_KEEP"))
 		sh("rm -rf %s", tmp);
