@@ -182,31 +182,6 @@ static void collect_paths(struct measurer *m)
 	tidy_paths(m);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	/* Read-only directories (a copied tree's) must be emptied too. */
-	if (flag == FTW_DP)
-		chmod(path, 0700);
-	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
-}
-
-/* rm -rf path; 0, or -1 with errno set. */
-static int remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	chmod(path, 0700);
-	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static bool is_commit_name(const char *s)
 {
 	size_t n = strspn(s, "0123456789abcdef");
@@ -229,7 +204,7 @@ static void sweep(const char *root)
 		    !strcmp(e->d_name + l - 4, ".tmp")) {
 			char *p = bp_asprintf("%s/%s", root, e->d_name);
 
-			remove_tree(p);
+			bp_remove_tree(p);
 			free(p);
 		}
 	}
@@ -610,12 +585,12 @@ static int capture_one(struct capture *c, const char *src, const char *rel)
 static int retire(const char *dir, const char *root, const char *commit)
 {
 	char *old = bp_asprintf("%s/.%s.old.tmp", root, commit);
-	int r = remove_tree(old);
+	int r = bp_remove_tree(old);
 
 	if (r == 0 && rename(dir, old) == -1)
 		r = errno == ENOENT ? 0 : -1;
 	else if (r == 0)
-		r = remove_tree(old);
+		r = bp_remove_tree(old);
 	free(old);
 	return r;
 }
@@ -674,7 +649,7 @@ int artifacts_capture(struct measurer *m, const char *wt, const char *commit,
 	*dir = NULL;
 	if ((mkdir(m->art_top, 0700) == -1 && errno != EEXIST) ||
 	    (mkdir(m->art_root, 0700) == -1 && errno != EEXIST) ||
-	    remove_tree(tmp) == -1 || mkdir(tmp, 0700) == -1)
+	    bp_remove_tree(tmp) == -1 || mkdir(tmp, 0700) == -1)
 		r = -1;
 	c.manifest = open_memstream(&text, &len);
 	if (!c.manifest)
@@ -722,7 +697,7 @@ int artifacts_capture(struct measurer *m, const char *wt, const char *commit,
 			 err == ENOSPC || err == EDQUOT
 			     ? "; free space there, or lower --artifacts-max"
 			     : "");
-		remove_tree(tmp);
+		bp_remove_tree(tmp);
 	} else {
 		m->art.captured++;
 		m->art.capture_s += now_monotonic() - t0;

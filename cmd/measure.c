@@ -484,6 +484,8 @@ int measurer_prepare(struct measurer *m, int w, struct commit_result *res,
 	p->o.worktree = wt;
 	p->o.progress = false;
 	p->o.discard_cache = p->hv || p->kernel;
+	/* Only the qemu changes: its appliance serves the next commit's. */
+	p->o.share_appliance = p->hv && !p->kernel;
 	return BP_EXIT_OK;
 }
 

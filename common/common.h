@@ -563,6 +563,8 @@ struct bench_env {
 	char *append;	      /* extra kernel command line, or NULL */
 	char *command;	      /* command runner's command, or NULL */
 	char *cachedir;	      /* libguestfs cache directory used */
+	char *appliance;      /* the supermin appliance booted: shared
+			       * by several qemus, or built in cachedir */
 	int smp;
 	int memsize;
 	double timeout_s;
@@ -978,6 +980,10 @@ void bp_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *bp_malloc(size_t n);
 char *bp_strdup(const char *s);
+/* rm -rf path (a link itself, not what it names); 0, or -1 with errno
+ * set.
+ */
+int bp_remove_tree(const char *path);
 char *bp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* s (NULL: "") with what a terminal would act on as \xNN: C0 controls
  * but tab, DEL, C1 controls and bytes that are not UTF-8.  Repository

@@ -7,12 +7,12 @@
 void bench_env_free(struct bench_env *env)
 {
 	char **strings[] = {
-	    &env->bootperf_version, &env->runner,   &env->host_name,
-	    &env->host_version,	    &env->host_cpu, &env->libguestfs_version,
-	    &env->backend,	    &env->accel,    &env->hv,
-	    &env->hv_version,	    &env->kernel,   &env->kernel_version,
-	    &env->modules,	    &env->append,   &env->command,
-	    &env->cachedir,
+	    &env->bootperf_version, &env->runner,    &env->host_name,
+	    &env->host_version,	    &env->host_cpu,  &env->libguestfs_version,
+	    &env->backend,	    &env->accel,     &env->hv,
+	    &env->hv_version,	    &env->kernel,    &env->kernel_version,
+	    &env->modules,	    &env->append,    &env->command,
+	    &env->cachedir,	    &env->appliance,
 	};
 
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {

@@ -1,12 +1,15 @@
 /* bootperf - error reporting, option values and clocks shared by all. */
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -354,4 +357,27 @@ enum bp_exit sample_status_exit(enum sample_status s)
 		break;
 	}
 	return BP_EXIT_FAILURE;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	/* Read-only directories (a copied tree's) must be emptied too. */
+	if (flag == FTW_DP)
+		chmod(path, 0700);
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int bp_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	chmod(path, 0700);
+	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

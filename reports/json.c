@@ -227,6 +227,14 @@ static cJSON *bisect_sprt_object(const struct stats_sprt *t)
 	return o;
 }
 
+/* The passes a culprit check judged on, and those it took in this run. */
+static void add_passes(cJSON *v, const struct stats_shift *s, size_t now)
+{
+	cJSON_AddNumberToObject(v, "passes", (double)s->nb);
+	cJSON_AddNumberToObject(v, "against_passes", (double)s->na);
+	cJSON_AddNumberToObject(v, "passes_now", (double)now);
+}
+
 static cJSON *bisect_culprit_object(const struct bisect_report *r)
 {
 	const struct bisect_step *c = bisect_report_step(r, r->culprit);
@@ -281,12 +289,7 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 		} else {
 			json_add_string(v, "commit",
 					r->revert_step.res.commit_id);
-			cJSON_AddNumberToObject(v, "passes",
-						(double)r->revert_shift.nb);
-			cJSON_AddNumberToObject(v, "against_passes",
-						(double)r->revert_shift.na);
-			cJSON_AddNumberToObject(v, "passes_now",
-						(double)r->revert_measured);
+			add_passes(v, &r->revert_shift, r->revert_measured);
 			cJSON_AddItemToObject(
 			    v, "expected_percent",
 			    json_number_or_null(r->revert_expected));
@@ -299,12 +302,7 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 
 		cJSON_AddNumberToObject(v, "runs", (double)r->verify_runs);
 		cJSON_AddBoolToObject(v, "confirmed", r->verified);
-		cJSON_AddNumberToObject(v, "passes",
-					(double)r->verification.nb);
-		cJSON_AddNumberToObject(v, "against_passes",
-					(double)r->verification.na);
-		cJSON_AddNumberToObject(v, "passes_now",
-					(double)r->verify_measured);
+		add_passes(v, &r->verification, r->verify_measured);
 		cJSON_AddItemToObject(v, "shift",
 				      shift_object(&r->verification));
 	}

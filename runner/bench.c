@@ -1,6 +1,5 @@
 /* bootperf - warm-up passes, then measured passes, each in a child. */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,20 +61,17 @@ static int pass(struct runner_ctx *ctx, struct bench_result *res,
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+/* An appliance cache is ~700 MB: a range must not keep one per commit
+ * (a shared appliance is kept first: runner_keep_appliance).
+ */
+static void discard_cache(struct runner_ctx *ctx)
 {
-	(void)st, (void)flag, (void)ftw;
-	if (remove(path) == -1)
-		bp_warning("cannot remove '%s' from the cache", path);
-	return 0;
-}
-
-/* An appliance cache is ~700 MB: a range must not keep one per commit. */
-static void discard_cache(const char *dir)
-{
-	if (dir && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == -1)
-		bp_warning("cannot remove the cache '%s'", dir);
+	if (!ctx->cachedir)
+		return;
+	runner_keep_appliance(ctx);
+	if (bp_remove_tree(ctx->cachedir) == -1)
+		bp_warning("cannot remove the cache '%s': %s", ctx->cachedir,
+			   strerror(errno));
 }
 
 struct runner_session {
@@ -143,9 +139,10 @@ void runner_session_close(struct runner_session *s, enum sample_status status)
 	res->elapsed_s = now_monotonic() - s->t0;
 	res->maxrss_kb = runner_maxrss_kb();
 	if (s->ctx.opts->discard_cache)
-		discard_cache(s->ctx.cachedir);
+		discard_cache(&s->ctx);
 	free(s->ctx.kvm_verdict);
 	free(s->ctx.cachedir);
+	free(s->ctx.shared_appliance);
 	free(s);
 }
 

@@ -310,6 +310,58 @@ static uint64_t hash_file(uint64_t h, const char *path)
 	return h;
 }
 
+/* The cache's own appliance directory (caller frees). */
+static char *own_appliance(const struct runner_ctx *ctx)
+{
+	return bp_asprintf("%s/.guestfs-%d/appliance.d", ctx->cachedir,
+			   (int)geteuid());
+}
+
+/* The supermin appliance depends on the kernel, its modules and the
+ * host's packages, never on qemu: when only the hypervisor changes from
+ * commit to commit (share_appliance), they all boot one appliance, kept
+ * in <cache root>/supermin-<hash of the kernel and modules>/appliance.d.
+ * Each qemu's own cache links its appliance.d there; supermin, finding
+ * it newer than its inputs (it checks with --if-newer), builds nothing,
+ * and only libguestfs's probes of the qemu stay per qemu.  The first
+ * qemu's session builds the appliance in its own cache, and its close
+ * moves it there (runner_keep_appliance); so does a rebuild (the host's
+ * packages changed), which replaces the link with a directory.
+ */
+static void link_shared_appliance(struct runner_ctx *ctx, const char *root,
+				  uint64_t k)
+{
+	char *dir =
+	    bp_asprintf("%s/supermin-%016llx", root, (unsigned long long)k);
+	char *own_dir =
+	    bp_asprintf("%s/.guestfs-%d", ctx->cachedir, (int)geteuid());
+	char *own = own_appliance(ctx);
+	char *built = NULL;
+	struct stat st;
+
+	ctx->shared_appliance = bp_asprintf("%s/appliance.d", dir);
+	built = bp_asprintf("%s/root", ctx->shared_appliance);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		bp_warning("cannot create '%s': %s; each qemu builds its own "
+			   "appliance",
+			   dir, strerror(errno));
+	else if (stat(built, &st) == 0 && lstat(own, &st) == -1 &&
+		 errno == ENOENT) {
+		if ((mkdir(own_dir, 0755) == -1 && errno != EEXIST) ||
+		    symlink(ctx->shared_appliance, own) == -1)
+			bp_warning("cannot link '%s' to the shared appliance: "
+				   "%s",
+				   own, strerror(errno));
+		else
+			ctx->shared_linked = true;
+	} else if (lstat(own, &st) == 0 && S_ISLNK(st.st_mode))
+		ctx->shared_linked = true;
+	free(built);
+	free(own);
+	free(own_dir);
+	free(dir);
+}
+
 /* One libguestfs cache per qemu binary and kernel: libguestfs keys its
  * qemu probes on the binary's size and mtime, and supermin does not
  * notice a new kernel, nor new modules: a modules directory rebuilt in
@@ -324,7 +376,6 @@ static int make_cachedir(struct runner_ctx *ctx)
 
 	if (!root)
 		return -1;
-	h = hash_file(h, o->hv);
 	h = hash_file(h, o->kernel);
 	h = hash_file(h, o->modules);
 	if (o->modules) {
@@ -333,15 +384,50 @@ static int make_cachedir(struct runner_ctx *ctx)
 		h = hash_file(h, dep);
 		free(dep);
 	}
-	ctx->cachedir =
-	    bp_asprintf("%s/appliance-%016llx", root, (unsigned long long)h);
-	free(root);
+	ctx->cachedir = bp_asprintf("%s/appliance-%016llx", root,
+				    (unsigned long long)hash_file(h, o->hv));
 	if (mkdir(ctx->cachedir, 0700) == -1 && errno != EEXIST) {
 		bp_error("cannot create cache directory '%s': %s",
 			 ctx->cachedir, strerror(errno));
+		free(root);
 		return -1;
 	}
+	if (o->share_appliance)
+		link_shared_appliance(ctx, root, h);
+	free(root);
 	return 0;
+}
+
+void runner_keep_appliance(struct runner_ctx *ctx)
+{
+	char *own, *root, *old;
+	struct stat st;
+
+	if (!ctx->shared_appliance || !ctx->cachedir)
+		return;
+	own = own_appliance(ctx);
+	root = bp_asprintf("%s/root", own);
+	old = bp_asprintf("%s.old.%d", ctx->shared_appliance, (int)getpid());
+	/* A link is the shared one already; a directory with a root is
+	 * one supermin built here: it replaces the shared one, which a
+	 * qemu still running elsewhere keeps open if it uses it.
+	 */
+	if (lstat(own, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    stat(root, &st) == 0) {
+		if (rename(ctx->shared_appliance, old) == -1 && errno != ENOENT)
+			bp_warning("cannot replace the shared appliance '%s': "
+				   "%s",
+				   ctx->shared_appliance, strerror(errno));
+		else if (rename(own, ctx->shared_appliance) == -1)
+			bp_warning("cannot keep the appliance '%s' as '%s': %s",
+				   own, ctx->shared_appliance, strerror(errno));
+		if (bp_remove_tree(old) == -1)
+			bp_warning("cannot remove '%s': %s", old,
+				   strerror(errno));
+	}
+	free(old);
+	free(root);
+	free(own);
 }
 
 /* supermin silently picks a host kernel when it cannot read the release
@@ -567,6 +653,8 @@ static int guestfs_prepare(struct runner_ctx *ctx)
 		return BP_EXIT_FAILURE;
 	env->runner = bp_strdup("guestfs");
 	env->cachedir = bp_strdup(ctx->cachedir);
+	env->appliance = ctx->shared_linked ? bp_strdup(ctx->shared_appliance)
+					    : own_appliance(ctx);
 	env->kernel = o->kernel ? realpath(o->kernel, NULL) : NULL;
 	if (env->kernel)
 		env->kernel_version = env_kernel_version(env->kernel);

@@ -34,6 +34,8 @@ struct run_options {
 	bool progress;		/* one line per pass on stderr */
 	bool discard_cache;	/* remove the libguestfs cache afterwards: its
 				 * qemu or kernel will not come back */
+	bool share_appliance;	/* the supermin appliance is kept for the
+				 * next qemu with this kernel (guestfs.c) */
 	bool analyze;	 /* guestfs: boot verbosely with RUNNER_ANALYZE_APPEND
 			  * and record every event (runner_session_events) */
 	bool keep_going; /* a failed pass is a warning: the caller records
@@ -80,11 +82,17 @@ struct runner_ctx {
 	char *cachedir;
 	const struct runner *runner;
 	FILE *events; /* analyze: the pass writes its events here, or NULL */
-	char *kvm_verdict; /* why KVM failed, kept once TCG has booted */
+	char *kvm_verdict;	/* why KVM failed, kept once TCG has booted */
+	char *shared_appliance; /* share_appliance: where it is kept */
+	bool shared_linked;	/* this cache boots it (linked there) */
 };
 
 /* guestfs.c */
 extern const struct runner runner_guestfs;
+/* Before a cache with share_appliance is removed: its supermin
+ * appliance, when it built one of its own, becomes the shared one.
+ */
+void runner_keep_appliance(struct runner_ctx *ctx);
 
 /* command.c */
 extern const struct runner runner_command;

@@ -47,6 +47,7 @@ static const struct {
     {"append", ENV_OFFSET(append)},
     {"command", ENV_OFFSET(command)},
     {"cachedir", ENV_OFFSET(cachedir)},
+    {"appliance", ENV_OFFSET(appliance)},
 };
 
 #define N_ENV_STRINGS (sizeof env_strings / sizeof env_strings[0])

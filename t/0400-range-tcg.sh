@@ -33,4 +33,18 @@ test_expect_success 'each built qemu booted with its own cache, removed after' '
 	! ls "$BOOTPERF_CACHE_DIR" | grep -q "^appliance-"
 '
 
+# Only the qemu changes from commit to commit: the first commit's
+# session builds the supermin appliance, and the other three boot it
+# from the cache root, where it stays for the next run.
+test_expect_success 'one appliance for the four qemus: built once, then shared' '
+	cat "$TEST_DIR"/demo/qemu/.git/bootperf/results/*/*.json |
+		sed -n "s/.*\"appliance\": *\"\([^\"]*\)\".*/\1/p" >appliances &&
+	cat appliances &&
+	test "$(wc -l <appliances)" = 4 &&
+	test "$(grep -c "/supermin-[0-9a-f]*/appliance.d$" appliances)" = 3 &&
+	test "$(grep -c "/appliance-[0-9a-f]*/.guestfs-[0-9]*/appliance.d$" appliances)" = 1 &&
+	test "$(ls "$BOOTPERF_CACHE_DIR" | grep -c "^supermin-")" = 1 &&
+	test -s "$BOOTPERF_CACHE_DIR"/supermin-*/appliance.d/root
+'
+
 test_done
