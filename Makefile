@@ -211,23 +211,25 @@ check-valgrind: deps
 # without their build directory's prefix.
 UNIT_NAMES := $(patsubst t/unit/%.c,t/%.t,$(UNIT_SRCS)) \
 	      $(patsubst t/fuzz/%.c,t/fuzz-%.t,$(FUZZ_SRCS))
-TEST_ENV = --env BOOTPERF_SRCDIR=$(CURDIR) --env BOOTPERF_HOG=$(HOG) \
-	--env BOOTPERF_MAN=$(CURDIR)/build/bootperf.1
-VARIANT_plain = --variant plain $(TEST_ENV) \
-	--env BOOTPERF=$(CURDIR)/bootperf --env BOOTPERF_FAST=$(FAST) \
-	--env BOOTPERF_WRAPPER= --env BOOTPERF_SANITIZE= \
-	--env BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so \
+TEST_ENV = --env 'BOOTPERF_SRCDIR=$(CURDIR)' --env 'BOOTPERF_HOG=$(HOG)'
+VARIANT_plain = --variant plain $(TEST_ENV) --env BOOTPERF_VARIANT= \
+	--env 'BOOTPERF=$(CURDIR)/bootperf' --env 'BOOTPERF_FAST=$(FAST)' \
+	--env BOOTPERF_WRAPPER= --env 'BOOTPERF_MAN=$(CURDIR)/build/bootperf.1' \
+	--env 'BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so' \
 	$(addprefix --unit build/,$(UNIT_NAMES))
 # Leaks in libpcre2 are libgit2's (t/fuzz/lsan.supp says which), not
 # bootperf's: LeakSanitizer cannot unwind past libpcre2 to tell more.
 # gcc's ASan runtime is a shared library that must come first in
 # LD_PRELOAD, before the fault-injection shim.
 ASAN_LIB = $(filter /%,$(shell $(CC) -print-file-name=libasan.so 2>/dev/null))
+# SANITIZE: t/0003's make install installs this build.
 VARIANT_sanitize = --variant sanitize $(TEST_ENV) \
-	--env BOOTPERF=$(CURDIR)/build-san/bootperf --env BOOTPERF_FAST=1 \
-	--env BOOTPERF_WRAPPER= --env BOOTPERF_SANITIZE=address,undefined \
-	--env BOOTPERF_FAILFS=$(if $(ASAN_LIB),$(ASAN_LIB):)$(CURDIR)/build-san/t/failfs.so \
-	--env LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp:print_suppressions=0 \
+	--env BOOTPERF_VARIANT=sanitize --env SANITIZE=address,undefined \
+	--env 'BOOTPERF=$(CURDIR)/build-san/bootperf' --env BOOTPERF_FAST=1 \
+	--env BOOTPERF_WRAPPER= \
+	--env 'BOOTPERF_MAN=$(CURDIR)/build-san/bootperf.1' \
+	--env 'BOOTPERF_FAILFS=$(if $(ASAN_LIB),$(ASAN_LIB):)$(CURDIR)/build-san/t/failfs.so' \
+	--env 'LSAN_OPTIONS=suppressions=$(CURDIR)/t/fuzz/lsan.supp:print_suppressions=0' \
 	$(addprefix --unit build-san/,$(UNIT_NAMES))
 # Errors and definite or indirect leaks fail, in bootperf and in its
 # measuring children too: those are forks, which valgrind follows
@@ -238,9 +240,11 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect \
 	--suppressions=$(CURDIR)/t/valgrind.supp
 VARIANT_valgrind = --variant valgrind $(TEST_ENV) \
-	--env BOOTPERF=$(CURDIR)/bootperf --env BOOTPERF_FAST=1 \
-	--env 'BOOTPERF_WRAPPER=$(VALGRIND)' --env BOOTPERF_SANITIZE= \
-	--env BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so \
+	--env BOOTPERF_VARIANT=valgrind \
+	--env 'BOOTPERF=$(CURDIR)/bootperf' --env BOOTPERF_FAST=1 \
+	--env 'BOOTPERF_WRAPPER=$(VALGRIND)' \
+	--env 'BOOTPERF_MAN=$(CURDIR)/build/bootperf.1' \
+	--env 'BOOTPERF_FAILFS=$(CURDIR)/build/t/failfs.so' \
 	--exec '$(VALGRIND)' $(addprefix --unit build/,$(UNIT_NAMES))
 
 # Real QEMU and Linux trees (Debian's sources), built and booted: hours
@@ -260,8 +264,10 @@ check-real: deps
 run-tests:
 	@test -n "$(UNIT_NAMES)$(SH_TESTS)" || \
 		{ echo "no tests found" >&2; exit 1; }
-	@test -n "$(strip $(foreach v,$(VARIANTS),$(VARIANT_$(v))))" || \
-		{ echo "VARIANTS='$(VARIANTS)': plain, sanitize or valgrind" >&2; exit 1; }
+	@test -n "$(strip $(VARIANTS))" && \
+		test -z "$(filter-out plain sanitize valgrind,$(VARIANTS))" || \
+		{ echo "VARIANTS='$(VARIANTS)': each of plain, sanitize or valgrind" >&2; exit 2; }
+	@mkdir -p build
 	scripts/prove-report "$(CURDIR)/build/test-failures.log" \
 		-j$(JOBS) $(PROVE_FLAGS) \
 		$(foreach v,$(VARIANTS),$(VARIANT_$(v))) \

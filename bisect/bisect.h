@@ -238,10 +238,10 @@ int walk_history(struct walk_list *out, struct walk_repo *repo, const char *tip,
 /* changes.c: what a commit changes, as far as a build can tell. */
 
 /* What a path is, by its name: documentation (a doc, docs,
- * Documentation or man directory; README, COPYING, *.md, *.rst ...),
- * tests (a test, tests, testing, selftests, testsuite or t directory),
- * CI and editor configuration (.gitlab-ci.yml, .github/, .gitignore
- * ...), or anything else, which a build may read.
+ * Documentation or man directory; README*, COPYING*, *.md, *.rst ...),
+ * tests (a test, tests, testing, testsuite or t directory at the top,
+ * tools/testing/), CI and editor configuration (.gitlab-ci.yml,
+ * .github/, .gitignore ...), or anything else, which a build may read.
  */
 enum walk_path_class {
 	WALK_PATH_BUILD,

@@ -25,13 +25,19 @@ static bool docs_dir(const char *c, size_t n)
 	return false;
 }
 
-static bool tests_dir(const char *c, size_t n)
+/* Tests at the top of the tree (QEMU's tests/, git's t/) and Linux's
+ * selftests, which are user-space programs.  A tests directory deeper
+ * down is not one: Linux's KUnit suites (drivers/.../tests/, lib/tests/)
+ * are built into the kernel and run at boot when configured.
+ */
+static bool tests_path(const char *path)
 {
-	static const char *const dirs[] = {"test",	"tests", "testing",
-					   "selftests", "t",	 "testsuite"};
+	static const char *const top[] = {"test/",	"tests/",
+					  "testing/",	"t/",
+					  "testsuite/", "tools/testing/"};
 
-	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
-		if (strlen(dirs[i]) == n && !strncmp(c, dirs[i], n))
+	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+		if (!strncmp(path, top[i], strlen(top[i])))
 			return true;
 	return false;
 }
@@ -72,11 +78,10 @@ static bool docs_file(const char *base)
 static bool ci_path(const char *path)
 {
 	static const char *const top[] = {
-	    ".gitlab-ci.yml", ".gitlab-ci.d/",	 ".github/",
-	    ".travis.yml",    ".cirrus.yml",	 ".circleci/",
-	    ".gitignore",     ".gitattributes",	 ".mailmap",
-	    ".editorconfig",  ".patchew.yml",	 ".b4-config",
-	    ".clang-format",  ".checkpatch.conf"};
+	    ".gitlab-ci.yml",  ".gitlab-ci.d/", ".github/",   ".travis.yml",
+	    ".cirrus.yml",     ".circleci/",	".gitignore", ".mailmap",
+	    ".editorconfig",   ".patchew.yml",	".b4-config", ".clang-format",
+	    ".checkpatch.conf"};
 
 	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
 		if (has_suffix(top[i], "/") ? has_prefix(path, top[i])
@@ -93,13 +98,12 @@ enum walk_path_class walk_path_class(const char *path)
 	base = base ? base + 1 : path;
 	if (ci_path(path))
 		return WALK_PATH_CI;
-	/* A directory of documentation or tests anywhere above the file. */
-	for (const char *slash; (slash = strchr(c, '/')); c = slash + 1) {
+	if (tests_path(path))
+		return WALK_PATH_TESTS;
+	/* A directory of documentation anywhere above the file. */
+	for (const char *slash; (slash = strchr(c, '/')); c = slash + 1)
 		if (docs_dir(c, (size_t)(slash - c)))
 			return WALK_PATH_DOCS;
-		if (tests_dir(c, (size_t)(slash - c)))
-			return WALK_PATH_TESTS;
-	}
 	if (docs_file(base))
 		return WALK_PATH_DOCS;
 	return WALK_PATH_BUILD;
@@ -151,8 +155,8 @@ int walk_changes(struct walk_changes *out, struct walk_repo *repo,
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path[2] = {d->old_file.path, d->new_file.path};
 
-		/* A rename out of a docs directory is the old path's kind
-		 * too: both must be free of any build's reading.
+		/* Without rename detection a delta is one path (an added,
+		 * changed or removed file); a type change has both.
 		 */
 		for (int k = 0; k < 2; k++) {
 			if (!path[k] ||

@@ -363,25 +363,25 @@ static void keep_ok(struct commit_result *res)
 	res->bench.message = NULL;
 }
 
-/* Culprit verification (--verify-runs N): the search stops a commit's
- * passes as soon as its side is clear, on few passes and a test whose
- * model one stalled pass can mislead.  The first slow commit and the
- * commit it is sized against take as many fresh passes each until both
- * have N, in balanced blocks (A B B A) so that a drift weighs on both
- * alike, each in the worktree that has it built if one does (the
- * store's passes count: a second bisection boots nothing).  On all their
- * passes, the shift test (Hodges-Lehmann, a distribution-free interval
- * at --alpha) must call the culprit slower (faster with --improvement)
- * by at least --threshold, or bisect says it is not confirmed (exit
- * 22).  A pass that fails on the way: judged on the passes there are,
- * with a warning.
- */
 /* Fresh passes of s[0] and s[1] in balanced pairs (A B B A), as many
  * of each, until both have at least want (the store's passes count);
  * *measured: the passes this took, both commits.  Each boots in the
  * worktree that has it built if one does.  A pass that fails on the way
  * leaves both measured as they were.
  */
+/* The worktree of each of s[0] and s[1]: the one that has it built if
+ * one does.
+ */
+static void pair_worktrees(const struct bisect_state *b,
+			   struct bisect_step *const s[2], int w[2])
+{
+	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
+		    !strcmp(b->m.built[0], s[1]->res.commit_id);
+
+	w[0] = swap;
+	w[1] = !swap;
+}
+
 static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 		   size_t want, const char *doing, size_t *measured)
 {
@@ -394,12 +394,14 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	struct extend_goal goals[2];
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
 	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
-	bool swap = !strcmp(b->m.built[1], s[0]->res.commit_id) ||
-		    !strcmp(b->m.built[0], s[1]->res.commit_id);
-	const int w[2] = {swap, !swap};
-	int r;
+	bool had[2];
+	int w[2], r;
 
 	*measured = 0;
+	pair_worktrees(b, s, w);
+	for (int k = 0; k < 2; k++)
+		had[k] =
+		    res[k]->status == COMMIT_OK && res[k]->bench.n_samples > 0;
 	if (want > a->n_samples && want - a->n_samples > pairs)
 		pairs = want - a->n_samples;
 	if (pairs == 0)
@@ -419,11 +421,28 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	r = measurer_extend_turns(&b->m, w, res, goal, 2);
 	b->m.balanced = false;
 	*measured = goals[0].measured + goals[1].measured;
+	/* A commit measured before keeps what it had; one that was not
+	 * keeps why it failed.
+	 */
 	for (int k = 0; k < 2; k++)
-		keep_ok(&s[k]->res);
+		if (had[k])
+			keep_ok(&s[k]->res);
 	return r;
 }
 
+/* Culprit verification (--verify-runs N): the search stops a commit's
+ * passes as soon as its side is clear, on few passes and a test whose
+ * model one stalled pass can mislead.  The first slow commit and the
+ * commit it is sized against take as many fresh passes each until both
+ * have N, in balanced blocks (A B B A) so that a drift weighs on both
+ * alike, each in the worktree that has it built if one does (the
+ * store's passes count: a second bisection boots nothing).  On all their
+ * passes, the shift test (Hodges-Lehmann, a distribution-free interval
+ * at --alpha) must call the culprit slower (faster with --improvement)
+ * by at least --threshold, or bisect says it is not confirmed (exit
+ * 22).  A pass that fails on the way: judged on the passes there are,
+ * with a warning.
+ */
 static int verify(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
@@ -483,6 +502,17 @@ static double undone(double pct)
 	return 100.0 * (100.0 / (100.0 + pct) - 1.0);
 }
 
+/* The revert check stopped half-way (interrupted, the store): it
+ * verified nothing either way.
+ */
+static int revert_stopped(struct bisect_report *rep, int r)
+{
+	rep->revert = REVERT_CANNOT;
+	rep->revert_why = bp_strdup(
+	    r == BP_EXIT_INTERRUPTED ? "interrupted" : "stopped by an error");
+	return r;
+}
+
 /* --verify-revert: the tip with the culprit reverted (a commit no ref
  * names, bisect/revert.c), booted in balanced pairs with the tip, as
  * many passes each as --verify-runs.  Its change against the tip must
@@ -501,10 +531,11 @@ static int verify_revert(struct bisect_state *b)
 	struct stats_shift *rs = &rep->revert_shift;
 	enum stats_shift_verdict want_verdict =
 	    rep->improvement ? SHIFT_SLOWER : SHIFT_FASTER;
+	size_t want = (size_t)b->cli->verify_runs;
 	struct walk_commit rc;
 	char why[512], interval[96];
 	double lo, hi;
-	int r;
+	int w[2], r;
 
 	r = walk_revert(&rc, why, sizeof why, b->repo, rep->bad.res.commit_id,
 			c->res.commit_id);
@@ -521,17 +552,46 @@ static int verify_revert(struct bisect_state *b)
 	walk_commit_clear(&rc);
 	if (measurer_recall(&b->m, &rep->revert_step.res) == -1)
 		return BP_EXIT_STORE;
-	r = pair_up(b, s, (size_t)b->cli->verify_runs, "Verifying by revert",
-		    &rep->revert_measured);
-	if (r != BP_EXIT_OK)
-		return r;
+	/* Built first, so that a revert that does not build costs no boot
+	 * of BAD.
+	 */
+	pair_worktrees(b, s, w);
+	if (rep->revert_step.res.status == COMMIT_OK &&
+	    rep->revert_step.res.bench.n_samples < want &&
+	    strcmp(b->m.built[w[0]], rep->revert_step.res.commit_id)) {
+		bool built = false;
+
+		r = measurer_build(&b->m, w[0], &rep->revert_step.res, &built);
+		if (r == BP_EXIT_OK && !built)
+			r = measurer_save(&b->m, &rep->revert_step.res);
+		if (r != BP_EXIT_OK)
+			return revert_stopped(rep, r);
+	}
+	if (rep->revert_step.res.status == COMMIT_OK) {
+		r = pair_up(b, s, want, "Verifying by revert",
+			    &rep->revert_measured);
+		if (r != BP_EXIT_OK)
+			return revert_stopped(rep, r);
+	}
+	if (rep->revert_step.res.status == COMMIT_OK &&
+	    rep->revert_step.res.bench.n_samples > 0 &&
+	    rep->revert_step.res.bench.n_samples < want)
+		bp_warning("the revert could not be measured on %zu passes: "
+			   "it is judged on the %zu there are",
+			   want, rep->revert_step.res.bench.n_samples);
+	/* Undoing a change of t% is a change of 100 t / (100 + t)% the
+	 * other way: the revert's own threshold.
+	 */
 	if (rep->revert_step.res.status != COMMIT_OK ||
 	    rep->revert_step.res.bench.n_samples == 0 ||
 	    stats_shift(rs, rep->bad.res.bench.sample_ms,
 			rep->bad.res.bench.n_samples,
 			rep->revert_step.res.bench.sample_ms,
 			rep->revert_step.res.bench.n_samples, rep->alpha,
-			rep->threshold) == -1) {
+			rep->improvement
+			    ? 100.0 * rep->threshold / (100.0 - rep->threshold)
+			    : 100.0 * rep->threshold /
+				  (100.0 + rep->threshold)) == -1) {
 		rep->revert = REVERT_CANNOT;
 		rep->revert_why = bp_asprintf(
 		    "the revert of %s on %s (%s) could not be measured%s%s",

@@ -111,7 +111,7 @@ test_expect_success() {
 		sed 's/^/#   /' "$log" >&2
 		if [ -n "${BOOTPERF_FAIL_LOG:-}" ]; then
 			{
-				echo "# ${0##*/} $test_count - $desc"
+				echo "# ${BOOTPERF_VARIANT:+$BOOTPERF_VARIANT:}${0##*/} $test_count - $desc"
 				tail -n 40 "$log" | sed 's/^/#   /'
 			} >>"$BOOTPERF_FAIL_LOG"
 		fi

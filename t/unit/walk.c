@@ -770,6 +770,9 @@ static void test_changes(void)
 	    {".github/workflows/ci.yml", WALK_PATH_CI},
 	    {"roms/.gitignore", WALK_PATH_CI},
 	    {"testfile.c", WALK_PATH_BUILD},
+	    {"drivers/gpu/drm/tests/drm_buddy_test.c", WALK_PATH_BUILD},
+	    {"lib/tests/Makefile", WALK_PATH_BUILD},
+	    {".gitattributes", WALK_PATH_BUILD},
 	    {"docsify.c", WALK_PATH_BUILD},
 	};
 	char repo_dir[PATH_MAX], id[41], *s;
