@@ -81,6 +81,27 @@ test_expect_success 'a revert that does not undo the change: unconfirmed, exit 2
 	grep -q "^bootperf: error: reverting [0-9a-f]* on [0-9a-f]* does not undo its change: the revert is " err.txt
 '
 
+# The build fails when a and b are both 1: BAD (a 0, b 1) builds, the
+# culprit's revert on it (a 1 again) does not.  BAD keeps the passes of
+# the endpoints' test (--max-runs 10 at most): none paired with a revert
+# that never built.
+test_expect_success 'a revert that does not build: said, and no boot spent on it' '
+	git init -q r3 && mkdir r3/doc && echo 0.05 >r3/doc/delay &&
+	echo 1 >r3/a && echo 0 >r3/b && git -C r3 add . &&
+	git -C r3 commit -q -m Start &&
+	echo 0.4 >r3/doc/delay && echo 0 >r3/a && git -C r3 commit -q -am Slow &&
+	echo 1 >r3/b && git -C r3 commit -q -am "Set b" &&
+	bootperf bisect "${opts[@]}" --verify-revert --json \
+		--build "test \"\$(cat a)\$(cat b)\" != 11" \
+		--store "$PWD/s4" r3 HEAD~2 HEAD >nobuild.json 2>err.txt &&
+	json nobuild.json "\$j->{culprit}{revert}{why}" &&
+	test "$(json nobuild.json "\$j->{outcome}")" = found &&
+	test "$(json nobuild.json "\$j->{culprit}{revert}{state}")" = cannot &&
+	json nobuild.json "\$j->{culprit}{revert}{why}" |
+		grep -q "^the revert of [0-9a-f]* on [0-9a-f]* ([0-9a-f]*) could not be measured: build exited with status 1$" &&
+	test "$(json nobuild.json "\$j->{endpoints}{bad}{statistics}{n}")" -le 10
+'
+
 test_expect_success '--verify-revert without verification: refused' '
 	expect_exit 2 bootperf bisect "${opts[@]}" --verify-revert \
 		--verify-runs 0 repo HEAD~3 HEAD 2>err.txt &&
