@@ -13,6 +13,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires git
+[ -z "${BOOTPERF_WRAPPER:-}" ] || skip_all "timed, alone under valgrind; run under ASan and UBSan"
 
 # The "boot" sleeps what doc/delay says: 50 ms, then 400 ms.  The
 # culprit is verified on 8 passes each: its 99% interval allows a few
