@@ -38,7 +38,7 @@ test_expect_success 'each built qemu booted with its own cache, removed after' '
 # from the cache root, where it stays for the next run.
 test_expect_success 'one appliance for the four qemus: built once, then shared' '
 	cat "$TEST_DIR"/demo/qemu/.git/bootperf/results/*/*.json |
-		sed -n "s/.*\"appliance\": *\"\([^\"]*\)\".*/\1/p" >appliances &&
+		sed -n "s/.*\"appliance\":[[:space:]]*\"\([^\"]*\)\".*/\1/p" >appliances &&
 	cat appliances &&
 	test "$(wc -l <appliances)" = 4 &&
 	test "$(grep -c "/supermin-[0-9a-f]*/appliance.d$" appliances)" = 3 &&
