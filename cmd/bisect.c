@@ -558,7 +558,7 @@ static int verify_revert(struct bisect_state *b)
 	pair_worktrees(b, s, w);
 	if (rep->revert_step.res.status == COMMIT_OK &&
 	    rep->revert_step.res.bench.n_samples < want &&
-	    strcmp(b->m.built[w[0]], rep->revert_step.res.commit_id)) {
+	    strcmp(b->m.built[w[0]], rep->revert_step.res.commit_id) != 0) {
 		bool built = false;
 
 		r = measurer_build(&b->m, w[0], &rep->revert_step.res, &built);

@@ -9,7 +9,7 @@
 # Command runner: fast.
 # timed: bisect must name the planted slow commit
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2034 # SC2034: opts is read by the test bodies
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 requires git
