@@ -363,12 +363,6 @@ static void keep_ok(struct commit_result *res)
 	res->bench.message = NULL;
 }
 
-/* Fresh passes of s[0] and s[1] in balanced pairs (A B B A), as many
- * of each, until both have at least want (the store's passes count);
- * *measured: the passes this took, both commits.  Each boots in the
- * worktree that has it built if one does.  A pass that fails on the way
- * leaves both measured as they were.
- */
 /* The worktree of each of s[0] and s[1]: the one that has it built if
  * one does.
  */
@@ -382,6 +376,12 @@ static void pair_worktrees(const struct bisect_state *b,
 	w[1] = !swap;
 }
 
+/* Fresh passes of s[0] and s[1] in balanced pairs (A B B A), as many
+ * of each, until both have at least want (the store's passes count);
+ * *measured: the passes this took, both commits.  Each boots in the
+ * worktree that has it built if one does.  A pass that fails on the way
+ * leaves both measured as they were.
+ */
 static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 		   size_t want, const char *doing, size_t *measured)
 {
