@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"bench", cmd_bench},
     {"range", cmd_range},
+    {"build", cmd_build},
     {"bisect", cmd_bisect},
     {"bisect-run", cmd_bisect_run},
     {"analyze", cmd_analyze},

@@ -77,6 +77,7 @@ enum {
 	OPT_UNDECIDED,
 	OPT_ARTIFACT,
 	OPT_ARTIFACTS_MAX,
+	OPT_SHARD,
 };
 
 /* The RUN OPTIONS every runner honours (man page, RUN OPTIONS). */
@@ -495,6 +496,7 @@ void help_print(FILE *fp, const char *cmd);
 /* one per subcommand */
 int cmd_bench(int argc, char **argv);
 int cmd_range(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);

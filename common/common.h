@@ -675,6 +675,35 @@ struct range_report {
 	struct stage_deltas *stages; /* --stages: owned, or NULL */
 };
 
+/* bootperf build: one shard of a range, built and captured. */
+enum build_state {
+	BUILD_BUILT,	     /* built and captured by this run */
+	BUILD_CAPTURED,	     /* its copy was in the store, intact */
+	BUILD_FAILED,	     /* its build failed now (recorded) */
+	BUILD_FAILED_BEFORE, /* a stored result says its build failed */
+};
+struct build_entry {
+	char short_id[13];
+	struct commit_result res; /* owned: the id, subject, build_s, log */
+	enum build_state state;
+	char *dir; /* its captured copy (owned), or NULL */
+};
+struct build_report {
+	const char *repo;
+	const char *range;
+	size_t shard, shards;  /* --shard K/N (1/1 without it) */
+	size_t range_commits;  /* in the walk, every shard's */
+	char build_id[13];     /* its first 12 hex digits */
+	const char *artifacts; /* STORE/artifacts/BUILD-ID */
+	struct build_entry *v; /* this shard's commits, in walk order */
+	size_t n;	       /* done (fewer than total if stopped) */
+	size_t total;	       /* this shard's commits */
+	bool interrupted;      /* stopped by a signal */
+	size_t builds;	       /* builds this run did */
+	struct artifact_counts art;
+};
+void build_report_free(struct build_report *r);
+
 /* A commit the bisection measured: an endpoint or a step. */
 struct bisect_step {
 	char short_id[13];

@@ -161,6 +161,17 @@ void range_report_free(struct range_report *r)
 	r->stages = NULL;
 }
 
+void build_report_free(struct build_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		commit_result_free(&r->v[i].res);
+		free(r->v[i].dir);
+	}
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
 const struct bisect_step *bisect_report_step(const struct bisect_report *r,
 					     size_t k)
 {

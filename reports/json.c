@@ -175,6 +175,54 @@ int report_range_json(FILE *fp, const struct range_report *r)
 	return json_print(fp, root);
 }
 
+static const char *const build_state_names[] = {
+    [BUILD_BUILT] = "built",
+    [BUILD_CAPTURED] = "captured",
+    [BUILD_FAILED] = "build-failed",
+    [BUILD_FAILED_BEFORE] = "build-failed-before",
+};
+
+int report_build_json(FILE *fp, const struct build_report *r)
+{
+	cJSON *root = cJSON_CreateObject(), *shard, *commits;
+
+	if (!root)
+		return -1;
+	cJSON_AddNumberToObject(root, "format", 1);
+	cJSON_AddStringToObject(root, "type", "bootperf-build");
+	json_add_string(root, "repo", r->repo);
+	json_add_string(root, "range", r->range);
+	json_add_string(root, "status",
+			r->interrupted ? "interrupted" : "complete");
+	cJSON_AddNumberToObject(root, "range_commits",
+				(double)r->range_commits);
+	shard = cJSON_AddArrayToObject(root, "shard");
+	cJSON_AddItemToArray(shard, cJSON_CreateNumber((double)r->shard));
+	cJSON_AddItemToArray(shard, cJSON_CreateNumber((double)r->shards));
+	json_add_string(root, "build_id", r->build_id);
+	json_add_string(root, "artifacts_dir", r->artifacts);
+	cJSON_AddNumberToObject(root, "builds", (double)r->builds);
+	json_add_artifacts(root, &r->art);
+	commits = cJSON_AddArrayToObject(root, "commits");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct build_entry *e = &r->v[i];
+		cJSON *c = cJSON_CreateObject();
+
+		json_add_string(c, "commit", e->res.commit_id);
+		json_add_string(c, "subject", e->res.subject);
+		json_add_string(c, "state", build_state_names[e->state]);
+		json_add_number(c, "build_s", e->res.build_s);
+		if (e->dir)
+			json_add_string(c, "dir", e->dir);
+		if (e->res.message)
+			json_add_string(c, "message", e->res.message);
+		if (e->res.log_path)
+			json_add_string(c, "log", e->res.log_path);
+		cJSON_AddItemToArray(commits, c);
+	}
+	return json_print(fp, root);
+}
+
 static const char *verdict_name(const struct bisect_step *s)
 {
 	if (s->verdict == STATS_BAD)

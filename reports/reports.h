@@ -29,6 +29,11 @@ void report_range_entry_text(FILE *fp, const struct range_report *r, size_t i,
 			     bool color);
 void report_range_summary_text(FILE *fp, const struct range_report *r);
 
+/* text.c, json.c: bootperf build */
+void report_build_entry_text(FILE *fp, const struct build_report *r, size_t i);
+void report_build_summary_text(FILE *fp, const struct build_report *r);
+int report_build_json(FILE *fp, const struct build_report *r);
+
 /* text.c: bisect, as it goes */
 void report_bisect_start_text(FILE *fp, const struct bisect_report *r,
 			      size_t steps);

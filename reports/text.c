@@ -170,6 +170,37 @@ static void failure_text(FILE *fp, const struct commit_result *res)
 	}
 }
 
+/* bootperf build, as range prints a commit: "<short id> <subject>",
+ * then what became of its build.
+ */
+void report_build_entry_text(FILE *fp, const struct build_report *r, size_t i)
+{
+	const struct build_entry *e = &r->v[i];
+
+	report_commit_line(fp, "", e->short_id, e->res.subject, "\n\t");
+	switch (e->state) {
+	case BUILD_BUILT:
+		if (isnan(e->res.build_s))
+			fputs("built and captured\n", fp);
+		else
+			fprintf(fp, "built in %.1fs and captured\n",
+				e->res.build_s);
+		return;
+	case BUILD_CAPTURED:
+		fputs("captured before: nothing to build\n", fp);
+		return;
+	case BUILD_FAILED_BEFORE:
+		fputs("stored as ", fp);
+		break;
+	case BUILD_FAILED:
+		break;
+	}
+	failure_text(fp, &e->res);
+	if (e->state == BUILD_FAILED_BEFORE)
+		fputs(" (--force builds it again)", fp);
+	fputc('\n', fp);
+}
+
 /* The paper's format: "<short id> <subject>", then the time and, only
  * when significant, the change against its base (the previous measured
  * commit along first parents, named when it is not the one above).
@@ -282,6 +313,36 @@ void report_range_summary_text(FILE *fp, const struct range_report *r)
 	free(idx);
 	shift_summary_text(fp, r);
 	report_stage_deltas_text(fp, r->stages);
+}
+
+void report_build_summary_text(FILE *fp, const struct build_report *r)
+{
+	size_t count[4] = {0};
+
+	for (size_t i = 0; i < r->n; i++)
+		count[r->v[i].state]++;
+	if (r->shards > 1)
+		fprintf(fp, "\nShard %zu/%zu: %zu of the range's %zu %s",
+			r->shard, r->shards, r->total, r->range_commits,
+			plural(r->range_commits, "commit", "commits"));
+	else
+		fprintf(fp, "\n%zu %s", r->n,
+			plural(r->n, "commit", "commits"));
+	fprintf(fp,
+		": %zu built now, %zu captured before, %zu build-failed "
+		"(%zu of them before)\n",
+		count[BUILD_BUILT], count[BUILD_CAPTURED],
+		count[BUILD_FAILED] + count[BUILD_FAILED_BEFORE],
+		count[BUILD_FAILED_BEFORE]);
+	if (r->interrupted)
+		fprintf(fp,
+			"Interrupted after %zu of %zu %s: a second run goes on "
+			"(what was captured is kept)\n",
+			r->n, r->total, plural(r->total, "commit", "commits"));
+	fputs("Artifacts: ", fp);
+	bp_put_printable(fp, r->artifacts);
+	fprintf(fp, " (build id %s; %zu captured now, %lld bytes, in %.1fs)\n",
+		r->build_id, r->art.captured, r->art.bytes, r->art.capture_s);
 }
 
 /* "slow" and "fast": what a bad and a good commit are in this search. */
