@@ -143,6 +143,22 @@ static void progress(void *arg, const struct commit_result *res,
 			br->report.v[br->current].short_id, what);
 }
 
+/* Whether the store holds a result of commit c with passes (read even
+ * with --force): 1 or 0, or -1 when a newer bootperf's is in the way.
+ */
+static int stored_passes(struct measurer *m, const struct walk_commit *c)
+{
+	struct commit_result probe = {0};
+	int r;
+
+	probe.commit_id = bp_strdup(c->id);
+	r = measurer_stored(m, &probe);
+	if (r == 1)
+		r = probe.status == COMMIT_OK && probe.bench.n_samples > 0;
+	commit_result_free(&probe);
+	return r;
+}
+
 /* Build (or find captured) the commit of entry e: BP_EXIT_OK with its
  * state, or the exit status to stop with.
  */
@@ -150,9 +166,9 @@ static int one_commit(struct build_run *br, const struct walk_commit *c,
 		      struct build_entry *e)
 {
 	struct measurer *m = &br->m;
-	size_t builds = m->builds;
+	size_t reused = m->art.reused;
 	bool built = false;
-	int stored, r;
+	int stored, has_passes, r;
 
 	snprintf(e->short_id, sizeof e->short_id, "%s", c->short_id);
 	e->res.commit_id = bp_strdup(c->id);
@@ -166,11 +182,18 @@ static int one_commit(struct build_run *br, const struct walk_commit *c,
 		e->state = BUILD_FAILED_BEFORE;
 		return BP_EXIT_OK;
 	}
+	/* --force recalls nothing, but a result with passes must stay. */
+	has_passes = stored	       ? e->res.bench.n_samples > 0
+		     : m->build->force ? stored_passes(m, c)
+				       : 0;
+	if (has_passes < 0)
+		return BP_EXIT_STORE;
 	r = measurer_build(m, 0, &e->res, &built);
 	if (r != BP_EXIT_OK)
 		return r;
 	if (built) {
-		e->state = m->builds > builds ? BUILD_BUILT : BUILD_CAPTURED;
+		e->state =
+		    m->art.reused > reused ? BUILD_CAPTURED : BUILD_BUILT;
 		e->dir = m->dir[0] ? bp_strdup(m->dir[0]) : NULL;
 		return BP_EXIT_OK;
 	}
@@ -179,7 +202,7 @@ static int one_commit(struct build_run *br, const struct walk_commit *c,
 	 * second build do not build it again (--force does).  A result
 	 * with passes is never replaced by a build failure.
 	 */
-	return stored ? BP_EXIT_OK : measurer_save(m, &e->res);
+	return has_passes ? BP_EXIT_OK : measurer_save(m, &e->res);
 }
 
 static int build_all(struct build_run *br)
@@ -197,6 +220,13 @@ static int build_all(struct build_run *br)
 	for (size_t i = 0; i < br->commits.n && r == BP_EXIT_OK; i++) {
 		if (i % br->cli->shards + 1 != br->cli->shard)
 			continue;
+		/* Signals are blocked but in a build's wait: look here too,
+		 * or a run of captured commits would not hear them.
+		 */
+		if (runner_interrupted()) {
+			r = BP_EXIT_INTERRUPTED;
+			break;
+		}
 		br->current = k;
 		r = one_commit(br, &br->commits.v[i], &rep->v[k]);
 		if (r != BP_EXIT_OK)
@@ -274,6 +304,8 @@ int cmd_build(int argc, char **argv)
 		r = cmd_walk_exit();
 	else
 		r = measurer_open(&br.m, br.repo, "");
+	if (r == BP_EXIT_OK)
+		r = measurer_check_newer(&br.m, &br.commits);
 	snprintf(br.report.build_id, sizeof br.report.build_id, "%.12s",
 		 br.m.build_id);
 	br.report.artifacts = br.m.art_root ? br.m.art_root : "";

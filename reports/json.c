@@ -211,7 +211,12 @@ int report_build_json(FILE *fp, const struct build_report *r)
 		json_add_string(c, "commit", e->res.commit_id);
 		json_add_string(c, "subject", e->res.subject);
 		json_add_string(c, "state", build_state_names[e->state]);
-		json_add_number(c, "build_s", e->res.build_s);
+		/* the time of a build this run did, else null */
+		json_add_number(c, "build_s",
+				e->state == BUILD_BUILT ||
+					e->state == BUILD_FAILED
+				    ? e->res.build_s
+				    : NAN);
 		if (e->dir)
 			json_add_string(c, "dir", e->dir);
 		if (e->res.message)

@@ -181,7 +181,7 @@ void report_build_entry_text(FILE *fp, const struct build_report *r, size_t i)
 	switch (e->state) {
 	case BUILD_BUILT:
 		if (isnan(e->res.build_s))
-			fputs("built and captured\n", fp);
+			fputs("captured (no build command)\n", fp);
 		else
 			fprintf(fp, "built in %.1fs and captured\n",
 				e->res.build_s);
@@ -343,6 +343,12 @@ void report_build_summary_text(FILE *fp, const struct build_report *r)
 	bp_put_printable(fp, r->artifacts);
 	fprintf(fp, " (build id %s; %zu captured now, %lld bytes, in %.1fs)\n",
 		r->build_id, r->art.captured, r->art.bytes, r->art.capture_s);
+	if (r->art.evicted)
+		fprintf(fp,
+			"Evicted %zu older %s to stay under --artifacts-max: "
+			"%s built again when next wanted\n",
+			r->art.evicted, plural(r->art.evicted, "copy", "copies"),
+			plural(r->art.evicted, "it is", "they are"));
 }
 
 /* "slow" and "fast": what a bad and a good commit are in this search. */
