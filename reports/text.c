@@ -347,7 +347,8 @@ void report_build_summary_text(FILE *fp, const struct build_report *r)
 		fprintf(fp,
 			"Evicted %zu older %s to stay under --artifacts-max: "
 			"%s built again when next wanted\n",
-			r->art.evicted, plural(r->art.evicted, "copy", "copies"),
+			r->art.evicted,
+			plural(r->art.evicted, "copy", "copies"),
 			plural(r->art.evicted, "it is", "they are"));
 }
 
