@@ -14,8 +14,9 @@
  * any instant leaves the old copy, the new one or none, never a part.
  * Before each use the files' sizes and mtimes are checked against the
  * manifest (no harness time: no file is read); a file whose size or
- * mtime changed is hashed, and a commit whose files are missing or
- * altered is built again after a warning.
+ * mtime changed is hashed (the same content: the manifest takes its
+ * new mtime), and a commit whose files are missing or altered is built
+ * again after a warning.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -328,20 +329,46 @@ static bool parse_entry(char *line, struct entry *e)
 	return *e->path != '\0';
 }
 
+static int write_file(const char *path, const char *text, size_t len);
+
+/* The manifest of dir replaced by text (a temporary file renamed over
+ * it, so that a run killed half-way leaves the old one or the new).  A
+ * failure costs only a hash of the same files next time: no message.
+ */
+static void rewrite_manifest(const char *dir, const char *text, size_t len)
+{
+	char *tmp = bp_asprintf("%s/%s.tmp", dir, MANIFEST);
+	char *path = bp_asprintf("%s/%s", dir, MANIFEST);
+
+	unlink(tmp); /* left by a killed run */
+	if (write_file(tmp, text, len) == -1 || rename(tmp, path) == -1)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+}
+
 /* NULL when the copy at dir is as its manifest says, else why not
- * (owned).  *bytes: the size of its files.
+ * (owned).  *bytes: the size of its files.  A file whose size or mtime
+ * differs from the manifest's is hashed; when its content is the same
+ * (a copy that did not keep mtimes, a touch), the manifest takes its
+ * new mtime, so that the next use reads no file again.
  */
 static char *check_copy(const char *dir, long long *bytes)
 {
 	char *mpath = bp_asprintf("%s/%s", dir, MANIFEST);
-	FILE *fp = fopen(mpath, "re");
-	char *line = NULL, *why = NULL;
-	size_t cap = 0;
+	FILE *fp = fopen(mpath, "re"), *out;
+	char *line = NULL, *why = NULL, *text = NULL;
+	size_t cap = 0, len = 0;
+	bool stale = false;
 
 	*bytes = 0;
+	out = open_memstream(&text, &len);
+	if (!out)
+		abort();
 	if (!fp || getline(&line, &cap, fp) == -1 ||
 	    strcmp(line, MANIFEST_HEAD) != 0)
 		why = bp_strdup("its manifest is missing or unreadable");
+	fputs(MANIFEST_HEAD, out);
 	while (!why && getline(&line, &cap, fp) != -1) {
 		struct entry e;
 		struct stat st;
@@ -360,13 +387,26 @@ static char *check_copy(const char *dir, long long *bytes)
 			why = bp_asprintf("'%s' was altered", e.path);
 		else if (e.kind == 'f' &&
 			 (st.st_size != e.size || st.st_mtim.tv_sec != e.sec ||
-			  st.st_mtim.tv_nsec != e.nsec) &&
-			 (walk_hash_file(oid, path) == -1 ||
-			  strcmp(oid, e.oid) != 0))
-			why = bp_asprintf("'%s' was altered", e.path);
+			  st.st_mtim.tv_nsec != e.nsec)) {
+			if (walk_hash_file(oid, path) == -1 ||
+			    strcmp(oid, e.oid) != 0)
+				why = bp_asprintf("'%s' was altered", e.path);
+			stale = true;
+		}
+		if (e.kind == 'l')
+			fprintf(out, "l %s\n", e.path);
+		else if (!why)
+			fprintf(out, "f %s %lld %lld.%09ld %s\n", e.oid, e.size,
+				(long long)st.st_mtim.tv_sec,
+				(long)st.st_mtim.tv_nsec, e.path);
 		*bytes += e.size;
 		free(path);
 	}
+	if (fclose(out) != 0)
+		abort();
+	if (!why && stale)
+		rewrite_manifest(dir, text, len);
+	free(text);
 	free(line);
 	if (fp)
 		fclose(fp);

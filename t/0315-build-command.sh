@@ -2,7 +2,8 @@
 # bootperf build: each commit of a range (or of one shard) built and
 # captured, nothing booted; range then builds nothing.  Shards split the
 # commits by index; a shard's artifacts copied into another store are
-# used there.  Build failures are stored as range stores them.  The
+# used there (a copy that lost its mtimes is hashed once: its manifest
+# takes the new ones).  Build failures are stored as range stores them.  The
 # command runner; the assertions count builds and boots, never time.
 # Test bodies are single-quoted on purpose: test_expect_success evals them.
 # shellcheck disable=SC2016,SC2034,SC2317 # SC2317: koalaman/shellcheck#3183
@@ -65,6 +66,9 @@ test_expect_success '--shard K/N: commit i goes to shard (i mod N) + 1; shards g
 	bootperf range "${opts[@]}" --store "$PWD/sh1" --json repo HEAD~6..HEAD >shr.json 2>/dev/null &&
 	test "$(count builds.log)" = 6 &&
 	test "$(json shr.json "\$j->{builds}")" = 0 &&
+	c2=$(commit_at 2) &&
+	test "$(sed -n "s/^f [0-9a-f]* [0-9]* \([0-9.]*\) built\$/\1/p" sh1/artifacts/"$id/$c2"/.bootperf-manifest)" = \
+		"$(stat -c %.9Y sh1/artifacts/"$id/$c2"/built)" &&
 	bootperf build "${opts[@]}" --store "$PWD/sh1" --shard 8/9 repo HEAD~6..HEAD >empty 2>err &&
 	grep -q "shard 8/9 of a range of 6 commits has none" err &&
 	grep -q "^Shard 8/9: 0 of the range.s 6 commits: 0 built now" empty
