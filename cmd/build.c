@@ -63,32 +63,13 @@ static int parse_shard(struct build_cmd_cli *cli, const char *arg)
 	return -1;
 }
 
-static int parse_size(const char *opt, const char *arg, size_t *out)
-{
-	long v;
-
-	if (parse_count(opt, arg, 1, 1000000, &v) == -1)
-		return -1;
-	*out = (size_t)v;
-	return 1;
-}
-
 static int build_cmd_option(void *arg_cli, int c, const char *arg)
 {
 	struct build_cmd_cli *cli = arg_cli;
 
-	switch (c) {
-	case OPT_SHARD:
+	if (c == OPT_SHARD)
 		return parse_shard(cli, arg);
-	case OPT_FIRST_PARENT:
-		cli->walk.first_parent = true;
-		return 1;
-	case OPT_MAX_COMMITS:
-		return parse_size("--max-commits", arg, &cli->walk.max_commits);
-	case OPT_EVERY:
-		return parse_size("--every", arg, &cli->walk.every);
-	}
-	return 0;
+	return cmd_walk_option(&cli->walk, c, arg);
 }
 
 static int parse(int argc, char **argv, struct build_cmd_cli *cli)

@@ -163,6 +163,11 @@ bool cmd_color_default(void);
 /* 1 with *out set, or -1 after a message: a number in (min, max). */
 int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 		       double *out);
+/* --first-parent, --max-commits, --every (range and build): 1 taken,
+ * 0 not one of them, -1 bad value (message printed).
+ */
+struct walk_options;
+int cmd_walk_option(struct walk_options *w, int c, const char *arg);
 /* 1 with *out set, or -1 after a message: a percentage, 0 or more. */
 int cmd_parse_percent(const char *opt, const char *arg, double *out);
 /* 1 with *out set, or -1: mann-whitney or welch (--test). */

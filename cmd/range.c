@@ -62,32 +62,18 @@ static int parse_interleave(struct range_cli *cli, const char *arg)
 	return 1;
 }
 
-static int parse_size(const char *opt, const char *arg, size_t *out)
-{
-	long v;
-
-	if (parse_count(opt, arg, 1, 1000000, &v) == -1)
-		return -1;
-	*out = (size_t)v;
-	return 1;
-}
-
 /* Options of range itself: 1 taken, 0 not ours, -1 bad value. */
 static int range_option(void *arg_cli, int c, const char *arg)
 {
 	struct range_cli *cli = arg_cli;
+	int r = cmd_walk_option(&cli->walk, c, arg);
 
+	if (r != 0)
+		return r;
 	switch (c) {
-	case OPT_FIRST_PARENT:
-		cli->walk.first_parent = true;
-		return 1;
 	case OPT_NO_COLOR:
 		cli->color = false;
 		return 1;
-	case OPT_MAX_COMMITS:
-		return parse_size("--max-commits", arg, &cli->walk.max_commits);
-	case OPT_EVERY:
-		return parse_size("--every", arg, &cli->walk.every);
 	case OPT_ALPHA:
 		return cmd_parse_fraction("--alpha", arg, 0, 1, &cli->alpha);
 	case OPT_THRESHOLD:

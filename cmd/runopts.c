@@ -172,6 +172,30 @@ int cmd_parse_fraction(const char *opt, const char *arg, double min, double max,
 	return 1;
 }
 
+static int parse_size(const char *opt, const char *arg, size_t *out)
+{
+	long v;
+
+	if (parse_count(opt, arg, 1, 1000000, &v) == -1)
+		return -1;
+	*out = (size_t)v;
+	return 1;
+}
+
+int cmd_walk_option(struct walk_options *w, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_FIRST_PARENT:
+		w->first_parent = true;
+		return 1;
+	case OPT_MAX_COMMITS:
+		return parse_size("--max-commits", arg, &w->max_commits);
+	case OPT_EVERY:
+		return parse_size("--every", arg, &w->every);
+	}
+	return 0;
+}
+
 int cmd_parse_percent(const char *opt, const char *arg, double *out)
 {
 	double v;
