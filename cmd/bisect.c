@@ -272,6 +272,29 @@ static size_t step_of(const struct bisect_state *b, size_t i)
 	return SIZE_MAX;
 }
 
+/* The step (or endpoint) k, to add passes to. */
+static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
+{
+	return k == BISECT_GOOD_ENDPOINT  ? &rep->good
+	       : k == BISECT_BAD_ENDPOINT ? &rep->bad
+					  : &rep->steps[k];
+}
+
+/* The pairs s[0] took with s[1] (pair_up): *a, *na are s[1]'s passes in
+ * them, *c, *nc s[0]'s.
+ */
+static void pairs_of(struct bisect_step *const s[2], const double **a,
+		     size_t *na, const double **c, size_t *nc)
+{
+	const struct commit_result *r = &s[0]->res;
+	bool with = commit_pairs_with(r, s[1]->res.commit_id) > 0;
+
+	*a = with ? r->pair_ms : NULL;
+	*na = with ? r->n_pair : 0;
+	*c = with ? r->pair_own_ms : NULL;
+	*nc = with ? r->n_pair_own : 0;
+}
+
 /* The culprit against its first parent when measured, else against
  * the good endpoint; a 95% interval when both have two passes.
  */
@@ -284,23 +307,35 @@ static void size_of_change(struct bisect_state *b, size_t i)
 	size_t k = first == SIZE_MAX || b->graph.parent_outside[i]
 		       ? SIZE_MAX
 		       : step_of(b, first);
-	const struct bench_result *a, *c;
+	struct bisect_step *s[2];
+	const double *a, *c;
+	double mean_a;
+	size_t na, nc;
 
 	rep->baseline = k == SIZE_MAX ? BISECT_GOOD_ENDPOINT : k;
-	a = &bisect_report_step(rep, rep->baseline)->res.bench;
-	c = &bisect_report_step(rep, rep->culprit)->res.bench;
-	rep->passes = c->n_samples;
-	rep->against_passes = a->n_samples;
-	rep->change_ms = c->summary.mean - a->summary.mean;
-	rep->change_percent =
-	    stats_percent_change(a->summary.mean, c->summary.mean);
-	if (stats_welch_ci(&rep->ci_low, &rep->ci_high, a->sample_ms,
-			   a->n_samples, c->sample_ms, c->n_samples,
-			   0.95) == -1)
+	s[0] = step_mut(rep, rep->culprit);
+	s[1] = step_mut(rep, rep->baseline);
+	/* Sized on the pairs the verification took, when there are two a
+	 * side: both sides measured alike, in the same stretch of time.
+	 */
+	pairs_of(s, &a, &na, &c, &nc);
+	if (na < 2 || nc < 2) {
+		a = s[1]->res.bench.sample_ms;
+		na = s[1]->res.bench.n_samples;
+		c = s[0]->res.bench.sample_ms;
+		nc = s[0]->res.bench.n_samples;
+	}
+	mean_a = stats_mean(a, na);
+	rep->passes = nc;
+	rep->against_passes = na;
+	rep->change_ms = stats_mean(c, nc) - mean_a;
+	rep->change_percent = stats_percent_change(mean_a, stats_mean(c, nc));
+	if (stats_welch_ci(&rep->ci_low, &rep->ci_high, a, na, c, nc, 0.95) ==
+	    -1)
 		rep->ci_low = rep->ci_high = NAN;
 	/* The change's own denominator: the baseline, as change_percent. */
-	rep->ci_low_percent = 100.0 * rep->ci_low / a->summary.mean;
-	rep->ci_high_percent = 100.0 * rep->ci_high / a->summary.mean;
+	rep->ci_low_percent = 100.0 * rep->ci_low / mean_a;
+	rep->ci_high_percent = 100.0 * rep->ci_high / mean_a;
 }
 
 /* What the culprit changes: a merge, or a commit that changes nothing a
@@ -339,14 +374,6 @@ static void found(struct bisect_state *b, size_t i)
 	culprit_changes(b, i);
 }
 
-/* The step (or endpoint) k, to add passes to. */
-static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
-{
-	return k == BISECT_GOOD_ENDPOINT  ? &rep->good
-	       : k == BISECT_BAD_ENDPOINT ? &rep->bad
-					  : &rep->steps[k];
-}
-
 /* A commit that boots no more while it is sized (a flaky pass) keeps
  * the verdict and passes it had, as the store keeps them (the measurer
  * does not let a failed top-up undo a measured commit).
@@ -376,38 +403,36 @@ static void pair_worktrees(const struct bisect_state *b,
 	w[1] = !swap;
 }
 
-/* Fresh passes of s[0] and s[1] in balanced pairs (A B B A), as many
- * of each, until both have at least want (the store's passes count);
+/* s[0] and s[1] in balanced pairs (A B B A) until s[0]'s pairs with s[1]
+ * number want (the store's pairs count: a second check boots nothing);
  * *measured: the passes this took, both commits.  Each boots in the
- * worktree that has it built if one does.  A pass that fails on the way
- * leaves both measured as they were.
+ * worktree that has it built if one does.  What either measured before
+ * stays in its passes, but only the pairs go into s[0]'s record of
+ * them, which the check judges: passes of one taken alone, under
+ * another load, would meet fresh ones of the other.  A pass that fails
+ * on the way leaves both measured as they were.
  */
 static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 		   size_t want, const char *doing, size_t *measured)
 {
-	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
-	/* As many fresh passes of each, so that they pair up: old passes
-	 * of one (an endpoint's) would otherwise meet only fresh ones of
-	 * the other, taken on a machine that may have changed since.
-	 */
-	size_t pairs = want > c->n_samples ? want - c->n_samples : 0;
+	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
+	size_t have = commit_pairs_with(res[0], res[1]->commit_id);
+	size_t pairs = want > have ? want - have : 0;
 	struct extend_goal goals[2];
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
-	struct commit_result *res[2] = {&s[0]->res, &s[1]->res};
+	size_t before[2];
 	bool had[2];
-	int w[2], r;
+	int w[2], r, saved;
 
 	*measured = 0;
-	pair_worktrees(b, s, w);
-	for (int k = 0; k < 2; k++)
-		had[k] =
-		    res[k]->status == COMMIT_OK && res[k]->bench.n_samples > 0;
-	if (want > a->n_samples && want - a->n_samples > pairs)
-		pairs = want - a->n_samples;
 	if (pairs == 0)
 		return BP_EXIT_OK;
-	goals[0] = (struct extend_goal){.want = c->n_samples + pairs};
-	goals[1] = (struct extend_goal){.want = a->n_samples + pairs};
+	pair_worktrees(b, s, w);
+	for (int k = 0; k < 2; k++) {
+		before[k] = res[k]->bench.n_samples;
+		had[k] = res[k]->status == COMMIT_OK && before[k] > 0;
+		goals[k] = (struct extend_goal){.want = before[k] + pairs};
+	}
 	if (!b->cli->run.json) {
 		printf("\n%s: %zu more passes each of %s and %s, in balanced "
 		       "pairs\n",
@@ -427,29 +452,41 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	for (int k = 0; k < 2; k++)
 		if (had[k])
 			keep_ok(&s[k]->res);
-	return r;
+	if (*measured == 0 || r == BP_EXIT_STORE || res[0]->status != COMMIT_OK)
+		return r;
+	/* s[1]'s older passes were dropped (measured unlike these, on
+	 * another host or qemu): so are the pairs they were in.
+	 */
+	if (before[1] > 0 && res[1]->bench.n_samples == goals[1].measured)
+		commit_pairs_clear(res[0]);
+	if (commit_pairs_add(res[0], res[1], goals[0].measured,
+			     goals[1].measured) == -1) {
+		bp_error("out of memory");
+		return BP_EXIT_FAILURE;
+	}
+	saved = measurer_save(&b->m, res[0]);
+	return r == BP_EXIT_OK ? saved : r;
 }
 
 /* Culprit verification (--verify-runs N): the search stops a commit's
  * passes as soon as its side is clear, on few passes and a test whose
  * model one stalled pass can mislead.  The first slow commit and the
- * commit it is sized against take as many fresh passes each until both
- * have N, in balanced blocks (A B B A) so that a drift weighs on both
- * alike, each in the worktree that has it built if one does (the
- * store's passes count: a second bisection boots nothing).  On all their
- * passes, the shift test (Hodges-Lehmann, a distribution-free interval
- * at --alpha) must call the culprit slower (faster with --improvement)
- * by at least --threshold, or bisect says it is not confirmed (exit
- * 22).  A pass that fails on the way: judged on the passes there are,
- * with a warning.
+ * commit it is sized against take passes in balanced pairs (A B B A,
+ * so that a drift weighs on both alike) until they have N pairs, each
+ * in the worktree that has it built if one does.  On those pairs alone
+ * (the store keeps them: a second bisection boots nothing), the shift
+ * test (Hodges-Lehmann, a distribution-free interval at --alpha) must
+ * call the culprit slower (faster with --improvement) by at least
+ * --threshold, or bisect says it is not confirmed (exit 22).  A pass
+ * that fails on the way: judged on the pairs there are, with a warning.
  */
 static int verify(struct bisect_state *b)
 {
 	struct bisect_report *rep = &b->report;
 	struct bisect_step *s[2] = {step_mut(rep, rep->culprit),
 				    step_mut(rep, rep->baseline)};
-	size_t want = (size_t)b->cli->verify_runs;
-	const struct bench_result *a = &s[1]->res.bench, *c = &s[0]->res.bench;
+	size_t want = (size_t)b->cli->verify_runs, na, nc;
+	const double *a, *c;
 	enum stats_shift_verdict want_verdict =
 	    rep->improvement ? SHIFT_FASTER : SHIFT_SLOWER;
 	char interval[96], least[80];
@@ -461,18 +498,34 @@ static int verify(struct bisect_state *b)
 		rep->outcome = BISECT_UNVERIFIED;
 		return r;
 	}
-	if (c->n_samples < want || a->n_samples < want)
+	pairs_of(s, &a, &na, &c, &nc);
+	if (nc > 0 && na > 0 && (nc < want || na < want))
 		bp_warning("the culprit could not be verified on %zu passes "
-			   "each: it is judged on the %zu and %zu there are",
-			   want, c->n_samples, a->n_samples);
+			   "each in pairs: it is judged on the %zu and %zu "
+			   "there are",
+			   want, nc, na);
 	size_of_change(b, rep->culprit_at);
-	if (stats_shift(&rep->verification, a->sample_ms, a->n_samples,
-			c->sample_ms, c->n_samples, rep->alpha,
+	rep->verify_runs = want;
+	if (na == 0 || nc == 0) {
+		rep->outcome = BISECT_UNVERIFIED;
+		rep->verification =
+		    (struct stats_shift){.estimate = NAN,
+					 .lo = -100,
+					 .hi = INFINITY,
+					 .level = 1.0 - rep->alpha,
+					 .detectable = INFINITY,
+					 .verdict = SHIFT_INCONCLUSIVE};
+		rep->why = bp_asprintf(
+		    "the search named %s, but it and %s could not be measured "
+		    "in pairs to confirm it",
+		    s[0]->short_id, s[1]->short_id);
+		return BP_EXIT_UNVERIFIED;
+	}
+	if (stats_shift(&rep->verification, a, na, c, nc, rep->alpha,
 			rep->threshold) == -1) {
 		bp_error("cannot judge the culprit's passes");
 		return BP_EXIT_FAILURE;
 	}
-	rep->verify_runs = want;
 	rep->verified = rep->verification.verdict == want_verdict;
 	if (rep->verified)
 		return BP_EXIT_OK;
@@ -487,10 +540,10 @@ static int verify(struct bisect_state *b)
 		snprintf(least, sizeof least,
 			 "these passes are too few to show any change");
 	rep->why = bp_asprintf(
-	    "the search named %s, but %zu passes of it and %zu of %s do not "
-	    "confirm it: %s, %+.1f%% (%s); %s; more passes (--verify-runs) "
-	    "may settle it",
-	    s[0]->short_id, c->n_samples, a->n_samples, s[1]->short_id,
+	    "the search named %s, but %zu passes of it and %zu of %s in "
+	    "balanced pairs do not confirm it: %s, %+.1f%% (%s); %s; more "
+	    "passes (--verify-runs) may settle it",
+	    s[0]->short_id, nc, na, s[1]->short_id,
 	    stats_shift_verdict_name(rep->verification.verdict),
 	    rep->verification.estimate, interval, least);
 	return BP_EXIT_UNVERIFIED;
@@ -531,7 +584,8 @@ static int verify_revert(struct bisect_state *b)
 	struct stats_shift *rs = &rep->revert_shift;
 	enum stats_shift_verdict want_verdict =
 	    rep->improvement ? SHIFT_SLOWER : SHIFT_FASTER;
-	size_t want = (size_t)b->cli->verify_runs;
+	size_t want = (size_t)b->cli->verify_runs, na, nr;
+	const double *a, *ra;
 	struct walk_commit rc;
 	char why[512], interval[96];
 	double lo, hi;
@@ -557,7 +611,8 @@ static int verify_revert(struct bisect_state *b)
 	 */
 	pair_worktrees(b, s, w);
 	if (rep->revert_step.res.status == COMMIT_OK &&
-	    rep->revert_step.res.bench.n_samples < want &&
+	    commit_pairs_with(&rep->revert_step.res, rep->bad.res.commit_id) <
+		want &&
 	    strcmp(b->m.built[w[0]], rep->revert_step.res.commit_id) != 0) {
 		bool built = false;
 
@@ -573,21 +628,18 @@ static int verify_revert(struct bisect_state *b)
 		if (r != BP_EXIT_OK)
 			return revert_stopped(rep, r);
 	}
-	if (rep->revert_step.res.status == COMMIT_OK &&
-	    rep->revert_step.res.bench.n_samples > 0 &&
-	    rep->revert_step.res.bench.n_samples < want)
-		bp_warning("the revert could not be measured on %zu passes: "
-			   "it is judged on the %zu there are",
-			   want, rep->revert_step.res.bench.n_samples);
+	pairs_of(s, &a, &na, &ra, &nr);
+	if (rep->revert_step.res.status == COMMIT_OK && nr > 0 && na > 0 &&
+	    (nr < want || na < want))
+		bp_warning("the revert could not be measured on %zu passes "
+			   "each in pairs with the tip: it is judged on the "
+			   "%zu and %zu there are",
+			   want, nr, na);
 	/* Undoing a change of t% is a change of 100 t / (100 + t)% the
 	 * other way: the revert's own threshold.
 	 */
-	if (rep->revert_step.res.status != COMMIT_OK ||
-	    rep->revert_step.res.bench.n_samples == 0 ||
-	    stats_shift(rs, rep->bad.res.bench.sample_ms,
-			rep->bad.res.bench.n_samples,
-			rep->revert_step.res.bench.sample_ms,
-			rep->revert_step.res.bench.n_samples, rep->alpha,
+	if (rep->revert_step.res.status != COMMIT_OK || nr == 0 || na == 0 ||
+	    stats_shift(rs, a, na, ra, nr, rep->alpha,
 			rep->improvement
 			    ? 100.0 * rep->threshold / (100.0 - rep->threshold)
 			    : 100.0 * rep->threshold /

@@ -613,6 +613,17 @@ struct commit_result {
 	bool baseline_random;	/* each pair in random order (else A B) */
 	bool has_seed;		/* baseline_seed is known */
 	unsigned baseline_seed; /* the random order's seed */
+	/* bisect's culprit checks: the commit this one was last measured
+	 * against in balanced pairs (A B B A), and the passes each took in
+	 * those pairs.  The check judges these alone, never passes either
+	 * took before under another load; a second check finds them here
+	 * and boots nothing.  NULL / 0 otherwise.
+	 */
+	char *pair_commit;
+	double *pair_own_ms; /* this commit's passes in the pairs */
+	size_t n_pair_own;
+	double *pair_ms; /* pair_commit's */
+	size_t n_pair;
 	struct bench_result bench;
 };
 
@@ -1081,6 +1092,18 @@ size_t kconfig_missing(const char *text, const struct kconfig_need *needs,
 /* result.c */
 void bench_env_free(struct bench_env *env);
 void commit_result_free(struct commit_result *r);
+/* The pairs r took with partner: how many pairs (the fewer of the two
+ * sides' passes), 0 when its pairs are with another commit or none.
+ */
+size_t commit_pairs_with(const struct commit_result *r, const char *partner);
+void commit_pairs_clear(struct commit_result *r);
+/* Add the last n_own passes of r and the last n_with of partner to r's
+ * pairs, which start again when they were with another commit.  -1
+ * when memory runs out (r's pairs are then cleared).
+ */
+int commit_pairs_add(struct commit_result *r,
+		     const struct commit_result *partner, size_t n_own,
+		     size_t n_with);
 const char *commit_status_name(enum commit_status s);
 /* 0, or -1 when s names no status. */
 int commit_status_parse(const char *s, enum commit_status *out);

@@ -52,8 +52,55 @@ void commit_result_free(struct commit_result *r)
 	free(r->message);
 	free(r->baseline_commit);
 	free(r->baseline_ms);
+	commit_pairs_clear(r);
 	bench_result_free(&r->bench);
 	memset(r, 0, sizeof *r);
+}
+
+void commit_pairs_clear(struct commit_result *r)
+{
+	free(r->pair_commit);
+	free(r->pair_own_ms);
+	free(r->pair_ms);
+	r->pair_commit = NULL;
+	r->pair_own_ms = r->pair_ms = NULL;
+	r->n_pair_own = r->n_pair = 0;
+}
+
+size_t commit_pairs_with(const struct commit_result *r, const char *partner)
+{
+	if (!r->pair_commit || !partner || strcmp(r->pair_commit, partner) != 0)
+		return 0;
+	return r->n_pair_own < r->n_pair ? r->n_pair_own : r->n_pair;
+}
+
+/* The last n of from's passes, added to *to. */
+static int add_tail(double **to, size_t *n_to, const struct bench_result *from,
+		    size_t n)
+{
+	if (n > from->n_samples)
+		n = from->n_samples;
+	for (size_t i = from->n_samples - n; i < from->n_samples; i++)
+		if (bench_result_push(to, n_to, from->sample_ms[i]) == -1)
+			return -1;
+	return 0;
+}
+
+int commit_pairs_add(struct commit_result *r,
+		     const struct commit_result *partner, size_t n_own,
+		     size_t n_with)
+{
+	if (!r->pair_commit || !partner->commit_id ||
+	    strcmp(r->pair_commit, partner->commit_id) != 0) {
+		commit_pairs_clear(r);
+		r->pair_commit = bp_strdup(partner->commit_id);
+	}
+	if (add_tail(&r->pair_own_ms, &r->n_pair_own, &r->bench, n_own) == -1 ||
+	    add_tail(&r->pair_ms, &r->n_pair, &partner->bench, n_with) == -1) {
+		commit_pairs_clear(r);
+		return -1;
+	}
+	return 0;
 }
 
 static const char *const commit_status_names[] = {

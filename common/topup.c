@@ -29,6 +29,8 @@ void topup_drop(struct commit_result *res)
 {
 	bench_result_free(&res->bench);
 	memset(&res->bench, 0, sizeof res->bench);
+	/* Pairs taken alike with the passes dropped go with them. */
+	commit_pairs_clear(res);
 	free(res->message);
 	res->message = NULL;
 }

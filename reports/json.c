@@ -47,7 +47,8 @@ static cJSON *shift_object(const struct stats_shift *s)
 {
 	cJSON *o = cJSON_CreateObject(), *ci;
 
-	cJSON_AddNumberToObject(o, "estimate_percent", s->estimate);
+	cJSON_AddItemToObject(o, "estimate_percent",
+			      json_number_or_null(s->estimate));
 	ci = cJSON_AddArrayToObject(o, "ci_percent");
 	cJSON_AddItemToArray(ci, s->lo > -100 ? cJSON_CreateNumber(s->lo)
 					      : cJSON_CreateNull());

@@ -451,6 +451,14 @@ static void verification_text(FILE *fp, const struct bisect_report *r)
 
 	if (!r->verify_runs)
 		return;
+	if (v->na == 0 || v->nb == 0) {
+		fprintf(fp,
+			"\tNot confirmed: it and %s could not be measured in "
+			"balanced pairs (--verify-runs %zu)\n",
+			bisect_report_step(r, r->baseline)->short_id,
+			r->verify_runs);
+		return;
+	}
 	report_shift_interval(interval, sizeof interval, v);
 	fprintf(fp,
 		"\t%s on %zu passes against %zu (--verify-runs %zu, balanced "

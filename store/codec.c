@@ -473,6 +473,16 @@ cJSON *json_from_commit(const struct commit_result *r)
 		if (r->has_seed)
 			cJSON_AddNumberToObject(b, "seed", r->baseline_seed);
 	}
+	if (r->pair_commit) {
+		cJSON *p = cJSON_AddObjectToObject(root, "pairs");
+
+		json_add_string(p, "commit_id", r->pair_commit);
+		cJSON_AddItemToObject(
+		    p, "samples_ms",
+		    json_samples_array(r->pair_own_ms, r->n_pair_own));
+		cJSON_AddItemToObject(
+		    p, "partner_ms", json_samples_array(r->pair_ms, r->n_pair));
+	}
 	return root;
 }
 
@@ -518,6 +528,30 @@ static int commit_baseline(struct commit_result *r, const cJSON *obj, char *why,
 			sizeof sub) ||
 	    baseline_order(r, b, sub, sizeof sub))
 		return fail(why, len, "\"baseline\": %s", sub);
+	return 0;
+}
+
+/* Optional: a commit bisect checked as a culprit (or a revert) carries
+ * the passes it took in balanced pairs with its partner.  Results
+ * written before there were pairs have none: their check is taken again.
+ */
+static int commit_pairs(struct commit_result *r, const cJSON *obj, char *why,
+			size_t len)
+{
+	const cJSON *p = member(obj, "pairs");
+	char sub[256];
+
+	if (!p || cJSON_IsNull(p))
+		return 0;
+	if (!cJSON_IsObject(p))
+		return fail(why, len, "\"pairs\" is not an object");
+	if (get_required_string(p, "commit_id", &r->pair_commit, sub,
+				sizeof sub) ||
+	    get_samples(p, "samples_ms", &r->pair_own_ms, &r->n_pair_own, sub,
+			sizeof sub) ||
+	    get_samples(p, "partner_ms", &r->pair_ms, &r->n_pair, sub,
+			sizeof sub))
+		return fail(why, len, "\"pairs\": %s", sub);
 	return 0;
 }
 
@@ -588,7 +622,8 @@ int json_to_commit(struct commit_result *out, const cJSON *obj, char *why,
 	ret = json_commit_kind(obj, why, whylen);
 	if (ret == 0 && (commit_fields(&r, obj, why, whylen) == -1 ||
 			 commit_bench(&r, obj, why, whylen) == -1 ||
-			 commit_baseline(&r, obj, why, whylen) == -1))
+			 commit_baseline(&r, obj, why, whylen) == -1 ||
+			 commit_pairs(&r, obj, why, whylen) == -1))
 		ret = -1;
 	if (ret < 0) {
 		commit_result_free(&r);

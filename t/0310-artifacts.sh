@@ -61,7 +61,7 @@ test_expect_success 'a copy deleted, a file of it missing or altered: built agai
 	rm -rf s/artifacts/*/"$c1" && rm s/artifacts/*/"$c2"/built &&
 	echo 9.99 >s/artifacts/*/"$c3"/built &&
 	: >builds.log &&
-	bootperf range "${opts[@]}" --runs 12 --store "$PWD/s" repo HEAD~6..HEAD >r4 2>e4 &&
+	bootperf range "${opts[@]}" --runs 20 --store "$PWD/s" repo HEAD~6..HEAD >r4 2>e4 &&
 	cat e4 && sort builds.log >built &&
 	printf "%s\n" "$c1" "$c2" "$c3" | sort | diff - built &&
 	grep -q "warning: the artifacts of ${c1:0:12} are not in the store" e4 &&
@@ -73,7 +73,7 @@ test_expect_success 'a copy deleted, a file of it missing or altered: built agai
 test_expect_success 'a file touched but not changed is hashed, not rebuilt' '
 	c=$(git -C repo rev-parse HEAD) && : >builds.log &&
 	touch -d "2001-01-01" s/artifacts/*/"$c"/built &&
-	bootperf range "${opts[@]}" --runs 13 --store "$PWD/s" repo HEAD >r5 2>e5 &&
+	bootperf range "${opts[@]}" --runs 21 --store "$PWD/s" repo HEAD >r5 2>e5 &&
 	test "$(count builds.log)" = 0 && ! grep -q warning e5
 '
 

@@ -329,7 +329,7 @@ test_expect_success 'verification: culprit and baseline topped up to N, in balan
 	echo "$line" | grep -q "95% CI .*, [0-9]* passes against [0-9]*\$" &&
 	n=$(echo "$line" | sed "s/.*, \([0-9]*\) passes against \([0-9]*\)\$/\1 \2/") &&
 	for k in $n; do test "$k" -ge 6 || exit 1; done &&
-	grep -q "^	Verified on [0-9]* passes against [0-9]* (--verify-runs 6, balanced pairs): slower, +[0-9.]*% by Hodges-Lehmann, 99% interval +[0-9.]*% to +[0-9.]*%\$" outsz &&
+	grep -q "^	Verified on 6 passes against 6 (--verify-runs 6, balanced pairs): slower, +[0-9.]*% by Hodges-Lehmann, 99% interval +[0-9.]*% to +[0-9.]*%\$" outsz &&
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --size-runs 6 --json \
 		t16 HEAD~16 HEAD >sz.json &&
 	test "$(json sz.json "\$j->{outcome}")" = found &&
@@ -356,8 +356,8 @@ test_expect_success 'verification: culprit and baseline topped up to N, in balan
 # the slow commit 3's time: the search names it.  Its verification
 # passes, taken once the search has stored its result, do not stall, so
 # the culprit is not confirmed: exit 22, never "found".  (--threshold
-# 20: its 4 fresh passes against the good endpoint's, old ones, could
-# by chance alone beat them, but never by 20%.)  {worktree} is the
+# 20: its 6 pairs with the good endpoint could by chance alone call it
+# slower, but never by 20%.)  {worktree} is the
 # commit's captured copy, STORE/artifacts/BUILD-ID/COMMIT: the result
 # is STORE/results/CONFIG/COMMIT.json.
 test_expect_success 'verification: a culprit the search was misled into is not confirmed (exit 22)' '
@@ -390,10 +390,9 @@ test_expect_success 'verification: a culprit the search was misled into is not c
 '
 
 # Every pass fails once "Verifying" is on stdout (until ok-now): the
-# culprit and its baseline keep the passes the search gave them, too few
-# to confirm anything (exit 22: the culprit has 2 or 3, and the ratio
-# test needs 4 against 6 at least); the next run tops them up and
-# confirms it.
+# culprit and its baseline keep the passes the search gave them, but
+# those are never what a verification judges, and no pair was taken
+# (exit 22); the next run takes the pairs and confirms it.
 test_expect_success 'verification: passes that fail keep what was measured; the next run confirms' '
 	fl=(--runner command
 		--command "grep -q ^Verifying \"$TEST_DIR/outfl\" && test ! -e \"$TEST_DIR/ok-now\" && echo x >>\"$TEST_DIR/failed\" && exit 3; sleep \$(cat {worktree}/built)"
@@ -403,9 +402,9 @@ test_expect_success 'verification: passes that fail keep what was measured; the 
 	cat outfl errfl &&
 	test -s failed &&
 	grep -q "^Verifying" outfl &&
-	grep -q "warning: the culprit could not be verified on 6 passes each: it is judged on the [0-9]* and [0-9]* there are" errfl &&
+	grep -q "^bootperf: error: the search named $(commit_of t16 "$c16"), but it and .* could not be measured in pairs to confirm it\$" errfl &&
 	grep -q "^The search named, unconfirmed: $(commit_of t16 "$c16") commit $c16\$" outfl &&
-	grep -q "^	Not confirmed on .*: inconclusive, .*; these passes are too few to show any change\$" outfl &&
+	grep -q "^	Not confirmed: it and .* could not be measured in balanced pairs (--verify-runs 6)\$" outfl &&
 	for f in sfl/results/*/*.json; do
 		test "$(json "$f" "\$j->{status}")" = ok || exit 1
 	done &&

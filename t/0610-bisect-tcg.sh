@@ -18,7 +18,8 @@ requires git make
 # so --min-runs 1 still takes two); the culprit verified on 8 passes
 # each (its 99% interval then allows 7 crossed pairs of 64: a few
 # stalls).  Boots: 1 warm-up and 6 passes an endpoint, 1 and 2 a step,
-# 2 steps, about 14 to verify: about 34 on a quiet machine.  The
+# 2 steps, 8 pairs and 2 warm-ups to verify: about 38 on a quiet
+# machine.  The
 # endpoints' looks are the noise's to decide; --max-runs (10) bounds
 # them.  The steps are where bisect must be frugal: an 8 s step is
 # decided in a few passes, never by the midpoint.
@@ -36,8 +37,8 @@ test_expect_success 'bisect names the slow commit of the demo tree' '
 		"Load firmware through a slow path"
 '
 
-# The culprit's change rests on 8 passes of it and 8 of its baseline
-# (or more): at 1.7 s a boot, 8 s +- 6 s is over 6 sd; the endpoints'
+# The culprit's change rests on its 8 pairs with its baseline (the
+# verification's): at 1.7 s a boot, 8 s +- 6 s is over 6 sd; the endpoints'
 # difference (6 passes or more each) +- 4 s.
 test_expect_success 'the change is about the planted 8 s; the steps took few boots' '
 	within() { perl -e "exit !(abs(\$ARGV[0] - 8000) < \$ARGV[1])" "$@"; } &&

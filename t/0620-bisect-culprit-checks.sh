@@ -137,4 +137,37 @@ test_expect_success 'which that bisection names, a code change, without a cautio
 	! grep -q Caution side.txt
 '
 
+# The machine gets busy (every boot 100 ms slower) from the first boot of
+# commit 1 on, after the endpoints were measured idle: commit 1 boots
+# like the slow tip, and the search names it.  Its good parent's passes
+# taken idle must not count against commit 1's, taken busy: the
+# verification's pairs, both taken busy, show no change, so commit 1 is
+# not confirmed (exit 22).  The pairs are in commit 1's stored result,
+# and a second bisection boots nothing.  (Judged on all their passes,
+# the good parent's 20 idle ones among them, commit 1 was "verified".)
+git init -q busy && echo 0.01 >busy/delay && echo 0 >busy/n &&
+	git -C busy add . && git -C busy commit -q -m "Start" &&
+	echo 1 >busy/n && git -C busy commit -q -am "Nothing" &&
+	echo 0.12 >busy/delay && echo 2 >busy/n &&
+	git -C busy commit -q -am "Slow"
+
+test_expect_success 'a culprit named on a busy machine is judged on pairs taken alike: not confirmed' '
+	bz=(--runner command --build "cp delay built; cp n num" --runs 20
+		--max-runs 20 --warmup 0 --verify-runs 10 --threshold 20
+		--command "test \"\$(cat {worktree}/num)\" != 1 || : >\"$TEST_DIR/busy-now\"; test ! -e \"$TEST_DIR/busy-now\" || sleep 0.1; sleep \$(cat {worktree}/built)") &&
+	expect_exit 22 bootperf bisect "${bz[@]}" --store "$PWD/sb" \
+		busy HEAD~2 HEAD >busy.txt 2>busy.err &&
+	cat busy.txt busy.err &&
+	id=$(git -C busy rev-parse --short=7 HEAD~1) &&
+	grep -q "^The search named, unconfirmed: $id Nothing$" busy.txt &&
+	grep -q "^	Not confirmed on 10 passes against 10 (--verify-runs 10, balanced pairs): " busy.txt &&
+	f=$(echo sb/results/*/"$(git -C busy rev-parse HEAD~1)".json) &&
+	test "$(json "$f" "\$j->{pairs}{commit_id}")" = "$(git -C busy rev-parse HEAD~2)" &&
+	test "$(json "$f" "scalar @{\$j->{pairs}{samples_ms}} . q( ) . scalar @{\$j->{pairs}{partner_ms}}")" = "10 10" &&
+	expect_exit 22 bootperf bisect "${bz[@]}" --store "$PWD/sb" --json \
+		busy HEAD~2 HEAD >busy.json 2>/dev/null &&
+	test "$(json busy.json "\$j->{builds} + \$j->{boots}")" = 0 &&
+	test "$(json busy.json "\$j->{culprit}{verification}{passes}")" = 10
+'
+
 test_done

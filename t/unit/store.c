@@ -154,6 +154,11 @@ static void fill_result(struct commit_result *r, const char *commit)
 	b->started = 1699999000; /* stored in whole seconds */
 	b->elapsed_s = 42.4242;
 	b->maxrss_kb = 98765;
+	r->pair_commit = bp_strdup(C2);
+	for (size_t i = 0; i < 2; i++) {
+		bench_result_push(&r->pair_own_ms, &r->n_pair_own, samples[i]);
+		bench_result_push(&r->pair_ms, &r->n_pair, warmups[0] + i);
+	}
 }
 
 static int same_str(const char *a, const char *b)
@@ -233,6 +238,13 @@ static void check_result(const struct commit_result *g,
 	ok(same_str(g->log_path, w->log_path), "log_path");
 	ok(same_str(g->message, w->message), "message");
 	is_double(g->measured_at, w->measured_at, 0, "measured_at");
+	ok(same_str(g->pair_commit, w->pair_commit), "pairs: commit_id");
+	ok(g->n_pair_own == w->n_pair_own && g->n_pair == w->n_pair &&
+	       (!g->n_pair ||
+		!memcmp(g->pair_ms, w->pair_ms, g->n_pair * sizeof(double))) &&
+	       (!g->n_pair_own || !memcmp(g->pair_own_ms, w->pair_own_ms,
+					  g->n_pair_own * sizeof(double))),
+	   "pairs: samples bit-exact");
 	check_bench(&g->bench, &w->bench);
 }
 

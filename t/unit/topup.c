@@ -140,11 +140,49 @@ static void test_kept(void)
 	commit_result_free(&r);
 }
 
+/* bisect's pairs: the last passes of each, kept with the partner's id;
+ * another partner starts them again; dropped passes take them along.
+ */
+static void test_pairs(void)
+{
+	static const double a_ms[] = {100, 110, 120, 130};
+	static const double b_ms[] = {200, 210, 220};
+	struct commit_result a, b;
+
+	measured(&a, a_ms, 4);
+	measured(&b, b_ms, 3);
+	b.commit_id = bp_strdup("bbbb");
+	is_size(commit_pairs_with(&a, "bbbb"), 0, "pairs: none at first");
+	ok(commit_pairs_add(&a, &b, 2, 2) == 0, "pairs: add 2 and 2");
+	ok(a.n_pair_own == 2 && a.pair_own_ms[0] == 120 &&
+	       a.pair_own_ms[1] == 130 && a.n_pair == 2 &&
+	       a.pair_ms[0] == 210 && a.pair_ms[1] == 220,
+	   "pairs: the last passes of each");
+	is_size(commit_pairs_with(&a, "bbbb"), 2, "pairs: 2 with bbbb");
+	is_size(commit_pairs_with(&a, "cccc"), 0, "pairs: none with another");
+	ok(commit_pairs_add(&a, &b, 1, 2) == 0 && a.n_pair_own == 3 &&
+	       a.n_pair == 4,
+	   "pairs: more are added to them");
+	is_size(commit_pairs_with(&a, "bbbb"), 3, "pairs: the fewer side");
+	free(b.commit_id);
+	b.commit_id = bp_strdup("cccc");
+	ok(commit_pairs_add(&a, &b, 1, 1) == 0 && a.n_pair_own == 1 &&
+	       a.pair_own_ms[0] == 130 && a.pair_ms[0] == 220 &&
+	       !strcmp(a.pair_commit, "cccc"),
+	   "pairs: another partner starts them again");
+	topup_drop(&a);
+	ok(a.pair_commit == NULL && a.n_pair == 0 && a.n_pair_own == 0,
+	   "pairs: dropped with the passes");
+	commit_result_free(&a);
+	commit_result_free(&b);
+}
+
 int main(void)
 {
 	test_can_add();
 	test_merge();
 	test_wants_more();
 	test_kept();
+	test_pairs();
 	return tap_done();
 }
