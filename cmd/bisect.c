@@ -281,18 +281,18 @@ static struct bisect_step *step_mut(struct bisect_report *rep, size_t k)
 }
 
 /* The pairs s[0] took with s[1] (pair_up): *a, *na are s[1]'s passes in
- * them, *c, *nc s[0]'s.
+ * them, *c, *nc s[0]'s (as many: a store written by hand may hold more
+ * of one).
  */
 static void pairs_of(struct bisect_step *const s[2], const double **a,
 		     size_t *na, const double **c, size_t *nc)
 {
 	const struct commit_result *r = &s[0]->res;
-	bool with = commit_pairs_with(r, s[1]->res.commit_id) > 0;
+	size_t n = commit_pairs_with(r, s[1]->res.commit_id);
 
-	*a = with ? r->pair_ms : NULL;
-	*na = with ? r->n_pair : 0;
-	*c = with ? r->pair_own_ms : NULL;
-	*nc = with ? r->n_pair_own : 0;
+	*a = n ? r->pair_ms : NULL;
+	*c = n ? r->pair_own_ms : NULL;
+	*na = *nc = n;
 }
 
 /* The culprit against its first parent when measured, else against
@@ -315,11 +315,12 @@ static void size_of_change(struct bisect_state *b, size_t i)
 	rep->baseline = k == SIZE_MAX ? BISECT_GOOD_ENDPOINT : k;
 	s[0] = step_mut(rep, rep->culprit);
 	s[1] = step_mut(rep, rep->baseline);
-	/* Sized on the pairs the verification took, when there are two a
-	 * side: both sides measured alike, in the same stretch of time.
+	/* Sized on the pairs the verification took, when it is on and
+	 * there are two a side: both sides measured alike, in the same
+	 * stretch of time.
 	 */
 	pairs_of(s, &a, &na, &c, &nc);
-	if (na < 2 || nc < 2) {
+	if (b->cli->verify_runs == 0 || na < 2 || nc < 2) {
 		a = s[1]->res.bench.sample_ms;
 		na = s[1]->res.bench.n_samples;
 		c = s[0]->res.bench.sample_ms;
@@ -336,6 +337,8 @@ static void size_of_change(struct bisect_state *b, size_t i)
 	/* The change's own denominator: the baseline, as change_percent. */
 	rep->ci_low_percent = 100.0 * rep->ci_low / mean_a;
 	rep->ci_high_percent = 100.0 * rep->ci_high / mean_a;
+	rep->has_shift = stats_shift(&rep->shift, a, na, c, nc, rep->alpha,
+				     rep->threshold) == 0;
 }
 
 /* What the culprit changes: a merge, or a commit that changes nothing a
@@ -420,7 +423,7 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	size_t pairs = want > have ? want - have : 0;
 	struct extend_goal goals[2];
 	struct extend_goal *goal[2] = {&goals[0], &goals[1]};
-	size_t before[2];
+	size_t before[2], n;
 	bool had[2];
 	int w[2], r, saved;
 
@@ -452,15 +455,24 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	for (int k = 0; k < 2; k++)
 		if (had[k])
 			keep_ok(&s[k]->res);
-	if (*measured == 0 || r == BP_EXIT_STORE || res[0]->status != COMMIT_OK)
+	/* A pass that failed stopped both (the schedule's
+	 * stop_on_failure when balanced): the pairs are the first n of
+	 * what each took now.  None after an interruption: its passes are
+	 * not stored.
+	 */
+	n = goals[0].measured < goals[1].measured ? goals[0].measured
+						  : goals[1].measured;
+	if (n == 0 || r == BP_EXIT_STORE || r == BP_EXIT_INTERRUPTED ||
+	    res[0]->status != COMMIT_OK)
 		return r;
 	/* s[1]'s older passes were dropped (measured unlike these, on
 	 * another host or qemu): so are the pairs they were in.
 	 */
 	if (before[1] > 0 && res[1]->bench.n_samples == goals[1].measured)
 		commit_pairs_clear(res[0]);
-	if (commit_pairs_add(res[0], res[1], goals[0].measured,
-			     goals[1].measured) == -1) {
+	if (commit_pairs_add(
+		res[0], res[1], res[0]->bench.n_samples - goals[0].measured,
+		res[1]->bench.n_samples - goals[1].measured, n) == -1) {
 		bp_error("out of memory");
 		return BP_EXIT_FAILURE;
 	}

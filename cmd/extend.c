@@ -125,8 +125,12 @@ static void take_turns(struct measurer *m, struct turn *t, size_t n)
 {
 	struct sched_session s[MEASURER_TURNS];
 	struct turn *of[MEASURER_TURNS];
+	/* Balanced pairs: a failed pass stops both, since a pass of one
+	 * alone pairs with nothing.
+	 */
 	struct schedule sch = {.order = m->balanced ? SCHED_BALANCED
-						    : SCHED_ALTERNATE};
+						    : SCHED_ALTERNATE,
+			       .stop_on_failure = m->balanced};
 	size_t j = 0;
 
 	/* Every turn still tried was opened: take_turns runs only when

@@ -776,6 +776,8 @@ struct bisect_report {
 	bool verified;		/* FOUND, not UNVERIFIED */
 	struct stats_shift verification; /* valid when verify_runs */
 	size_t passes, against_passes;	 /* FOUND: what it is sized on */
+	struct stats_shift shift;	 /* on those passes, when has_shift */
+	bool has_shift;
 	double change_ms, change_percent, ci_low, ci_high; /* NAN: n/a */
 	double ci_low_percent, ci_high_percent; /* the CI, % of baseline */
 	/* FOUND, UNVERIFIED: what the culprit changes against its first
@@ -1097,13 +1099,13 @@ void commit_result_free(struct commit_result *r);
  */
 size_t commit_pairs_with(const struct commit_result *r, const char *partner);
 void commit_pairs_clear(struct commit_result *r);
-/* Add the last n_own passes of r and the last n_with of partner to r's
- * pairs, which start again when they were with another commit.  -1
- * when memory runs out (r's pairs are then cleared).
+/* Add n pairs to r's: its passes from own_from on, partner's from
+ * with_from on.  They start again when they were with another commit.
+ * -1 when memory runs out (r's pairs are then cleared).
  */
 int commit_pairs_add(struct commit_result *r,
-		     const struct commit_result *partner, size_t n_own,
-		     size_t n_with);
+		     const struct commit_result *partner, size_t own_from,
+		     size_t with_from, size_t n);
 const char *commit_status_name(enum commit_status s);
 /* 0, or -1 when s names no status. */
 int commit_status_parse(const char *s, enum commit_status *out);

@@ -74,29 +74,31 @@ size_t commit_pairs_with(const struct commit_result *r, const char *partner)
 	return r->n_pair_own < r->n_pair ? r->n_pair_own : r->n_pair;
 }
 
-/* The last n of from's passes, added to *to. */
-static int add_tail(double **to, size_t *n_to, const struct bench_result *from,
-		    size_t n)
+/* Passes from .. from + n of b, added to *to. */
+static int add_passes(double **to, size_t *n_to, const struct bench_result *b,
+		      size_t from, size_t n)
 {
-	if (n > from->n_samples)
-		n = from->n_samples;
-	for (size_t i = from->n_samples - n; i < from->n_samples; i++)
-		if (bench_result_push(to, n_to, from->sample_ms[i]) == -1)
+	for (size_t i = from; i < from + n && i < b->n_samples; i++)
+		if (bench_result_push(to, n_to, b->sample_ms[i]) == -1)
 			return -1;
 	return 0;
 }
 
 int commit_pairs_add(struct commit_result *r,
-		     const struct commit_result *partner, size_t n_own,
-		     size_t n_with)
+		     const struct commit_result *partner, size_t own_from,
+		     size_t with_from, size_t n)
 {
-	if (!r->pair_commit || !partner->commit_id ||
+	if (!partner->commit_id)
+		return 0;
+	if (!r->pair_commit ||
 	    strcmp(r->pair_commit, partner->commit_id) != 0) {
 		commit_pairs_clear(r);
 		r->pair_commit = bp_strdup(partner->commit_id);
 	}
-	if (add_tail(&r->pair_own_ms, &r->n_pair_own, &r->bench, n_own) == -1 ||
-	    add_tail(&r->pair_ms, &r->n_pair, &partner->bench, n_with) == -1) {
+	if (add_passes(&r->pair_own_ms, &r->n_pair_own, &r->bench, own_from,
+		       n) == -1 ||
+	    add_passes(&r->pair_ms, &r->n_pair, &partner->bench, with_from,
+		       n) == -1) {
 		commit_pairs_clear(r);
 		return -1;
 	}

@@ -315,7 +315,8 @@ static cJSON *bisect_culprit_object(const struct bisect_report *r)
 	cJSON_AddItemToArray(ci, json_number_or_null(r->ci_high_percent));
 	cJSON_AddNumberToObject(o, "passes", (double)r->passes);
 	cJSON_AddNumberToObject(o, "against_passes", (double)r->against_passes);
-	add_shift(o, &a->res.bench, &c->res.bench, r->alpha, r->threshold);
+	if (r->has_shift)
+		cJSON_AddItemToObject(o, "shift", shift_object(&r->shift));
 	if (r->changes.kind) {
 		cJSON *ch = cJSON_AddObjectToObject(o, "changes");
 		bool merge = !strcmp(r->changes.kind, "merge");

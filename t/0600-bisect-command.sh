@@ -319,7 +319,7 @@ test_expect_success 'bad input: usage, revisions, not an ancestor' '
 	grep -q "is not a git repository" err
 '
 
-test_expect_success 'verification: culprit and baseline topped up to N, in balanced pairs, confirmed' '
+test_expect_success 'verification: culprit and baseline take N balanced pairs, confirmed on them' '
 	bootperf bisect "${opts[@]}" --store "$PWD/ssz" --verify-runs 6 \
 		t16 HEAD~16 HEAD >outsz &&
 	cat outsz &&
@@ -412,7 +412,28 @@ test_expect_success 'verification: passes that fail keep what was measured; the 
 	bootperf bisect "${fl[@]}" --store "$PWD/sfl" --verify-runs 6 \
 		t16 HEAD~16 HEAD >outfl2 &&
 	grep -q "^First slow commit: $(commit_of t16 "$c16") commit $c16\$" outfl2 &&
-	grep -q "^	Verified on" outfl2
+	grep -q "^	Verified on 6 passes against 6 " outfl2
+'
+
+# Only the culprit's passes fail while verifying (until ok-one): a
+# failed pass stops its baseline's too, and the baseline's passes taken
+# alone are never recorded as pairs.  The next run takes 6 pairs and
+# judges those: 6 passes against 6, not against the baseline's 6 more
+# of the first run.
+test_expect_success 'verification: passes one commit took alone are never pairs' '
+	cid=$(git -C t16 log --all --format=%H --grep="^commit $c16\$") &&
+	f1=(--runner command
+		--command "case {worktree} in */$cid) grep -q ^Verifying \"$TEST_DIR/out1\" && test ! -e \"$TEST_DIR/ok-one\" && exit 3;; esac; sleep \$(cat {worktree}/built)"
+		--build "${opts[5]}") &&
+	expect_exit 22 bootperf bisect "${f1[@]}" --store "$PWD/s1" --verify-runs 6 \
+		t16 HEAD~16 HEAD >out1 2>err1 &&
+	cat out1 err1 &&
+	grep -q "^	Not confirmed: it and .* could not be measured in balanced pairs (--verify-runs 6)\$" out1 &&
+	touch ok-one &&
+	bootperf bisect "${f1[@]}" --store "$PWD/s1" --verify-runs 6 \
+		t16 HEAD~16 HEAD >out1b &&
+	cat out1b &&
+	grep -q "^	Verified on 6 passes against 6 " out1b
 '
 
 test_expect_success 'progress on a terminal: each endpoint build named, then both' '

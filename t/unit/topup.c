@@ -153,20 +153,24 @@ static void test_pairs(void)
 	measured(&b, b_ms, 3);
 	b.commit_id = bp_strdup("bbbb");
 	is_size(commit_pairs_with(&a, "bbbb"), 0, "pairs: none at first");
-	ok(commit_pairs_add(&a, &b, 2, 2) == 0, "pairs: add 2 and 2");
+	ok(commit_pairs_add(&a, &b, 2, 1, 2) == 0, "pairs: add 2");
 	ok(a.n_pair_own == 2 && a.pair_own_ms[0] == 120 &&
 	       a.pair_own_ms[1] == 130 && a.n_pair == 2 &&
 	       a.pair_ms[0] == 210 && a.pair_ms[1] == 220,
-	   "pairs: the last passes of each");
+	   "pairs: the passes of each from where they start");
 	is_size(commit_pairs_with(&a, "bbbb"), 2, "pairs: 2 with bbbb");
 	is_size(commit_pairs_with(&a, "cccc"), 0, "pairs: none with another");
-	ok(commit_pairs_add(&a, &b, 1, 2) == 0 && a.n_pair_own == 3 &&
-	       a.n_pair == 4,
+	ok(commit_pairs_add(&a, &b, 0, 0, 1) == 0 && a.n_pair_own == 3 &&
+	       a.n_pair == 3 && a.pair_own_ms[2] == 100 && a.pair_ms[2] == 200,
 	   "pairs: more are added to them");
-	is_size(commit_pairs_with(&a, "bbbb"), 3, "pairs: the fewer side");
+	ok(commit_pairs_add(&a, &b, 3, 2, 5) == 0 && a.n_pair_own == 4 &&
+	       a.n_pair == 4,
+	   "pairs: never past the passes there are");
+	a.n_pair_own = 2;
+	is_size(commit_pairs_with(&a, "bbbb"), 2, "pairs: the fewer side");
 	free(b.commit_id);
 	b.commit_id = bp_strdup("cccc");
-	ok(commit_pairs_add(&a, &b, 1, 1) == 0 && a.n_pair_own == 1 &&
+	ok(commit_pairs_add(&a, &b, 3, 2, 1) == 0 && a.n_pair_own == 1 &&
 	       a.pair_own_ms[0] == 130 && a.pair_ms[0] == 220 &&
 	       !strcmp(a.pair_commit, "cccc"),
 	   "pairs: another partner starts them again");
