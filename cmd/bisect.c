@@ -455,21 +455,21 @@ static int pair_up(struct bisect_state *b, struct bisect_step *s[2],
 	for (int k = 0; k < 2; k++)
 		if (had[k])
 			keep_ok(&s[k]->res);
+	/* s[1]'s older passes were dropped (measured unlike these, on
+	 * another host or qemu): so are the pairs they were in.
+	 */
+	if (before[1] > 0 && res[1]->bench.n_samples == goals[1].measured)
+		commit_pairs_clear(res[0]);
 	/* A pass that failed stopped both (the schedule's
 	 * stop_on_failure when balanced): the pairs are the first n of
-	 * what each took now.  None after an interruption: its passes are
-	 * not stored.
+	 * what each took now.  None after an interruption: the
+	 * interrupted commit's passes are not stored.
 	 */
 	n = goals[0].measured < goals[1].measured ? goals[0].measured
 						  : goals[1].measured;
 	if (n == 0 || r == BP_EXIT_STORE || r == BP_EXIT_INTERRUPTED ||
 	    res[0]->status != COMMIT_OK)
 		return r;
-	/* s[1]'s older passes were dropped (measured unlike these, on
-	 * another host or qemu): so are the pairs they were in.
-	 */
-	if (before[1] > 0 && res[1]->bench.n_samples == goals[1].measured)
-		commit_pairs_clear(res[0]);
 	if (commit_pairs_add(
 		res[0], res[1], res[0]->bench.n_samples - goals[0].measured,
 		res[1]->bench.n_samples - goals[1].measured, n) == -1) {

@@ -242,7 +242,9 @@ struct measurer {
 	char warm[3][41];
 	char config_id[41];
 	size_t builds, boots; /* done by this run */
-	/* measurer_extend_turns in balanced blocks (A B B A), not A B A B */
+	/* measurer_extend_turns in balanced blocks (A B B A), not A B A B,
+	 * and a failed pass stops every commit's passes
+	 */
 	bool balanced;
 	/* what is under way, for res (NULL: several commits in turns) */
 	void (*progress)(void *arg, const struct commit_result *res,

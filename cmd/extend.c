@@ -23,6 +23,7 @@ struct turn {
 	bool tried;    /* built and opened, to be measured */
 	bool measured; /* measured and stored already: a failure keeps it */
 	bool fresh;
+	bool stopped; /* by another's failed pass, before one of its own */
 	int r;
 };
 
@@ -105,6 +106,16 @@ static bool turn_more(void *arg)
 	return wants_more(arg);
 }
 
+/* A session whose pass failed (not interrupted). */
+static bool failed(const struct turn *t, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (t[k].s && t[k].st != SAMPLE_OK &&
+		    t[k].st != SAMPLE_INTERRUPTED)
+			return true;
+	return false;
+}
+
 static bool interrupted(const struct turn *t, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -119,7 +130,8 @@ static bool interrupted(const struct turn *t, size_t n)
  * that a drift of the machine affects them alike rather than one block
  * of passes more than the other.  A commit topped up right after its
  * own passes (bisect's next look at its endpoints) is warm: no warm-ups.
- * A failed pass ends its commit's part only.
+ * A failed pass ends its commit's part only, or every part when
+ * m->balanced (a pass of one alone pairs with nothing).
  */
 static void take_turns(struct measurer *m, struct turn *t, size_t n)
 {
@@ -169,8 +181,10 @@ static void turn_close(struct measurer *m, struct turn *t)
 		else
 			m->warm[t->w][0] = '\0';
 		t->goal->measured += t->now.n_samples;
-		topup_merge(t->res, &t->now, t->fresh);
-		t->r = measurer_record(t->res, t->r, t->st);
+		if (!t->stopped) {
+			topup_merge(t->res, &t->now, t->fresh);
+			t->r = measurer_record(t->res, t->r, t->st);
+		}
 	}
 	bench_result_free(&t->now);
 	prepared_free(&t->p);
@@ -232,8 +246,15 @@ int measurer_extend_turns(struct measurer *m, const int *w,
 		     (t[k].s && !t[k].now.n_samples && interrupted(t, n))))
 			t[k].r =
 			    before != BP_EXIT_OK ? before : BP_EXIT_INTERRUPTED;
+		/* Stopped by another's failure (balanced) before a pass of
+		 * its own: nothing measured, nothing to record or save (the
+		 * store keeps what it had).
+		 */
+		t[k].stopped = t[k].r == BP_EXIT_OK && t[k].s &&
+			       !t[k].now.n_samples && t[k].st == SAMPLE_OK &&
+			       m->balanced && failed(t, n);
 		turn_close(m, &t[k]);
-		if (t[k].tried && t[k].r == BP_EXIT_OK)
+		if (t[k].tried && t[k].r == BP_EXIT_OK && !t[k].stopped)
 			t[k].r = !t[k].fresh && t[k].res->status != COMMIT_OK
 				     ? save_kept(m, t[k].res)
 				     : measurer_save(m, t[k].res);

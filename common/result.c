@@ -74,11 +74,17 @@ size_t commit_pairs_with(const struct commit_result *r, const char *partner)
 	return r->n_pair_own < r->n_pair ? r->n_pair_own : r->n_pair;
 }
 
+/* b has no passes from .. from + n. */
+static bool from_beyond(const struct bench_result *b, size_t from, size_t n)
+{
+	return from > b->n_samples || n > b->n_samples - from;
+}
+
 /* Passes from .. from + n of b, added to *to. */
 static int add_passes(double **to, size_t *n_to, const struct bench_result *b,
 		      size_t from, size_t n)
 {
-	for (size_t i = from; i < from + n && i < b->n_samples; i++)
+	for (size_t i = from; i < from + n; i++)
 		if (bench_result_push(to, n_to, b->sample_ms[i]) == -1)
 			return -1;
 	return 0;
@@ -95,6 +101,16 @@ int commit_pairs_add(struct commit_result *r,
 		commit_pairs_clear(r);
 		r->pair_commit = bp_strdup(partner->commit_id);
 	}
+	/* Pairs only: a side with more (a store written by hand) loses its
+	 * extra passes, so that what is added lines up.
+	 */
+	if (r->n_pair_own > r->n_pair)
+		r->n_pair_own = r->n_pair;
+	else
+		r->n_pair = r->n_pair_own;
+	if (from_beyond(&r->bench, own_from, n) ||
+	    from_beyond(&partner->bench, with_from, n))
+		return 0;
 	if (add_passes(&r->pair_own_ms, &r->n_pair_own, &r->bench, own_from,
 		       n) == -1 ||
 	    add_passes(&r->pair_ms, &r->n_pair, &partner->bench, with_from,

@@ -140,8 +140,9 @@ static void test_kept(void)
 	commit_result_free(&r);
 }
 
-/* bisect's pairs: the last passes of each, kept with the partner's id;
- * another partner starts them again; dropped passes take them along.
+/* bisect's pairs: the passes of each from where they start, kept with
+ * the partner's id; another partner starts them again; dropped passes
+ * take them along.
  */
 static void test_pairs(void)
 {
@@ -163,11 +164,14 @@ static void test_pairs(void)
 	ok(commit_pairs_add(&a, &b, 0, 0, 1) == 0 && a.n_pair_own == 3 &&
 	       a.n_pair == 3 && a.pair_own_ms[2] == 100 && a.pair_ms[2] == 200,
 	   "pairs: more are added to them");
-	ok(commit_pairs_add(&a, &b, 3, 2, 5) == 0 && a.n_pair_own == 4 &&
-	       a.n_pair == 4,
-	   "pairs: never past the passes there are");
+	ok(commit_pairs_add(&a, &b, 3, 2, 5) == 0 && a.n_pair_own == 3 &&
+	       a.n_pair == 3,
+	   "pairs: none past the passes there are");
 	a.n_pair_own = 2;
 	is_size(commit_pairs_with(&a, "bbbb"), 2, "pairs: the fewer side");
+	ok(commit_pairs_add(&a, &b, 3, 2, 1) == 0 && a.n_pair_own == 3 &&
+	       a.n_pair == 3 && a.pair_own_ms[2] == 130 && a.pair_ms[2] == 220,
+	   "pairs: a side with more loses them, so that new ones line up");
 	free(b.commit_id);
 	b.commit_id = bp_strdup("cccc");
 	ok(commit_pairs_add(&a, &b, 3, 2, 1) == 0 && a.n_pair_own == 1 &&
