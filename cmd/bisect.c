@@ -309,7 +309,7 @@ static void size_of_change(struct bisect_state *b, size_t i)
 		       : step_of(b, first);
 	struct bisect_step *s[2];
 	const double *a, *c;
-	double mean_a;
+	double mean_a, mean_c;
 	size_t na, nc;
 
 	rep->baseline = k == SIZE_MAX ? BISECT_GOOD_ENDPOINT : k;
@@ -327,10 +327,11 @@ static void size_of_change(struct bisect_state *b, size_t i)
 		nc = s[0]->res.bench.n_samples;
 	}
 	mean_a = stats_mean(a, na);
+	mean_c = stats_mean(c, nc);
 	rep->passes = nc;
 	rep->against_passes = na;
-	rep->change_ms = stats_mean(c, nc) - mean_a;
-	rep->change_percent = stats_percent_change(mean_a, stats_mean(c, nc));
+	rep->change_ms = mean_c - mean_a;
+	rep->change_percent = stats_percent_change(mean_a, mean_c);
 	if (stats_welch_ci(&rep->ci_low, &rep->ci_high, a, na, c, nc, 0.95) ==
 	    -1)
 		rep->ci_low = rep->ci_high = NAN;
